@@ -1,0 +1,280 @@
+/*
+ * Capturing stacks with libunwind, symbolizing them with libdw.
+ *
+ * Capture runs where events happen, possibly on a 64 KiB goroutine stack: it
+ * never allocates and keeps its frame at about 2 KiB (libunwind's context and
+ * cursor). Symbolization runs on report paths only, may allocate, and shares
+ * one Dwfl session for the process's modules, built on first use and rebuilt
+ * when a pc falls outside every module it knows (a library dlopen'ed since).
+ *
+ * Everything in `symbolizer` is guarded by its lock, libdw not being
+ * thread-safe. Lookups run on the symbolizer's own stack: libdw's line-table
+ * reader keeps about 150 KiB on the stack (elfutils 0.188), which would
+ * overflow a goroutine's.
+ */
+#define _GNU_SOURCE
+#define UNW_LOCAL_ONLY
+#include "stack.h"
+
+#include <elfutils/libdwfl.h>
+#include <inttypes.h>
+#include <libunwind.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+__attribute__((noinline)) size_t stack_capture(uintptr_t *pcs, size_t max,
+                                               size_t skip)
+{
+    unw_context_t context;
+    unw_cursor_t cursor;
+    if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0)
+        return 0;
+    /* The cursor starts in this frame; each step moves one caller out. */
+    size_t count = 0;
+    while (count < max && unw_step(&cursor) > 0) {
+        unw_word_t ip;
+        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
+            break;
+        if (skip > 0) {
+            skip--;
+            continue;
+        }
+        pcs[count++] = (uintptr_t)ip;
+    }
+    return count;
+}
+
+enum { SYMBOLIZER_STACK_SIZE = 1 << 20 };
+
+static struct {
+    pthread_mutex_t lock;
+    Dwfl *dwfl;  /* NULL until first use, or when reporting failed */
+    void *stack; /* SYMBOLIZER_STACK_SIZE bytes, a guard page lowest */
+    ucontext_t caller, lookup;
+    /* The lookup's arguments and result, passed around makecontext. */
+    Dwarf_Addr address;
+    struct symbol *out;
+    bool found;
+} symbolizer = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static char *debuginfo_path;
+static const Dwfl_Callbacks proc_callbacks = {
+    .find_elf = dwfl_linux_proc_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .debuginfo_path = &debuginfo_path,
+};
+
+/* (Re)reads the process's mappings into the session; false on failure. */
+static bool report_modules(void)
+{
+    if (symbolizer.dwfl == NULL) {
+        symbolizer.dwfl = dwfl_begin(&proc_callbacks);
+        if (symbolizer.dwfl == NULL)
+            return false;
+    }
+    dwfl_report_begin(symbolizer.dwfl);
+    int error = dwfl_linux_proc_report(symbolizer.dwfl, getpid());
+    if (dwfl_report_end(symbolizer.dwfl, NULL, NULL) != 0 || error != 0) {
+        dwfl_end(symbolizer.dwfl);
+        symbolizer.dwfl = NULL;
+        return false;
+    }
+    return true;
+}
+
+static Dwfl_Module *find_module(Dwarf_Addr address)
+{
+    if (symbolizer.dwfl == NULL && !report_modules())
+        return NULL;
+    Dwfl_Module *module = dwfl_addrmodule(symbolizer.dwfl, address);
+    if (module == NULL && report_modules())
+        module = dwfl_addrmodule(symbolizer.dwfl, address);
+    return module;
+}
+
+static void copy_string(char *to, size_t size, const char *from)
+{
+    snprintf(to, size, "%s", from);
+}
+
+/* Copies path, made relative to the working directory when it lies under it. */
+static void copy_path(char *to, size_t size, const char *path)
+{
+    char cwd[4096];
+    if (path[0] == '/' && getcwd(cwd, sizeof cwd) != NULL) {
+        size_t length = strlen(cwd);
+        if (strncmp(path, cwd, length) == 0 && path[length] == '/')
+            path += length + 1;
+    }
+    copy_string(to, size, path);
+}
+
+/* The source file and line of address, or NULL. libdw 0.188 finds a
+ * compilation unit by address only through .debug_aranges, which clang does
+ * not emit by default: without it, look through every unit. */
+static const char *find_line(Dwfl_Module *module, Dwarf_Addr address,
+                             int *line)
+{
+    Dwfl_Line *found = dwfl_module_getsrc(module, address);
+    if (found != NULL)
+        return dwfl_lineinfo(found, NULL, line, NULL, NULL, NULL);
+    Dwarf_Addr bias;
+    Dwarf_Die *unit = NULL;
+    while ((unit = dwfl_module_nextcu(module, unit, &bias)) != NULL) {
+        if (dwarf_haspc(unit, address - bias) != 1)
+            continue;
+        Dwarf_Line *unit_line = dwarf_getsrc_die(unit, address - bias);
+        if (unit_line == NULL || dwarf_lineno(unit_line, line) != 0)
+            return NULL;
+        return dwarf_linesrc(unit_line, NULL, NULL);
+    }
+    return NULL;
+}
+
+static void look_up(void)
+{
+    struct symbol *out = symbolizer.out;
+    Dwfl_Module *module = find_module(symbolizer.address);
+    symbolizer.found = module != NULL;
+    if (module == NULL)
+        return;
+    GElf_Off offset;
+    GElf_Sym sym;
+    const char *name = dwfl_module_addrinfo(module, symbolizer.address,
+                                            &offset, &sym, NULL, NULL, NULL);
+    if (name != NULL && name[0] != '\0') /* without "@@GLIBC_2.34" */
+        snprintf(out->function, sizeof out->function, "%.*s",
+                 (int)strcspn(name, "@"), name);
+    int line = 0;
+    const char *file = find_line(module, symbolizer.address, &line);
+    if (file != NULL) {
+        copy_path(out->file, sizeof out->file, file);
+        out->line = line;
+    }
+}
+
+/* Runs look_up on the symbolizer's stack, mapped on first use; false if that
+ * cannot be done. */
+static bool look_up_on_own_stack(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    if (symbolizer.stack == NULL) {
+        void *stack = mmap(NULL, SYMBOLIZER_STACK_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (stack == MAP_FAILED)
+            return false;
+        mprotect(stack, page, PROT_NONE);
+        symbolizer.stack = stack;
+    }
+    if (getcontext(&symbolizer.lookup) != 0)
+        return false;
+    symbolizer.lookup.uc_stack.ss_sp = (char *)symbolizer.stack + page;
+    symbolizer.lookup.uc_stack.ss_size = SYMBOLIZER_STACK_SIZE - page;
+    symbolizer.lookup.uc_link = &symbolizer.caller;
+    makecontext(&symbolizer.lookup, look_up, 0);
+    return swapcontext(&symbolizer.caller, &symbolizer.lookup) == 0;
+}
+
+bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
+{
+    copy_string(out->function, sizeof out->function, "??");
+    out->file[0] = '\0';
+    out->line = 0;
+    pthread_mutex_lock(&symbolizer.lock);
+    /* A return address may already be the next function's first byte. */
+    symbolizer.address = exact || pc == 0 ? pc : pc - 1;
+    symbolizer.out = out;
+    symbolizer.found = false;
+    if (!look_up_on_own_stack())
+        look_up();
+    bool found = symbolizer.found;
+    pthread_mutex_unlock(&symbolizer.lock);
+    return found;
+}
+
+#ifdef WEFT_SOURCE_DIR
+/* Whether file (absolute, or relative to the working directory) lies under
+ * directory, an absolute path ending in '/'. */
+static bool path_is_under(const char *file, const char *directory)
+{
+    char absolute[4096 + sizeof ((struct symbol *)0)->file];
+    if (file[0] != '/') {
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd) == NULL)
+            return false;
+        snprintf(absolute, sizeof absolute, "%s/%s", cwd, file);
+        file = absolute;
+    }
+    return strncmp(file, directory, strlen(directory)) == 0;
+}
+#endif
+
+bool symbol_is_internal(const struct symbol *s)
+{
+    if (s->file[0] == '\0')
+        return strncmp(s->function, "weft_", 5) == 0;
+#ifdef WEFT_SOURCE_DIR
+    static const char *const directories[] = {
+        WEFT_SOURCE_DIR "/runtime/",
+        WEFT_SOURCE_DIR "/detector/",
+        WEFT_SOURCE_DIR "/harness/",
+    };
+    for (size_t i = 0; i < sizeof directories / sizeof directories[0]; i++)
+        if (path_is_under(s->file, directories[i]))
+            return true;
+#endif
+    return false;
+}
+
+/* libc's frames below main: a stack ends there for the user. */
+static bool symbol_is_start(const struct symbol *s)
+{
+    return strcmp(s->function, "__libc_start_call_main") == 0 ||
+           strcmp(s->function, "__libc_start_main") == 0 ||
+           strcmp(s->function, "_start") == 0;
+}
+
+static void print_frame(FILE *out, const struct symbol *s, uintptr_t pc)
+{
+    if (s->file[0] == '\0')
+        fprintf(out, "  %s() at 0x%" PRIxPTR "\n", s->function, pc);
+    else if (s->line == 0)
+        fprintf(out, "  %s() %s\n", s->function, s->file);
+    else
+        fprintf(out, "  %s() %s:%d\n", s->function, s->file, s->line);
+}
+
+void stack_print(FILE *out, const uintptr_t *pcs, size_t count,
+                 bool first_exact)
+{
+    bool printed = false;
+    for (size_t i = 0; i < count; i++) {
+        struct symbol s;
+        symbolize(pcs[i], i == 0 && first_exact, &s);
+        if (symbol_is_start(&s))
+            return;
+        if (symbol_is_internal(&s)) {
+            if (printed)
+                return;
+            continue;
+        }
+        print_frame(out, &s, pcs[i]);
+        printed = true;
+    }
+}
+
+bool stack_first_user_frame(const uintptr_t *pcs, size_t count,
+                            struct symbol *out)
+{
+    for (size_t i = 0; i < count; i++) {
+        symbolize(pcs[i], false, out);
+        if (symbol_is_start(out))
+            return false;
+        if (!symbol_is_internal(out))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,55 @@
+/*
+ * Call stacks: capture them cheaply where events happen, symbolize and print
+ * them only when a report is written.
+ *
+ * A captured stack is an array of return addresses, innermost first. Every
+ * entry but a faulting pc (see first_exact) points just past a call, so it is
+ * symbolized at pc-1 to name the call's own line.
+ */
+#ifndef WEFT_DETECTOR_STACK_H
+#define WEFT_DETECTOR_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum { STACK_MAX_FRAMES = 64 };
+
+/* Fills pcs with up to max return addresses of the calling thread or
+ * goroutine, innermost first, and returns how many it wrote. skip=0 makes
+ * pcs[0] the return address into the caller of stack_capture; each more skips
+ * one more of the caller's frames. Allocation-free and frugal with stack
+ * (about 2 KiB), so it runs on small goroutine stacks and hot paths. */
+size_t stack_capture(uintptr_t *pcs, size_t max, size_t skip);
+
+/* One frame, as far as it is known: "??", "" and 0 when not. */
+struct symbol {
+    char function[128];
+    char file[256]; /* relative to the working directory when under it */
+    int line;
+};
+
+/* Names the code at pc: a return address (looked up at pc-1) unless exact, as
+ * for a faulting pc. Returns false, with out set to unknowns, when pc lies in
+ * no module. May allocate; meant for report paths only. */
+bool symbolize(uintptr_t pc, bool exact, struct symbol *out);
+
+/* True for frames of weft itself: a file under the runtime/, detector/ or
+ * harness/ directory of WEFT_SOURCE_DIR, or a weft_* function of unknown
+ * file. */
+bool symbol_is_internal(const struct symbol *s);
+
+/* Prints the user's part of a stack, one "  function() file:line" a frame:
+ * weft's own frames before it and everything from the next weft frame or
+ * libc's start-up frames on are left out. Prints nothing when no frame is the
+ * user's. first_exact: pcs[0] is a faulting pc, not a return address. */
+void stack_print(FILE *out, const uintptr_t *pcs, size_t count,
+                 bool first_exact);
+
+/* The innermost user frame, for one-line locations such as "bank.c:41";
+ * false if the stack holds none. */
+bool stack_first_user_frame(const uintptr_t *pcs, size_t count,
+                            struct symbol *out);
+
+#endif

@@ -1,0 +1,428 @@
+/*
+ * weft — Go's concurrency model for C.
+ *
+ * Goroutines, channels, select, the sync package, timers and context, run by
+ * a scheduler that makes every choice through a pluggable strategy, so a run
+ * can be replayed exactly from its seed.
+ *
+ * Conventions:
+ *  - Everything public is prefixed weft_ / WEFT_.
+ *  - Misuse (close of a closed channel, unlock of an unlocked mutex, ...)
+ *    panics as Go does: a message, the goroutine's stack, exit status 2.
+ *  - Sync objects (weft_mutex, weft_waitgroup, ...) are ready to use when
+ *    zeroed, like Go's zero values; channels and timers are allocated.
+ *  - Durations and instants are int64_t nanoseconds.
+ *  - The first weft call turns the calling thread into goroutine 1 (main);
+ *    when main() returns the program ends, whatever other goroutines are doing.
+ */
+#ifndef WEFT_H
+#define WEFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Goroutines                                                               */
+/* ------------------------------------------------------------------------ */
+
+/** A goroutine's body. */
+typedef void (*weft_fn)(void *arg);
+
+/** Starts fn(arg) as a new goroutine; returns its id (main is 1). */
+uint64_t weft_go(weft_fn fn, void *arg);
+
+/** Lets other runnable goroutines run before the caller continues. */
+void weft_yield(void);
+
+/** Ends the calling goroutine (Go's runtime.Goexit). */
+_Noreturn void weft_exit(void);
+
+/** The calling goroutine's id. */
+uint64_t weft_id(void);
+
+/** Sets the stack size of goroutines started from now on (rounded up to
+ * pages). The default is 256 KiB, or $WEFT_STACK_SIZE (bytes, or with a
+ * K/M suffix). Stacks are reserved, not committed: only touched pages cost. */
+void weft_set_stack_size(size_t bytes);
+
+/** The stack size new goroutines get. */
+size_t weft_stack_size(void);
+
+/** Number of goroutines that exist (running, runnable or blocked). */
+size_t weft_goroutine_count(void);
+
+/** Panics: prints "panic: <message>" and the goroutine's stack, exits 2. */
+_Noreturn void weft_panic(const char *format, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* ------------------------------------------------------------------------ */
+/* Scheduling strategies                                                    */
+/* ------------------------------------------------------------------------ */
+
+/** What a strategy is asked to choose. */
+enum weft_choice_kind {
+    WEFT_CHOOSE_GOROUTINE, /* which runnable goroutine runs next */
+    WEFT_CHOOSE_CASE,      /* which ready select case is taken */
+    WEFT_CHOOSE_TIMER,     /* which of several due timers fires first */
+};
+
+/** The operation a goroutine is about to perform at a scheduling point. */
+enum weft_op {
+    WEFT_OP_NONE, WEFT_OP_START, WEFT_OP_YIELD, WEFT_OP_SPAWN, WEFT_OP_EXIT,
+    WEFT_OP_CHAN_SEND, WEFT_OP_CHAN_RECV, WEFT_OP_CHAN_CLOSE, WEFT_OP_SELECT,
+    WEFT_OP_MUTEX_LOCK, WEFT_OP_MUTEX_UNLOCK, WEFT_OP_RWMUTEX_RLOCK,
+    WEFT_OP_RWMUTEX_RUNLOCK, WEFT_OP_WAITGROUP_ADD, WEFT_OP_WAITGROUP_WAIT,
+    WEFT_OP_COND_WAIT, WEFT_OP_COND_SIGNAL, WEFT_OP_COND_BROADCAST,
+    WEFT_OP_ONCE, WEFT_OP_SLEEP, WEFT_OP_TIMER, WEFT_OP_ATOMIC,
+    WEFT_OP_ACCESS,
+    WEFT_OP_COUNT
+};
+
+/** "chan send", "mutex lock", ...: an operation's name in traces. */
+const char *weft_op_name(enum weft_op op);
+
+/** One option of a choice: a goroutine (with the operation it is about to
+ * perform and that operation's object), a select case, or a timer. */
+struct weft_option {
+    uint64_t id;        /* goroutine id, case index, or timer id */
+    enum weft_op op;    /* WEFT_CHOOSE_GOROUTINE: its pending operation */
+    uint64_t object;    /* that operation's object id (ch#N, mutex#N), or 0 */
+};
+
+/** A decision point. Options are in a deterministic order: for goroutines,
+ * the current one first when it may continue, then the run queue in FIFO
+ * order; for cases, case order; for timers, deadline then creation order. */
+struct weft_choice {
+    enum weft_choice_kind kind;
+    size_t count;                    /* >= 1: choose an index below it */
+    const struct weft_option *options;
+    uint64_t current;                /* goroutine at this point */
+    bool current_can_continue;       /* options[0] is current (a preemption
+                                        point rather than a block) */
+    uint64_t step;                   /* scheduling points so far in this run */
+};
+
+/** A scheduling strategy. The runtime decides what is possible, the strategy
+ * which of it happens. choose() must depend only on its own state and the
+ * choice, never on time or addresses, so a run replays. */
+struct weft_strategy {
+    const char *name;
+    /* true: consulted at every operation (preemptive exploration);
+     * false: only when the current goroutine blocks, yields or ends. */
+    bool preemptive;
+    /* true: timers use a virtual clock that jumps to the next deadline when
+     * every goroutine is blocked. */
+    bool virtual_time;
+    size_t (*choose)(struct weft_strategy *self,
+                     const struct weft_choice *choice);
+};
+
+/** First come, first served: the default for ordinary runs. */
+struct weft_strategy *weft_strategy_fifo(void);
+
+/** Uniform random choice at every scheduling point, from a seed. */
+struct weft_random_strategy {
+    struct weft_strategy base;
+    uint64_t state[4];
+};
+void weft_strategy_random_init(struct weft_random_strategy *s, uint64_t seed);
+
+/** A tiny deterministic generator (xoshiro256**), for strategies. */
+uint64_t weft_random_next(uint64_t state[4]);
+void weft_random_seed(uint64_t state[4], uint64_t seed);
+/** Uniform in [0, bound), bound > 0. */
+uint64_t weft_random_below(uint64_t state[4], uint64_t bound);
+
+/** How to run a main goroutine under weft_run(). Zero means defaults. */
+struct weft_config {
+    struct weft_strategy *strategy; /* NULL: from $WEFT_OPTIONS, else FIFO */
+    size_t stack_size;              /* 0: weft_stack_size() */
+    /* Non-NULL: one line per scheduling point and decision, for comparing
+     * runs (same seed ⇒ same trace). */
+    void *trace_file;               /* a FILE * */
+};
+
+/** Runs main_fn(arg) as goroutine 1 on the calling thread, with a fresh
+ * runtime. Returns when main_fn returns; goroutines still alive are
+ * discarded (as when a Go program's main returns). Returns 0. */
+int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config);
+
+/** Scheduling points so far in this run. */
+uint64_t weft_step(void);
+
+/* ------------------------------------------------------------------------ */
+/* Channels                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/** A channel. NULL is the nil channel: sends and receives block forever. */
+typedef struct weft_chan weft_chan;
+
+/** A channel of elements of elem_size bytes, buffering capacity of them
+ * (0: unbuffered, every send waits for its receiver). */
+weft_chan *weft_chan_make(size_t elem_size, size_t capacity);
+
+/** Frees a channel nobody waits on (panics otherwise). NULL is ignored. */
+void weft_chan_free(weft_chan *c);
+
+/** Copies *value into the channel, blocking until there is room or a
+ * receiver. Panics if the channel is closed. */
+void weft_chan_send(weft_chan *c, const void *value);
+
+/** Receives into *out (NULL discards), blocking until a value arrives or the
+ * channel is closed and drained, in which case *out is zeroed. */
+void weft_chan_recv(weft_chan *c, void *out);
+
+/** As weft_chan_recv; returns false when the value is the zero value
+ * because the channel is closed and drained. */
+bool weft_chan_recv_ok(weft_chan *c, void *out);
+
+/** Sends if that does not block; returns whether it sent. */
+bool weft_chan_try_send(weft_chan *c, const void *value);
+
+/** Closes the channel: receivers drain what is buffered, then get zero
+ * values; senders panic. Panics on a nil or already closed channel. */
+void weft_chan_close(weft_chan *c);
+
+/** Buffered elements, and capacity. Both order nothing. */
+size_t weft_chan_len(const weft_chan *c);
+size_t weft_chan_cap(const weft_chan *c);
+size_t weft_chan_elem_size(const weft_chan *c);
+
+/** for (var from c): receives until the channel is closed and drained.
+ *     int v; weft_chan_range(c, v) { use(v); } */
+#define weft_chan_range(c, var) while (weft_chan_recv_ok((c), &(var)))
+
+/** Declares a typed channel, name, with inline functions name_make(cap),
+ * name_send(c, v), name_recv(c), name_recv_ok(c, &v), name_close(c),
+ * name_free(c), so values need no casts:
+ *     WEFT_CHAN_TYPE(int_chan, int)
+ *     int_chan *c = int_chan_make(0); int_chan_send(c, 42); */
+#define WEFT_CHAN_TYPE(name, type)                                            \
+    typedef struct name name;                                                 \
+    static inline name *name##_make(size_t capacity)                          \
+    {                                                                         \
+        return (name *)weft_chan_make(sizeof(type), capacity);                \
+    }                                                                         \
+    static inline weft_chan *name##_chan(name *c) { return (weft_chan *)c; }  \
+    static inline void name##_send(name *c, type value)                       \
+    {                                                                         \
+        weft_chan_send((weft_chan *)c, &value);                               \
+    }                                                                         \
+    static inline type name##_recv(name *c)                                   \
+    {                                                                         \
+        type value;                                                           \
+        weft_chan_recv((weft_chan *)c, &value);                               \
+        return value;                                                         \
+    }                                                                         \
+    static inline bool name##_recv_ok(name *c, type *value)                   \
+    {                                                                         \
+        return weft_chan_recv_ok((weft_chan *)c, value);                      \
+    }                                                                         \
+    static inline void name##_close(name *c) { weft_chan_close((weft_chan *)c); } \
+    static inline void name##_free(name *c) { weft_chan_free((weft_chan *)c); }   \
+    static inline size_t name##_len(name *c) { return weft_chan_len((weft_chan *)c); }
+
+/* ------------------------------------------------------------------------ */
+/* select                                                                   */
+/* ------------------------------------------------------------------------ */
+
+enum weft_case_dir { WEFT_RECV = 0, WEFT_SEND = 1 };
+
+/** One case of a select: a send of *value, or a receive into *value (NULL
+ * discards). After a receive case is taken, ok says whether a value came
+ * (false: the channel was closed and drained). */
+struct weft_case {
+    weft_chan *chan;
+    enum weft_case_dir dir;
+    void *value;
+    bool ok;
+};
+
+#define WEFT_RECV_CASE(c, out) ((struct weft_case){(c), WEFT_RECV, (out), false})
+#define WEFT_SEND_CASE(c, in)                                                 \
+    ((struct weft_case){(c), WEFT_SEND, (void *)(in), false})
+
+/** weft_select_default() returns this when no case is ready. */
+#define WEFT_DEFAULT (-1)
+
+/** Blocks until one case can proceed, performs it, and returns its index.
+ * Among ready cases the strategy chooses (uniformly under a seed). Cases on
+ * nil channels are never ready; zero cases block forever. */
+int weft_select(struct weft_case *cases, size_t count);
+
+/** As weft_select, but returns WEFT_DEFAULT at once if no case is ready. */
+int weft_select_default(struct weft_case *cases, size_t count);
+
+/* ------------------------------------------------------------------------ */
+/* sync                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Internal: an intrusive FIFO of parked goroutines. */
+struct weft_waitq {
+    void *head, *tail;
+};
+
+/** A mutual exclusion lock; zero is unlocked. Belongs to no goroutine. */
+typedef struct weft_mutex {
+    uint32_t locked;
+    uint32_t id;
+    struct weft_waitq waiters;
+} weft_mutex;
+
+void weft_mutex_lock(weft_mutex *m);
+/** Panics ("unlock of unlocked mutex") if m is not locked. */
+void weft_mutex_unlock(weft_mutex *m);
+/** Locks if that does not block; a failed TryLock orders nothing. */
+bool weft_mutex_trylock(weft_mutex *m);
+
+/** A reader/writer lock; zero is unlocked. A writer waiting in Lock blocks
+ * new readers, so writers do not starve (as Go). */
+typedef struct weft_rwmutex {
+    uint32_t readers;         /* readers holding the lock */
+    uint32_t writer;          /* 1 while a writer holds the lock */
+    uint32_t writers_waiting;
+    uint32_t id;
+    struct weft_waitq reader_waiters, writer_waiters;
+} weft_rwmutex;
+
+void weft_rwmutex_rlock(weft_rwmutex *rw);
+/** Panics ("RUnlock of unlocked RWMutex") without a matching RLock. */
+void weft_rwmutex_runlock(weft_rwmutex *rw);
+void weft_rwmutex_lock(weft_rwmutex *rw);
+/** Panics ("Unlock of unlocked RWMutex") if no writer holds it. */
+void weft_rwmutex_unlock(weft_rwmutex *rw);
+bool weft_rwmutex_trylock(weft_rwmutex *rw);
+bool weft_rwmutex_tryrlock(weft_rwmutex *rw);
+
+/** Waits for a collection of goroutines; zero is a counter of 0. */
+typedef struct weft_waitgroup {
+    int64_t counter;
+    uint32_t id;
+    struct weft_waitq waiters;
+} weft_waitgroup;
+
+/** Adds delta (may be negative); panics if the counter goes below zero. */
+void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta);
+void weft_waitgroup_done(weft_waitgroup *wg);
+/** Blocks until the counter is zero. */
+void weft_waitgroup_wait(weft_waitgroup *wg);
+
+/** A condition variable bound to a mutex. Wait is woken only by Signal or
+ * Broadcast; a Signal with no waiter is lost. */
+typedef struct weft_cond {
+    weft_mutex *mutex;
+    uint32_t id;
+    struct weft_waitq waiters;
+} weft_cond;
+
+#define WEFT_COND_INIT(mutex_ptr) {(mutex_ptr), 0, {0, 0}}
+void weft_cond_init(weft_cond *c, weft_mutex *m);
+/** Unlocks the mutex, waits for a Signal/Broadcast, relocks, returns. */
+void weft_cond_wait(weft_cond *c);
+void weft_cond_signal(weft_cond *c);
+void weft_cond_broadcast(weft_cond *c);
+
+/** Runs a function exactly once; zero is not yet run. */
+typedef struct weft_once {
+    uint32_t state; /* 0 not run, 1 running, 2 done */
+    uint32_t id;
+    struct weft_waitq waiters;
+} weft_once;
+
+/** Calls fn(arg) if no call on this once has; every call returns after fn
+ * has completed. */
+void weft_once_do(weft_once *o, weft_fn fn, void *arg);
+
+/* ------------------------------------------------------------------------ */
+/* Time                                                                     */
+/* ------------------------------------------------------------------------ */
+
+#define WEFT_NANOSECOND ((int64_t)1)
+#define WEFT_MICROSECOND ((int64_t)1000)
+#define WEFT_MILLISECOND ((int64_t)1000000)
+#define WEFT_SECOND ((int64_t)1000000000)
+#define WEFT_MINUTE (60 * WEFT_SECOND)
+#define WEFT_HOUR (60 * WEFT_MINUTE)
+
+/** Monotonic time in ns: the real clock in ordinary runs, the virtual clock
+ * under a strategy with virtual_time (it starts at 0). */
+int64_t weft_now(void);
+
+/** Blocks the goroutine for at least duration_ns (<= 0: just yields). */
+void weft_sleep(int64_t duration_ns);
+
+/** A channel (capacity 1, int64_t elements) that receives the time once
+ * duration_ns has passed. The caller frees it with weft_chan_free. */
+weft_chan *weft_after(int64_t duration_ns);
+
+/** As weft_after, at an absolute instant of weft_now(). */
+weft_chan *weft_until(int64_t deadline_ns);
+
+/** A timer: its channel receives the time when it fires. */
+typedef struct weft_timer weft_timer;
+
+/** A timer firing once after duration_ns. */
+weft_timer *weft_timer_new(int64_t duration_ns);
+/** A ticker firing every period_ns (> 0); ticks a slow reader misses are
+ * dropped, as in Go. */
+weft_timer *weft_ticker_new(int64_t period_ns);
+/** The timer's channel (int64_t elements, capacity 1). */
+weft_chan *weft_timer_chan(weft_timer *t);
+/** Stops the timer; returns true if that prevented it from firing. */
+bool weft_timer_stop(weft_timer *t);
+/** Re-arms the timer to fire after duration_ns; returns true if it was
+ * active. (As in Go, drain the channel first when reusing a fired timer.) */
+bool weft_timer_reset(weft_timer *t, int64_t duration_ns);
+/** Stops and frees the timer and its channel. */
+void weft_timer_free(weft_timer *t);
+
+/* ------------------------------------------------------------------------ */
+/* context                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** A cancellation scope carrying a deadline and values (Go's context). */
+typedef struct weft_context weft_context;
+
+enum weft_context_err {
+    WEFT_CONTEXT_OK = 0,
+    WEFT_CONTEXT_CANCELED,
+    WEFT_CONTEXT_DEADLINE_EXCEEDED,
+};
+
+/** The root context: never cancelled, no deadline, no values. */
+weft_context *weft_context_background(void);
+/** A child cancelled by weft_context_cancel or when its parent is. */
+weft_context *weft_context_with_cancel(weft_context *parent);
+/** A child that is also cancelled when deadline_ns (of weft_now) passes. */
+weft_context *weft_context_with_deadline(weft_context *parent,
+                                         int64_t deadline_ns);
+weft_context *weft_context_with_timeout(weft_context *parent,
+                                        int64_t timeout_ns);
+/** A child carrying key → value (keys compare by pointer). */
+weft_context *weft_context_with_value(weft_context *parent, const void *key,
+                                      void *value);
+/** Cancels ctx and its descendants (no effect if already done). */
+void weft_context_cancel(weft_context *ctx);
+/** Cancels ctx and drops the caller's reference (Go's `defer cancel()`). */
+void weft_context_free(weft_context *ctx);
+/** A channel closed when ctx is cancelled; NULL (blocks forever) for a
+ * context that can never be cancelled. */
+weft_chan *weft_context_done(weft_context *ctx);
+/** Why ctx is done, or WEFT_CONTEXT_OK while it is not. */
+enum weft_context_err weft_context_err(weft_context *ctx);
+/** "context canceled", "context deadline exceeded", or NULL for OK. */
+const char *weft_context_err_string(enum weft_context_err err);
+/** The deadline, if ctx or an ancestor has one. */
+bool weft_context_deadline(weft_context *ctx, int64_t *deadline_ns);
+/** The value for key in ctx or its nearest ancestor, or NULL. */
+void *weft_context_value(weft_context *ctx, const void *key);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WEFT_H */

@@ -1,0 +1,277 @@
+/*
+ * Channels.
+ *
+ * Invariants (as Go's chan.go):
+ *  - At most one of sendq and recvq is non-empty.
+ *  - recvq non-empty implies the buffer is empty; sendq non-empty implies
+ *    the buffer is full (for an unbuffered channel both hold trivially).
+ *  - A closed channel has an empty sendq; its recvq is empty once close()
+ *    returns.
+ * Values are copied into the buffer or straight into the waiting peer's
+ * variable, never aliased. Waiters are served in FIFO order.
+ *
+ * Detector events: a value handed over (buffer slot or direct) carries the
+ * sender's clock to the receiver through the slot's sync object; a buffered
+ * slot also carries the k-th receiver's clock to the (k+C)-th sender (Go's
+ * memory model, rule 4). Unbuffered channels use the channel itself.
+ */
+#include "chan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void *slot(weft_chan *c, size_t index)
+{
+    return c->buffer + index * c->elem_size;
+}
+
+static void *sync_object(weft_chan *c, size_t index)
+{
+    return c->capacity ? slot(c, index) : (void *)c;
+}
+
+static void slot_sync(weft_chan *c, size_t index)
+{
+    void *object = sync_object(c, index);
+    DETECT(acquire, object);
+    DETECT(release, object);
+}
+
+static void copy_value(weft_chan *c, void *to, const void *from)
+{
+    if (to)
+        memcpy(to, from, c->elem_size);
+}
+
+static size_t advance(weft_chan *c, size_t index)
+{
+    return ++index == c->capacity ? 0 : index;
+}
+
+weft_chan *weft_chan_make(size_t elem_size, size_t capacity)
+{
+    runtime_init_if_needed();
+    if (capacity && elem_size > (SIZE_MAX - sizeof(weft_chan)) / capacity)
+        runtime_panic("makechan: size out of range");
+    weft_chan *c = calloc(1, sizeof *c + elem_size * capacity);
+    if (!c)
+        runtime_panic("makechan: out of memory");
+    c->elem_size = elem_size;
+    c->capacity = capacity;
+    return c;
+}
+
+void weft_chan_free(weft_chan *c)
+{
+    if (!c)
+        return;
+    if (!waitq_empty(&c->recvq) || !waitq_empty(&c->sendq))
+        runtime_panic("free of channel ch#%u with blocked goroutines",
+                      chan_object_id(c));
+    chan_detach_timer(c);
+    DETECT(sync_free, c);
+    free(c);
+}
+
+uint32_t chan_object_id(weft_chan *c)
+{
+    return c ? object_id(&c->id) : 0;
+}
+
+bool chan_send_ready(weft_chan *c)
+{
+    return c->closed || !waitq_empty(&c->recvq) || c->count < c->capacity;
+}
+
+bool chan_recv_ready(weft_chan *c)
+{
+    return c->closed || !waitq_empty(&c->sendq) || c->count > 0;
+}
+
+/* Sends without blocking if a receiver waits or the buffer has room. */
+bool chan_try_send(weft_chan *c, const void *value)
+{
+    struct waiter *receiver = waitq_pop(&c->recvq);
+    if (receiver) {
+        slot_sync(c, c->recv_index);
+        copy_value(c, receiver->elem, value);
+        receiver->ok = true;
+        receiver->sync = sync_object(c, c->recv_index);
+        waiter_wake(receiver);
+        return true;
+    }
+    if (c->count < c->capacity) {
+        slot_sync(c, c->send_index);
+        memcpy(slot(c, c->send_index), value, c->elem_size);
+        c->send_index = advance(c, c->send_index);
+        c->count++;
+        return true;
+    }
+    return false;
+}
+
+/* Receives without blocking: CHAN_GOT a value, CHAN_CLOSED (zeroed), or
+ * CHAN_EMPTY when it would block. */
+enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
+{
+    struct waiter *sender = waitq_pop(&c->sendq);
+    if (sender) {
+        size_t index = c->capacity ? c->recv_index : 0;
+        slot_sync(c, index);
+        if (c->capacity == 0) {
+            copy_value(c, out, sender->elem);
+        } else {
+            /* full buffer: take the head; the sender's value becomes the
+             * tail, which is the same slot as the ring turns */
+            copy_value(c, out, slot(c, index));
+            memcpy(slot(c, index), sender->elem, c->elem_size);
+            c->recv_index = advance(c, index);
+            c->send_index = c->recv_index;
+        }
+        sender->ok = true;
+        sender->sync = sync_object(c, index);
+        waiter_wake(sender);
+        return CHAN_GOT;
+    }
+    if (c->count > 0) {
+        slot_sync(c, c->recv_index);
+        copy_value(c, out, slot(c, c->recv_index));
+        memset(slot(c, c->recv_index), 0, c->elem_size);
+        c->recv_index = advance(c, c->recv_index);
+        c->count--;
+        return CHAN_GOT;
+    }
+    if (c->closed) {
+        DETECT(acquire, c);
+        if (out)
+            memset(out, 0, c->elem_size);
+        return CHAN_CLOSED;
+    }
+    return CHAN_EMPTY;
+}
+
+/* After a parked operation completes: take the clock the waker left. */
+void chan_after_wake(const struct waiter *w)
+{
+    DETECT(acquire, w->sync);
+}
+
+_Noreturn static void block_forever(enum wait_reason reason)
+{
+    for (;;)
+        park(reason);
+}
+
+void weft_chan_send(weft_chan *c, const void *value)
+{
+    sched_point(WEFT_OP_CHAN_SEND, chan_object_id(c));
+    if (!c)
+        block_forever(WAIT_CHAN_SEND_NIL);
+    if (c->closed)
+        runtime_panic("send on closed channel");
+    if (likely(chan_try_send(c, value)))
+        return;
+    struct waiter w = {.g = rt.current, .elem = (void *)value};
+    DETECT(release, sync_object(c, c->send_index));
+    waitq_push(&c->sendq, &w);
+    park(WAIT_CHAN_SEND);
+    if (!w.ok)
+        runtime_panic("send on closed channel");
+    chan_after_wake(&w);
+}
+
+bool weft_chan_recv_ok(weft_chan *c, void *out)
+{
+    sched_point(WEFT_OP_CHAN_RECV, chan_object_id(c));
+    if (!c)
+        block_forever(WAIT_CHAN_RECV_NIL);
+    enum chan_recv_result result = chan_try_recv(c, out);
+    if (likely(result != CHAN_EMPTY))
+        return result == CHAN_GOT;
+    struct waiter w = {.g = rt.current, .elem = out};
+    DETECT(release, sync_object(c, c->recv_index));
+    waitq_push(&c->recvq, &w);
+    park(WAIT_CHAN_RECV);
+    chan_after_wake(&w);
+    return w.ok;
+}
+
+void weft_chan_recv(weft_chan *c, void *out)
+{
+    weft_chan_recv_ok(c, out);
+}
+
+bool weft_chan_try_send(weft_chan *c, const void *value)
+{
+    struct weft_case send = WEFT_SEND_CASE(c, value);
+    return weft_select_default(&send, 1) == 0;
+}
+
+/* Wakes every waiter after a close: receivers get zero values, senders
+ * wake to panic. */
+static void wake_on_close(weft_chan *c, struct weft_waitq *q, bool zero)
+{
+    struct waiter *w;
+    while ((w = waitq_pop(q))) {
+        if (zero && w->elem)
+            memset(w->elem, 0, c->elem_size);
+        w->ok = false;
+        w->sync = c;
+        waiter_wake(w);
+    }
+}
+
+void weft_chan_close(weft_chan *c)
+{
+    sched_point(WEFT_OP_CHAN_CLOSE, chan_object_id(c));
+    chan_close(c);
+}
+
+void chan_close(weft_chan *c)
+{
+    if (!c)
+        runtime_panic("close of nil channel");
+    if (c->closed)
+        runtime_panic("close of closed channel");
+    c->closed = true;
+    DETECT(release, c);
+    wake_on_close(c, &c->recvq, true);
+    wake_on_close(c, &c->sendq, false);
+}
+
+size_t weft_chan_len(const weft_chan *c)
+{
+    return c ? c->count : 0;
+}
+
+size_t weft_chan_cap(const weft_chan *c)
+{
+    return c ? c->capacity : 0;
+}
+
+size_t weft_chan_elem_size(const weft_chan *c)
+{
+    return c ? c->elem_size : 0;
+}
+
+/* A timer's send: never blocks, drops the tick if the buffer is full. */
+void chan_send_nonblocking_time(weft_chan *c, int64_t now)
+{
+    if (!c->closed)
+        chan_try_send(c, &now);
+}
+
+void chan_set_timer(weft_chan *c, struct timer *t)
+{
+    c->timer = t;
+}
+
+void chan_detach_timer(weft_chan *c)
+{
+    if (!c->timer)
+        return;
+    timer_cancel(c->timer);
+    if (c->owns_timer)
+        free(c->timer);
+    c->timer = NULL;
+}

@@ -1,0 +1,40 @@
+/*
+ * Cond. Wait enqueues before it unlocks, so a Signal sent after the unlock
+ * always finds it; a Signal with no waiter is lost; there are no spurious
+ * wake-ups. Detector: Signal/Broadcast HB the return of the Wait it wakes.
+ */
+#include "runtime.h"
+
+void weft_cond_init(weft_cond *c, weft_mutex *m)
+{
+    *c = (weft_cond)WEFT_COND_INIT(m);
+}
+
+void weft_cond_wait(weft_cond *c)
+{
+    sched_point(WEFT_OP_COND_WAIT, object_id(&c->id));
+    if (!c->mutex)
+        runtime_panic("sync: Cond.Wait on a cond with no mutex");
+    /* enqueue, unlock and park with no scheduling point between them, so
+     * no Signal can slip in unseen */
+    struct waiter w = {.g = rt.current};
+    waitq_push(&c->waiters, &w);
+    mutex_release(c->mutex);
+    park(WAIT_COND);
+    DETECT(acquire, c);
+    weft_mutex_lock(c->mutex);
+}
+
+void weft_cond_signal(weft_cond *c)
+{
+    sched_point(WEFT_OP_COND_SIGNAL, object_id(&c->id));
+    DETECT(release, c);
+    wake_one(&c->waiters);
+}
+
+void weft_cond_broadcast(weft_cond *c)
+{
+    sched_point(WEFT_OP_COND_BROADCAST, object_id(&c->id));
+    DETECT(release, c);
+    wake_all(&c->waiters);
+}

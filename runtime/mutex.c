@@ -1,0 +1,42 @@
+/*
+ * Mutex. Unlock hands the lock straight to the first waiter (FIFO), so a
+ * woken Lock never has to retry and waiters cannot starve. A mutex belongs
+ * to no goroutine: any goroutine may unlock it.
+ * Detector: the n-th Unlock HB the return of the (n+1)-th Lock.
+ */
+#include "runtime.h"
+
+void weft_mutex_lock(weft_mutex *m)
+{
+    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&m->id));
+    if (likely(!m->locked))
+        m->locked = 1;
+    else
+        waitq_park(&m->waiters, WAIT_MUTEX); /* woken as the owner */
+    DETECT(acquire, m);
+}
+
+bool weft_mutex_trylock(weft_mutex *m)
+{
+    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&m->id));
+    if (m->locked)
+        return false;
+    m->locked = 1;
+    DETECT(acquire, m);
+    return true;
+}
+
+void weft_mutex_unlock(weft_mutex *m)
+{
+    sched_point(WEFT_OP_MUTEX_UNLOCK, object_id(&m->id));
+    mutex_release(m);
+}
+
+void mutex_release(weft_mutex *m)
+{
+    if (!m->locked)
+        runtime_panic("sync: unlock of unlocked mutex");
+    DETECT(release_store, m);
+    if (!wake_one(&m->waiters))
+        m->locked = 0;
+}

@@ -1,0 +1,26 @@
+/*
+ * Once. Callers that arrive while fn runs park until it completes.
+ * Detector: the completion of fn HB every return of once_do.
+ */
+#include "runtime.h"
+
+enum { ONCE_NOT_RUN, ONCE_RUNNING, ONCE_DONE };
+
+void weft_once_do(weft_once *o, weft_fn fn, void *arg)
+{
+    sched_point(WEFT_OP_ONCE, object_id(&o->id));
+    if (o->state == ONCE_DONE) {
+        DETECT(acquire, o);
+        return;
+    }
+    if (o->state == ONCE_RUNNING) {
+        waitq_park(&o->waiters, WAIT_ONCE);
+        DETECT(acquire, o);
+        return;
+    }
+    o->state = ONCE_RUNNING;
+    fn(arg);
+    o->state = ONCE_DONE;
+    DETECT(release, o);
+    wake_all(&o->waiters);
+}

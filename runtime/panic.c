@@ -1,0 +1,106 @@
+/*
+ * Panics, the deadlock report, and goroutine tracebacks, in Go's words.
+ * Both end the program with status 2, after flushing what the program
+ * printed, so its output and ours come in order.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+
+#include "runtime.h"
+#include "stack.h"
+
+static const char *reason_names[] = {
+    [WAIT_NONE] = "runnable",
+    [WAIT_CHAN_SEND] = "chan send",
+    [WAIT_CHAN_RECV] = "chan receive",
+    [WAIT_CHAN_SEND_NIL] = "chan send (nil chan)",
+    [WAIT_CHAN_RECV_NIL] = "chan receive (nil chan)",
+    [WAIT_SELECT] = "select",
+    [WAIT_SELECT_NO_CASES] = "select (no cases)",
+    [WAIT_MUTEX] = "mutex lock",
+    [WAIT_RWMUTEX_RLOCK] = "rwmutex rlock",
+    [WAIT_RWMUTEX_LOCK] = "rwmutex lock",
+    [WAIT_WAITGROUP] = "wait group",
+    [WAIT_COND] = "cond wait",
+    [WAIT_ONCE] = "once",
+    [WAIT_SLEEP] = "sleep",
+};
+
+const char *wait_reason_string(enum wait_reason reason)
+{
+    return reason_names[reason];
+}
+
+static const char *state_string(struct goroutine *g)
+{
+    if (g == rt.current && g->status == G_RUNNING)
+        return "running";
+    if (g->status == G_WAITING)
+        return wait_reason_string(g->wait_reason);
+    return "runnable";
+}
+
+void goroutine_print(FILE *out, struct goroutine *g)
+{
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    size_t count = goroutine_stack(g, pcs, STACK_MAX_FRAMES);
+    fprintf(out, "goroutine %llu [%s]:\n", (unsigned long long)g->id,
+            state_string(g));
+    stack_print(out, pcs, count, false);
+    if (g->created_pc) {
+        struct symbol where;
+        symbolize(g->created_pc, false, &where);
+        fprintf(out, "created by %s() in goroutine %llu\n  %s:%d\n",
+                where.function, (unsigned long long)g->parent_id, where.file,
+                where.line);
+    }
+}
+
+_Noreturn static void die(void)
+{
+    fflush(stderr);
+    exit(2);
+}
+
+_Noreturn static void vpanic(const char *format, va_list args)
+{
+    fflush(stdout);
+    fputs("panic: ", stderr);
+    vfprintf(stderr, format, args);
+    fputs("\n\n", stderr);
+    if (rt.initialized && rt.current)
+        goroutine_print(stderr, rt.current);
+    die();
+}
+
+void runtime_panic(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vpanic(format, args);
+}
+
+void weft_panic(const char *format, ...)
+{
+    runtime_init_if_needed();
+    va_list args;
+    va_start(args, format);
+    vpanic(format, args);
+}
+
+void runtime_deadlock(void)
+{
+    fflush(stdout);
+    if (rt.goroutine_count == 0 && rt.main_exited) {
+        fputs("fatal error: no goroutines (main called weft_exit) - "
+              "deadlock!\n",
+              stderr);
+        die();
+    }
+    fputs("fatal error: all goroutines are asleep - deadlock!\n", stderr);
+    for (struct goroutine *g = rt.all_head; g; g = g->all_next) {
+        fputc('\n', stderr);
+        goroutine_print(stderr, g);
+    }
+    die();
+}

@@ -1,0 +1,220 @@
+/*
+ * The runtime's internal state and the functions its files share.
+ *
+ * One OS thread runs every goroutine; all runtime state lives in `rt`.
+ * Invariants:
+ *  - rt.current is the running goroutine; it is on no run queue.
+ *  - A goroutine is on at most one of: the run queue (RUNNABLE), one or more
+ *    wait queues through its waiters (WAITING), nowhere (RUNNING, DEAD).
+ *  - A parked goroutine's waiters live on its own stack, so they live
+ *    exactly as long as it waits.
+ *  - Every choice between possibilities goes through rt.strategy.
+ */
+#ifndef WEFT_RUNTIME_H
+#define WEFT_RUNTIME_H
+
+#include "weft.h"
+
+#include <stdio.h>
+
+#include "stack_pool.h"
+#include "sync_events.h"
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+enum goroutine_status { G_RUNNABLE, G_RUNNING, G_WAITING, G_DEAD };
+
+/* Why a goroutine waits: the words Go prints in "goroutine 3 [...]". */
+enum wait_reason {
+    WAIT_NONE, WAIT_CHAN_SEND, WAIT_CHAN_RECV, WAIT_CHAN_SEND_NIL,
+    WAIT_CHAN_RECV_NIL, WAIT_SELECT, WAIT_SELECT_NO_CASES, WAIT_MUTEX,
+    WAIT_RWMUTEX_RLOCK, WAIT_RWMUTEX_LOCK, WAIT_WAITGROUP, WAIT_COND,
+    WAIT_ONCE, WAIT_SLEEP,
+};
+
+struct goroutine;
+struct select_wait;
+
+/* A goroutine waiting in a queue (Go's sudog): on the waiter's stack. */
+struct waiter {
+    struct waiter *next, *prev;
+    struct goroutine *g;
+    void *elem;                 /* value to send, or where to receive */
+    struct select_wait *select; /* non-NULL: one case of a blocked select */
+    struct weft_waitq *queue;   /* the queue it is on */
+    const void *sync;           /* detector: what the waker released */
+    uint32_t case_index;
+    bool ok;                    /* receive: a value came (not a close) */
+};
+
+struct goroutine {
+    void *sp; /* saved stack pointer while not running */
+    uint64_t id;
+    enum goroutine_status status;
+    enum wait_reason wait_reason;
+    weft_fn fn;
+    void *arg;
+    struct stack stack;              /* base 0: the thread's own stack */
+    struct goroutine *next;          /* run queue link */
+    struct goroutine *all_prev, *all_next; /* every live goroutine */
+    enum weft_op pending_op;         /* at its last scheduling point */
+    uint64_t pending_object;
+    uint64_t parent_id;
+    uintptr_t created_pc;            /* the weft_go call site */
+    struct waiter *fired;            /* select: the case that woke it */
+    bool started;
+};
+
+/* A timer in the heap: fires by sending on chan, waking g, or calling fn. */
+struct timer {
+    int64_t when;
+    int64_t period;   /* > 0: a ticker */
+    uint64_t seq;     /* creation order: the tie-break, and the timer's id */
+    size_t heap_index; /* TIMER_INACTIVE when not in the heap */
+    weft_chan *chan;
+    struct goroutine *g;
+    void (*fn)(void *arg);
+    void *arg;
+};
+#define TIMER_INACTIVE ((size_t)-1)
+
+struct run_queue {
+    struct goroutine *head, *tail;
+    size_t length;
+};
+
+struct runtime {
+    struct goroutine *current;
+    struct run_queue runnable;
+    struct goroutine *all_head, *all_tail;
+    size_t goroutine_count;
+    uint64_t next_goroutine_id;
+    uint32_t next_object_id;
+    uint64_t step;
+
+    struct weft_strategy *strategy;
+    bool fifo;            /* strategy is FIFO: skip building options */
+    bool slow_points;     /* preemptive strategy or tracing */
+    FILE *trace;
+    struct weft_option *options; /* scratch for choices */
+    size_t options_capacity;
+    uint32_t case_rotation;
+
+    struct goroutine *dead;        /* exited; its stack is freed by the
+                                      next goroutine to run */
+    struct goroutine *visit;       /* goroutine asked to capture its stack */
+    struct goroutine *visitor;     /* who asked */
+    uintptr_t *visit_pcs;
+    size_t visit_max, visit_count;
+
+    struct timer **timers; /* min-heap on (when, seq) */
+    size_t timer_count, timer_capacity;
+    uint64_t next_timer_seq;
+    bool virtual_time;
+    int64_t virtual_now;
+
+    const struct sync_events *detector;
+    size_t stack_size;
+    bool initialized;
+    bool main_exited;
+    struct goroutine main_goroutine;
+};
+
+extern struct runtime rt;
+
+/* Makes the calling thread goroutine 1 if nothing has yet. */
+void runtime_ensure(void);
+static inline void runtime_init_if_needed(void)
+{
+    if (unlikely(!rt.initialized))
+        runtime_ensure();
+}
+
+/* Scheduling points: every operation calls this before it acts. */
+void sched_point_slow(enum weft_op op, uint64_t object);
+static inline void sched_point(enum weft_op op, uint64_t object)
+{
+    runtime_init_if_needed();
+    rt.step++;
+    if (unlikely(rt.slow_points))
+        sched_point_slow(op, object);
+}
+
+/* Blocks the current goroutine until ready() is called on it. */
+void park(enum wait_reason reason);
+/* Makes a waiting goroutine runnable. */
+void ready(struct goroutine *g);
+/* Asks the strategy to pick one of count options (count >= 1). */
+size_t choose(enum weft_choice_kind kind, const struct weft_option *options,
+              size_t count);
+/* Scratch array for options, valid until the next call. */
+struct weft_option *options_buffer(size_t count);
+
+/* Object ids for traces and reports (ch#3, mutex#4), assigned on first use
+ * so they are deterministic. */
+static inline uint32_t object_id(uint32_t *id)
+{
+    if (unlikely(*id == 0))
+        *id = ++rt.next_object_id;
+    return *id;
+}
+
+/* Wait queues of struct waiter. */
+void waitq_push(struct weft_waitq *q, struct waiter *w);
+struct waiter *waitq_pop(struct weft_waitq *q);
+void waitq_remove(struct waiter *w);
+static inline bool waitq_empty(const struct weft_waitq *q)
+{
+    return q->head == NULL;
+}
+
+/* Parks the current goroutine on q until woken with wake_one/wake_all.
+ * Between enqueueing a waiter and parking there must be no scheduling
+ * point, or a wake could find a goroutine that is already runnable. */
+void waitq_park(struct weft_waitq *q, enum wait_reason reason);
+bool wake_one(struct weft_waitq *q);
+void waiter_wake(struct waiter *w);
+/* select.c: removes the other cases of w's select from their queues. */
+void select_withdraw(struct waiter *fired);
+void wake_all(struct weft_waitq *q);
+
+/* Unlock without a scheduling point (mutex.c), for Cond.Wait. */
+void mutex_release(weft_mutex *m);
+
+/* Timers (time.c). */
+void timer_start(struct timer *t);
+bool timer_cancel(struct timer *t);
+bool timers_pending(void);
+/* Fires what is due; when nothing is runnable, first waits for (real time)
+ * or jumps to (virtual time) the earliest deadline. Returns false if no
+ * timer is pending at all. */
+bool timers_advance(bool must_progress);
+int64_t clock_now(void);
+void timers_reset(void);
+/* Called by weft_chan_free on a channel a timer still targets. */
+void chan_detach_timer(weft_chan *c);
+void chan_set_timer(weft_chan *c, struct timer *t);
+
+/* Channels used by the runtime itself. */
+void chan_send_nonblocking_time(weft_chan *c, int64_t now);
+uint32_t chan_object_id(weft_chan *c);
+
+/* Failure (panic.c). */
+_Noreturn void runtime_panic(const char *format, ...)
+    __attribute__((format(printf, 1, 2)));
+_Noreturn void runtime_deadlock(void);
+const char *wait_reason_string(enum wait_reason reason);
+/* Stack of any goroutine, innermost first; 0 frames if it never ran. */
+size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max);
+/* Prints "goroutine N [state]:" and its stack, as Go does. */
+void goroutine_print(FILE *out, struct goroutine *g);
+
+/* Detector events (sync_events.h), one test away when detection is off. */
+#define DETECT(event, ...)                                                    \
+    do {                                                                      \
+        if (unlikely(rt.detector != NULL))                                    \
+            rt.detector->event(__VA_ARGS__);                                  \
+    } while (0)
+
+#endif

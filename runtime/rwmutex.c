@@ -1,0 +1,92 @@
+/*
+ * RWMutex with Go's writer preference: while a writer holds the lock or
+ * waits for it, new readers wait. Unlock admits every waiting reader, then
+ * the last of them to leave admits the next writer, so neither side starves.
+ * Waiters are woken already granted.
+ * Detector: Unlock HB later RLock and Lock; RUnlock HB a later Lock; readers
+ * are not ordered with each other (their releases go to a second object).
+ */
+#include "runtime.h"
+
+static const void *readers_sync(weft_rwmutex *rw)
+{
+    return (const char *)rw + 1;
+}
+
+static void admit_writer(weft_rwmutex *rw)
+{
+    if (waitq_empty(&rw->writer_waiters))
+        return;
+    rw->writer = 1;
+    rw->writers_waiting--;
+    wake_one(&rw->writer_waiters);
+}
+
+void weft_rwmutex_rlock(weft_rwmutex *rw)
+{
+    sched_point(WEFT_OP_RWMUTEX_RLOCK, object_id(&rw->id));
+    if (rw->writer || rw->writers_waiting)
+        waitq_park(&rw->reader_waiters, WAIT_RWMUTEX_RLOCK);
+    else
+        rw->readers++;
+    DETECT(acquire, rw);
+}
+
+bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
+{
+    sched_point(WEFT_OP_RWMUTEX_RLOCK, object_id(&rw->id));
+    if (rw->writer || rw->writers_waiting)
+        return false;
+    rw->readers++;
+    DETECT(acquire, rw);
+    return true;
+}
+
+void weft_rwmutex_runlock(weft_rwmutex *rw)
+{
+    sched_point(WEFT_OP_RWMUTEX_RUNLOCK, object_id(&rw->id));
+    if (rw->readers == 0)
+        runtime_panic("sync: RUnlock of unlocked RWMutex");
+    DETECT(release, readers_sync(rw));
+    if (--rw->readers == 0)
+        admit_writer(rw);
+}
+
+void weft_rwmutex_lock(weft_rwmutex *rw)
+{
+    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&rw->id));
+    if (!rw->writer && rw->readers == 0) {
+        rw->writer = 1;
+    } else {
+        rw->writers_waiting++;
+        waitq_park(&rw->writer_waiters, WAIT_RWMUTEX_LOCK);
+    }
+    DETECT(acquire, rw);
+    DETECT(acquire, readers_sync(rw));
+}
+
+bool weft_rwmutex_trylock(weft_rwmutex *rw)
+{
+    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&rw->id));
+    if (rw->writer || rw->readers)
+        return false;
+    rw->writer = 1;
+    DETECT(acquire, rw);
+    DETECT(acquire, readers_sync(rw));
+    return true;
+}
+
+void weft_rwmutex_unlock(weft_rwmutex *rw)
+{
+    sched_point(WEFT_OP_MUTEX_UNLOCK, object_id(&rw->id));
+    if (!rw->writer)
+        runtime_panic("sync: Unlock of unlocked RWMutex");
+    DETECT(release_store, rw);
+    rw->writer = 0;
+    while (!waitq_empty(&rw->reader_waiters)) {
+        rw->readers++;
+        wake_one(&rw->reader_waiters);
+    }
+    if (rw->readers == 0)
+        admit_writer(rw);
+}

@@ -1,0 +1,465 @@
+/*
+ * The scheduler: goroutine lifecycle, the run queue, parking, switching.
+ *
+ * Invariants (see runtime.h for the state):
+ *  - Switches go goroutine to goroutine; there is no scheduler stack. The
+ *    main goroutine runs on the thread's own stack.
+ *  - A goroutine cannot free the stack it runs on: it records itself in
+ *    rt.dead and whoever runs next frees it (after_resume).
+ *  - With the FIFO strategy the run queue is used as a queue and no options
+ *    are built; any other strategy sees every choice with more than one
+ *    option, in a deterministic order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "switch.h"
+#include "options.h"
+#include "runtime.h"
+#include "stack.h"
+
+struct runtime rt;
+
+static size_t default_stack_size;
+
+/* ---- run queue ---- */
+
+static void run_queue_push(struct goroutine *g)
+{
+    g->next = NULL;
+    if (rt.runnable.tail)
+        rt.runnable.tail->next = g;
+    else
+        rt.runnable.head = g;
+    rt.runnable.tail = g;
+    rt.runnable.length++;
+}
+
+static struct goroutine *run_queue_take(size_t index)
+{
+    struct goroutine *prev = NULL, *g = rt.runnable.head;
+    for (size_t i = 0; i < index; i++) {
+        prev = g;
+        g = g->next;
+    }
+    if (prev)
+        prev->next = g->next;
+    else
+        rt.runnable.head = g->next;
+    if (rt.runnable.tail == g)
+        rt.runnable.tail = prev;
+    rt.runnable.length--;
+    return g;
+}
+
+static void all_add(struct goroutine *g)
+{
+    g->all_next = NULL;
+    g->all_prev = rt.all_tail;
+    if (rt.all_tail)
+        rt.all_tail->all_next = g;
+    else
+        rt.all_head = g;
+    rt.all_tail = g;
+    rt.goroutine_count++;
+}
+
+static void all_remove(struct goroutine *g)
+{
+    if (g->all_prev)
+        g->all_prev->all_next = g->all_next;
+    else
+        rt.all_head = g->all_next;
+    if (g->all_next)
+        g->all_next->all_prev = g->all_prev;
+    else
+        rt.all_tail = g->all_prev;
+    rt.goroutine_count--;
+}
+
+/* ---- choices ---- */
+
+struct weft_option *options_buffer(size_t count)
+{
+    if (count > rt.options_capacity) {
+        size_t capacity = count < 64 ? 64 : count * 2;
+        struct weft_option *options =
+            realloc(rt.options, capacity * sizeof *options);
+        if (!options)
+            runtime_panic("out of memory");
+        rt.options = options;
+        rt.options_capacity = capacity;
+    }
+    return rt.options;
+}
+
+static const char *choice_names[] = {"goroutine", "case", "timer"};
+
+static size_t choose_with(enum weft_choice_kind kind,
+                          const struct weft_option *options, size_t count,
+                          bool current_can_continue)
+{
+    struct weft_choice choice = {
+        .kind = kind,
+        .count = count,
+        .options = options,
+        .current = rt.current ? rt.current->id : 0,
+        .current_can_continue = current_can_continue,
+        .step = rt.step,
+    };
+    size_t index = rt.strategy->choose(rt.strategy, &choice);
+    if (index >= count)
+        runtime_panic("strategy %s chose option %zu of %zu",
+                      rt.strategy->name, index, count);
+    if (rt.trace) {
+        fprintf(rt.trace, "  choose %s [", choice_names[kind]);
+        for (size_t i = 0; i < count; i++)
+            fprintf(rt.trace, "%s%llu", i ? " " : "",
+                    (unsigned long long)options[i].id);
+        fprintf(rt.trace, "] -> %llu\n", (unsigned long long)options[index].id);
+    }
+    return index;
+}
+
+size_t choose(enum weft_choice_kind kind, const struct weft_option *options,
+              size_t count)
+{
+    return choose_with(kind, options, count, false);
+}
+
+static void fill_run_queue_options(struct weft_option *options)
+{
+    size_t i = 0;
+    for (struct goroutine *g = rt.runnable.head; g; g = g->next)
+        options[i++] = (struct weft_option){g->id, g->pending_op,
+                                            g->pending_object};
+}
+
+static struct goroutine *take_runnable(void)
+{
+    if (rt.fifo || rt.runnable.length == 1)
+        return run_queue_take(0);
+    struct weft_option *options = options_buffer(rt.runnable.length);
+    fill_run_queue_options(options);
+    return run_queue_take(choose(WEFT_CHOOSE_GOROUTINE, options,
+                                 rt.runnable.length));
+}
+
+/* ---- switching ---- */
+
+static void release_dead(void)
+{
+    struct goroutine *dead = rt.dead;
+    rt.dead = NULL;
+    struct stack stack = dead->stack; /* the goroutine lives on it */
+    stack_free(&stack);
+}
+
+/* A goroutine asked for our stack while we were parked: answer, go back. */
+static void answer_visit(void)
+{
+    struct goroutine *self = rt.current;
+    rt.visit_count = stack_capture(rt.visit_pcs, rt.visit_max, 0);
+    struct goroutine *visitor = rt.visitor;
+    rt.visit = NULL;
+    rt.current = visitor;
+    weft_context_switch(&self->sp, visitor->sp);
+}
+
+/* Runs first in every goroutine that gets the CPU back. */
+static void after_resume(void)
+{
+    for (;;) {
+        if (rt.dead)
+            release_dead();
+        if (likely(rt.visit != rt.current))
+            return;
+        answer_visit();
+    }
+}
+
+static void check_stack_bounds(struct goroutine *g)
+{
+    char here;
+    if (&here < (char *)g->stack.base)
+        runtime_panic("goroutine %llu: stack overflow",
+                      (unsigned long long)g->id);
+}
+
+static void switch_to(struct goroutine *next)
+{
+    struct goroutine *prev = rt.current;
+    if (unlikely(!prev->stack.guarded) && prev->stack.base)
+        check_stack_bounds(prev);
+    next->status = G_RUNNING;
+    rt.current = next;
+    DETECT(goroutine_switch, next->id);
+    weft_context_switch(&prev->sp, next->sp);
+    after_resume();
+}
+
+static struct goroutine *pick_next(void)
+{
+    for (;;) {
+        if (unlikely(rt.timer_count))
+            timers_advance(rt.runnable.length == 0);
+        if (rt.runnable.length)
+            return take_runnable();
+        if (!rt.timer_count)
+            runtime_deadlock();
+    }
+}
+
+/* Gives the CPU to the next goroutine; rt.current is not runnable, or has
+ * queued itself. */
+static void schedule(void)
+{
+    struct goroutine *next = pick_next();
+    if (next == rt.current) {
+        next->status = G_RUNNING;
+        return;
+    }
+    switch_to(next);
+}
+
+void park(enum wait_reason reason)
+{
+    struct goroutine *g = rt.current;
+    g->status = G_WAITING;
+    g->wait_reason = reason;
+    schedule();
+    g->wait_reason = WAIT_NONE;
+}
+
+void ready(struct goroutine *g)
+{
+    g->status = G_RUNNABLE;
+    run_queue_push(g);
+}
+
+static const char *op_names[WEFT_OP_COUNT] = {
+    [WEFT_OP_NONE] = "none", [WEFT_OP_START] = "start",
+    [WEFT_OP_YIELD] = "yield", [WEFT_OP_SPAWN] = "go",
+    [WEFT_OP_EXIT] = "exit", [WEFT_OP_CHAN_SEND] = "chan send",
+    [WEFT_OP_CHAN_RECV] = "chan receive", [WEFT_OP_CHAN_CLOSE] = "chan close",
+    [WEFT_OP_SELECT] = "select", [WEFT_OP_MUTEX_LOCK] = "mutex lock",
+    [WEFT_OP_MUTEX_UNLOCK] = "mutex unlock",
+    [WEFT_OP_RWMUTEX_RLOCK] = "rwmutex rlock",
+    [WEFT_OP_RWMUTEX_RUNLOCK] = "rwmutex runlock",
+    [WEFT_OP_WAITGROUP_ADD] = "waitgroup add",
+    [WEFT_OP_WAITGROUP_WAIT] = "waitgroup wait",
+    [WEFT_OP_COND_WAIT] = "cond wait", [WEFT_OP_COND_SIGNAL] = "cond signal",
+    [WEFT_OP_COND_BROADCAST] = "cond broadcast", [WEFT_OP_ONCE] = "once",
+    [WEFT_OP_SLEEP] = "sleep", [WEFT_OP_TIMER] = "timer",
+    [WEFT_OP_ATOMIC] = "atomic", [WEFT_OP_ACCESS] = "access",
+};
+
+const char *weft_op_name(enum weft_op op)
+{
+    return op < WEFT_OP_COUNT && op_names[op] ? op_names[op] : "?";
+}
+
+void sched_point_slow(enum weft_op op, uint64_t object)
+{
+    struct goroutine *g = rt.current;
+    g->pending_op = op;
+    g->pending_object = object;
+    if (rt.trace)
+        fprintf(rt.trace, "%llu g%llu %s #%llu\n", (unsigned long long)rt.step,
+                (unsigned long long)g->id, weft_op_name(op),
+                (unsigned long long)object);
+    if (!rt.strategy->preemptive || rt.runnable.length == 0)
+        return;
+    struct weft_option *options = options_buffer(rt.runnable.length + 1);
+    options[0] = (struct weft_option){g->id, op, object};
+    fill_run_queue_options(options + 1);
+    size_t index = choose_with(WEFT_CHOOSE_GOROUTINE, options,
+                               rt.runnable.length + 1, true);
+    if (index == 0)
+        return;
+    struct goroutine *next = run_queue_take(index - 1);
+    g->status = G_RUNNABLE;
+    run_queue_push(g);
+    switch_to(next);
+}
+
+/* ---- lifecycle ---- */
+
+static void runtime_init(const struct weft_config *config)
+{
+    struct weft_option *options = rt.options;
+    size_t options_capacity = rt.options_capacity;
+    memset(&rt, 0, sizeof rt);
+    rt.options = options;
+    rt.options_capacity = options_capacity;
+
+    const struct weft_env_options *env = weft_env_options();
+    if (default_stack_size == 0)
+        default_stack_size = stack_round(env->stack_size);
+    rt.stack_size = config && config->stack_size
+                        ? stack_round(config->stack_size)
+                        : default_stack_size;
+    rt.strategy = config && config->strategy ? config->strategy
+                                             : env->strategy;
+    rt.trace = config && config->trace_file ? config->trace_file : env->trace;
+    rt.fifo = rt.strategy == weft_strategy_fifo();
+    rt.slow_points = rt.strategy->preemptive || rt.trace;
+    rt.virtual_time = rt.strategy->virtual_time;
+
+    struct goroutine *main_g = &rt.main_goroutine;
+    main_g->id = 1;
+    main_g->status = G_RUNNING;
+    main_g->started = true;
+    all_add(main_g);
+    rt.current = main_g;
+    rt.next_goroutine_id = 2;
+    rt.initialized = true;
+    DETECT(goroutine_switch, 1);
+}
+
+void runtime_ensure(void)
+{
+    if (!rt.initialized)
+        runtime_init(NULL);
+}
+
+static void runtime_teardown(void)
+{
+    timers_reset(); /* first: some timers live on the stacks freed below */
+    struct goroutine *g = rt.all_head;
+    while (g) {
+        struct goroutine *next = g->all_next;
+        if (g != &rt.main_goroutine) {
+            struct stack stack = g->stack;
+            stack_free(&stack);
+        }
+        g = next;
+    }
+    if (rt.dead)
+        release_dead();
+    rt.initialized = false;
+}
+
+int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
+{
+    if (rt.initialized) {
+        if (rt.goroutine_count > 1 || rt.current != &rt.main_goroutine)
+            runtime_panic("weft_run: called while goroutines are running");
+        runtime_teardown();
+    }
+    runtime_init(config);
+    main_fn(arg);
+    if (rt.trace)
+        fflush(rt.trace);
+    runtime_teardown();
+    return 0;
+}
+
+static void goroutine_entry(void)
+{
+    after_resume();
+    struct goroutine *g = rt.current;
+    g->started = true;
+    g->fn(g->arg);
+    weft_exit();
+}
+
+uint64_t weft_go(weft_fn fn, void *arg)
+{
+    sched_point(WEFT_OP_SPAWN, 0);
+    struct stack stack;
+    stack_alloc(&stack, rt.stack_size);
+    uintptr_t top = (uintptr_t)stack_top(&stack) - sizeof(struct goroutine);
+    struct goroutine *g = (struct goroutine *)(top & ~(uintptr_t)63);
+    memset(g, 0, sizeof *g);
+    g->stack = stack;
+    g->id = rt.next_goroutine_id++;
+    g->fn = fn;
+    g->arg = arg;
+    g->parent_id = rt.current->id;
+    g->created_pc = (uintptr_t)__builtin_return_address(0);
+    g->pending_op = WEFT_OP_START;
+    g->sp = context_init(g, goroutine_entry);
+    all_add(g);
+    DETECT(goroutine_start, g->parent_id, g->id);
+    ready(g);
+    return g->id;
+}
+
+void weft_yield(void)
+{
+    sched_point(WEFT_OP_YIELD, 0);
+    if (rt.runnable.length == 0 && rt.timer_count == 0)
+        return;
+    struct goroutine *g = rt.current;
+    g->status = G_RUNNABLE;
+    run_queue_push(g);
+    schedule();
+}
+
+_Noreturn void weft_exit(void)
+{
+    sched_point(WEFT_OP_EXIT, 0);
+    struct goroutine *g = rt.current;
+    DETECT(goroutine_end, g->id);
+    g->status = G_DEAD;
+    all_remove(g);
+    if (g == &rt.main_goroutine)
+        rt.main_exited = true;
+    else
+        rt.dead = g;
+    schedule();
+    __builtin_unreachable();
+}
+
+uint64_t weft_id(void)
+{
+    runtime_init_if_needed();
+    return rt.current->id;
+}
+
+uint64_t weft_step(void)
+{
+    return rt.step;
+}
+
+size_t weft_goroutine_count(void)
+{
+    runtime_init_if_needed();
+    return rt.goroutine_count;
+}
+
+void weft_set_stack_size(size_t bytes)
+{
+    runtime_init_if_needed();
+    default_stack_size = stack_round(bytes);
+    rt.stack_size = default_stack_size;
+}
+
+size_t weft_stack_size(void)
+{
+    runtime_init_if_needed();
+    return rt.stack_size;
+}
+
+void runtime_set_sync_events(const struct sync_events *events)
+{
+    rt.detector = events;
+}
+
+size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)
+{
+    if (g == rt.current)
+        return stack_capture(pcs, max, 1);
+    if (!g->started || g->status == G_DEAD)
+        return 0;
+    struct goroutine *self = rt.current;
+    rt.visit = g;
+    rt.visitor = self;
+    rt.visit_pcs = pcs;
+    rt.visit_max = max;
+    rt.visit_count = 0;
+    rt.current = g;
+    weft_context_switch(&self->sp, g->sp);
+    return rt.visit_count;
+}

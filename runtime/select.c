@@ -1,0 +1,135 @@
+/*
+ * select.
+ *
+ * A select first looks for ready cases; among several, the strategy picks
+ * (round-robin under FIFO, uniform under a seed). Cases on nil channels are
+ * never ready. If none is ready and there is no default, it enqueues one
+ * waiter per case, all on its own stack, and parks. The first peer to pop
+ * any of them fires the select: select_withdraw removes every other waiter
+ * at once, so the select is woken exactly once and no peer ever sees a
+ * stale case.
+ */
+#include <stdlib.h>
+
+#include "chan.h"
+
+struct select_wait {
+    struct waiter *waiters;
+    size_t count;
+};
+
+enum { STACK_CASES = 8 };
+
+static bool case_ready(const struct weft_case *c)
+{
+    if (!c->chan)
+        return false;
+    return c->dir == WEFT_SEND ? chan_send_ready(c->chan)
+                               : chan_recv_ready(c->chan);
+}
+
+static void perform(struct weft_case *c)
+{
+    if (c->dir == WEFT_SEND) {
+        if (c->chan->closed)
+            runtime_panic("send on closed channel");
+        chan_try_send(c->chan, c->value);
+        c->ok = true;
+    } else {
+        c->ok = chan_try_recv(c->chan, c->value) == CHAN_GOT;
+    }
+}
+
+/* Index of a ready case chosen by the strategy, or -1. */
+static int pick_ready(struct weft_case *cases, size_t count)
+{
+    size_t ready = 0;
+    for (size_t i = 0; i < count; i++)
+        ready += case_ready(&cases[i]);
+    if (ready == 0)
+        return -1;
+    struct weft_option *options = options_buffer(ready);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (case_ready(&cases[i]))
+            options[n++] = (struct weft_option){
+                i,
+                cases[i].dir == WEFT_SEND ? WEFT_OP_CHAN_SEND
+                                          : WEFT_OP_CHAN_RECV,
+                chan_object_id(cases[i].chan)};
+    size_t chosen = ready == 1 ? 0 : choose(WEFT_CHOOSE_CASE, options, ready);
+    return (int)options[chosen].id;
+}
+
+void select_withdraw(struct waiter *fired)
+{
+    struct select_wait *select = fired->select;
+    for (size_t i = 0; i < select->count; i++) {
+        struct waiter *w = &select->waiters[i];
+        if (w != fired && w->queue)
+            waitq_remove(w);
+    }
+}
+
+static int select_block(struct weft_case *cases, size_t count)
+{
+    struct waiter on_stack[STACK_CASES];
+    struct waiter *waiters = on_stack;
+    if (count > STACK_CASES && !(waiters = calloc(count, sizeof *waiters)))
+        runtime_panic("select: out of memory");
+    struct select_wait select = {waiters, count};
+    size_t waiting = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct weft_case *c = &cases[i];
+        waiters[i] = (struct waiter){.g = rt.current, .elem = c->value,
+                                     .select = &select,
+                                     .case_index = (uint32_t)i};
+        if (!c->chan)
+            continue;
+        struct weft_chan *ch = c->chan;
+        DETECT(release, ch);
+        waitq_push(c->dir == WEFT_SEND ? &ch->sendq : &ch->recvq,
+                   &waiters[i]);
+        waiting++;
+    }
+    if (waiting == 0) /* only nil channels: blocks forever, like Go */
+        for (;;)
+            park(WAIT_SELECT_NO_CASES);
+    park(WAIT_SELECT);
+    struct waiter *fired = rt.current->fired;
+    size_t index = fired->case_index;
+    bool ok = fired->ok;
+    chan_after_wake(fired);
+    if (waiters != on_stack)
+        free(waiters);
+    if (cases[index].dir == WEFT_SEND && !ok)
+        runtime_panic("send on closed channel");
+    cases[index].ok = ok;
+    return (int)index;
+}
+
+static int select_cases(struct weft_case *cases, size_t count, bool block)
+{
+    sched_point(WEFT_OP_SELECT, count == 1 ? chan_object_id(cases[0].chan) : 0);
+    int index = pick_ready(cases, count);
+    if (index >= 0) {
+        perform(&cases[index]);
+        return index;
+    }
+    if (!block)
+        return WEFT_DEFAULT;
+    if (count == 0)
+        for (;;)
+            park(WAIT_SELECT_NO_CASES);
+    return select_block(cases, count);
+}
+
+int weft_select(struct weft_case *cases, size_t count)
+{
+    return select_cases(cases, count, true);
+}
+
+int weft_select_default(struct weft_case *cases, size_t count)
+{
+    return select_cases(cases, count, false);
+}

@@ -1,0 +1,153 @@
+/*
+ * Goroutine stacks.
+ *
+ * One mmap (a slab, 64 MiB reserved with MAP_NORESERVE) holds many stacks,
+ * each above a guard page; pages are committed only when touched. A million
+ * goroutines must fit under vm.max_map_count (65,530), so a guard may not
+ * cost a mapping:
+ *  - Linux 6.13+: MADV_GUARD_INSTALL marks guard pages in the page tables
+ *    without splitting the slab's mapping; every stack is guarded.
+ *  - Older kernels: mprotect splits the mapping at each guard (two mappings
+ *    per stack), so only the first GUARD_MPROTECT_LIMIT stacks are guarded
+ *    that way; later ones are bounds-checked at every switch instead
+ *    (stack.guarded == false).
+ * Freed stacks are kept per size on a free list, committed, for reuse.
+ */
+#include "stack_pool.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "runtime.h"
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+enum {
+    SLAB_BYTES = 64 << 20,
+    GUARD_MPROTECT_LIMIT = 16384,
+    FREE_LIST_SIZES = 8,
+};
+
+/* A free stack links to the next through its own top word. */
+struct free_stack {
+    struct free_stack *next;
+};
+
+struct free_list {
+    size_t size;
+    struct free_stack *head;
+};
+
+struct slab {
+    char *next;  /* lowest unused byte */
+    char *end;
+    size_t size; /* stack size this slab is carved into */
+};
+
+static struct {
+    size_t page;
+    struct free_list free[FREE_LIST_SIZES];
+    struct slab slab;
+    enum { GUARD_MADVISE, GUARD_MPROTECT } guard_mode;
+    size_t mprotect_guards;
+} pool;
+
+static size_t page_size(void)
+{
+    if (pool.page == 0)
+        pool.page = (size_t)sysconf(_SC_PAGESIZE);
+    return pool.page;
+}
+
+size_t stack_round(size_t size)
+{
+    size_t page = page_size();
+    if (size < 4 * page)
+        size = 4 * page;
+    return (size + page - 1) & ~(page - 1);
+}
+
+static struct free_list *free_list_for(size_t size)
+{
+    for (int i = 0; i < FREE_LIST_SIZES; i++) {
+        if (pool.free[i].size == size)
+            return &pool.free[i];
+        if (pool.free[i].size == 0) {
+            pool.free[i].size = size;
+            return &pool.free[i];
+        }
+    }
+    return NULL; /* too many distinct sizes: such stacks are unmapped */
+}
+
+static bool install_guard(char *guard)
+{
+    size_t page = page_size();
+    if (pool.guard_mode == GUARD_MADVISE) {
+        if (madvise(guard, page, MADV_GUARD_INSTALL) == 0)
+            return true;
+        pool.guard_mode = GUARD_MPROTECT;
+    }
+    if (pool.mprotect_guards >= GUARD_MPROTECT_LIMIT)
+        return false;
+    if (mprotect(guard, page, PROT_NONE) != 0)
+        return false;
+    pool.mprotect_guards++;
+    return true;
+}
+
+static void slab_refill(size_t size)
+{
+    size_t slot = size + page_size();
+    size_t bytes = slot * (SLAB_BYTES / slot > 0 ? SLAB_BYTES / slot : 1);
+    void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED)
+        runtime_panic("out of memory: cannot reserve goroutine stacks (%s)",
+                      strerror(errno));
+    /* A transparent huge page would commit 2 MiB for one touched stack top
+     * and must be split again to install each guard. */
+    madvise(mem, bytes, MADV_NOHUGEPAGE);
+    pool.slab = (struct slab){(char *)mem, (char *)mem + bytes, size};
+}
+
+void stack_alloc(struct stack *s, size_t size)
+{
+    struct free_list *list = free_list_for(size);
+    if (list && list->head) {
+        struct free_stack *f = list->head;
+        list->head = f->next;
+        char *top = (char *)(f + 1);
+        s->base = top - size;
+        s->size = size;
+        /* stack_free recorded the guard state just below the link */
+        s->guarded = *(bool *)((char *)f - sizeof(bool));
+        return;
+    }
+    if (pool.slab.size != size || pool.slab.end - pool.slab.next <
+                                      (ptrdiff_t)(size + page_size()))
+        slab_refill(size);
+    char *guard = pool.slab.next;
+    pool.slab.next += size + page_size();
+    s->base = guard + page_size();
+    s->size = size;
+    s->guarded = install_guard(guard);
+}
+
+void stack_free(struct stack *s)
+{
+    struct free_list *list = free_list_for(s->size);
+    if (!list) {
+        munmap((char *)s->base - page_size(), s->size + page_size());
+        return;
+    }
+    char *top = (char *)stack_top(s);
+    struct free_stack *f = (struct free_stack *)top - 1;
+    *(bool *)((char *)f - sizeof(bool)) = s->guarded;
+    f->next = list->head;
+    list->head = f;
+}

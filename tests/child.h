@@ -1,0 +1,40 @@
+/*
+ * Runs a scenario in a child process and captures what it printed, for
+ * tests of behaviour that ends the process (panics, deadlocks).
+ */
+#ifndef WEFT_TESTS_CHILD_H
+#define WEFT_TESTS_CHILD_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct child_result {
+    int exit_status; /* -1: killed by a signal */
+    char output[16384]; /* stdout and stderr together */
+};
+
+static inline void child_run(void (*scenario)(void), struct child_result *r)
+{
+    FILE *capture = tmpfile();
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fileno(capture), 1);
+        dup2(fileno(capture), 2);
+        scenario();
+        fflush(NULL);
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    rewind(capture);
+    size_t n = fread(r->output, 1, sizeof r->output - 1, capture);
+    r->output[n] = '\0';
+    fclose(capture);
+}
+
+#endif
