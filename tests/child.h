@@ -22,6 +22,9 @@ static inline void child_run(void (*scenario)(void), struct child_result *r)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        /* reports name files relative to the working directory */
+        if (chdir(WEFT_SOURCE_DIR) != 0)
+            _exit(99);
         dup2(fileno(capture), 1);
         dup2(fileno(capture), 2);
         scenario();

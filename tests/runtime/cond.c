@@ -1,0 +1,135 @@
+/* Cond: Wait releases the mutex, Signal wakes one in order, Broadcast all,
+ * a Signal with no waiter is lost. */
+#include <criterion/criterion.h>
+#include <weft.h>
+
+static weft_mutex mu;
+static weft_cond cond = WEFT_COND_INIT(&mu);
+static char woken[8];
+static int woken_count;
+static int ready_flag;
+
+static void wait_for_flag(void *arg)
+{
+    weft_mutex_lock(&mu);
+    while (!ready_flag)
+        weft_cond_wait(&cond);
+    woken[woken_count++] = *(char *)arg;
+    weft_mutex_unlock(&mu);
+}
+
+static void wait_once(void *arg)
+{
+    weft_mutex_lock(&mu);
+    weft_cond_wait(&cond);
+    woken[woken_count++] = *(char *)arg;
+    weft_mutex_unlock(&mu);
+}
+
+Test(cond, wait_releases_the_mutex_while_waiting)
+{
+    weft_go(wait_once, "a");
+    weft_yield();
+    cr_assert(weft_mutex_trylock(&mu)); /* the waiter let go of it */
+    weft_cond_signal(&cond);
+    weft_mutex_unlock(&mu);
+    weft_yield();
+    cr_assert_str_eq(woken, "a");
+}
+
+Test(cond, signal_wakes_one_waiter_in_fifo_order)
+{
+    weft_go(wait_once, "a");
+    weft_go(wait_once, "b");
+    weft_go(wait_once, "c");
+    weft_yield();
+    weft_cond_signal(&cond);
+    weft_yield();
+    cr_assert_str_eq(woken, "a");
+    weft_cond_signal(&cond);
+    weft_yield();
+    cr_assert_str_eq(woken, "ab");
+}
+
+Test(cond, broadcast_wakes_every_waiter)
+{
+    weft_go(wait_for_flag, "a");
+    weft_go(wait_for_flag, "b");
+    weft_yield();
+    weft_mutex_lock(&mu);
+    ready_flag = 1;
+    weft_cond_broadcast(&cond);
+    weft_mutex_unlock(&mu);
+    weft_yield();
+    weft_yield();
+    cr_assert_str_eq(woken, "ab");
+}
+
+Test(cond, a_signal_with_no_waiter_is_lost)
+{
+    weft_cond_signal(&cond);
+    weft_go(wait_once, "a");
+    weft_yield();
+    weft_yield();
+    cr_assert_eq(woken_count, 0);
+    weft_cond_signal(&cond);
+    weft_yield();
+    cr_assert_str_eq(woken, "a");
+}
+
+/* Producer/consumer on a bounded queue, under many schedules. */
+struct queue {
+    weft_mutex mu;
+    weft_cond not_empty, not_full;
+    int items[4], head, count, consumed_sum;
+};
+
+static void producer(void *arg)
+{
+    struct queue *q = arg;
+    for (int i = 1; i <= 50; i++) {
+        weft_mutex_lock(&q->mu);
+        while (q->count == 4)
+            weft_cond_wait(&q->not_full);
+        q->items[(q->head + q->count++) % 4] = i;
+        weft_cond_signal(&q->not_empty);
+        weft_mutex_unlock(&q->mu);
+    }
+}
+
+static void consumer(void *arg)
+{
+    struct queue *q = arg;
+    for (int i = 0; i < 50; i++) {
+        weft_mutex_lock(&q->mu);
+        while (q->count == 0)
+            weft_cond_wait(&q->not_empty);
+        q->consumed_sum += q->items[q->head];
+        q->head = (q->head + 1) % 4;
+        q->count--;
+        weft_cond_signal(&q->not_full);
+        weft_mutex_unlock(&q->mu);
+    }
+}
+
+static void bounded_queue(void *arg)
+{
+    struct queue *q = arg;
+    weft_cond_init(&q->not_empty, &q->mu);
+    weft_cond_init(&q->not_full, &q->mu);
+    weft_go(producer, q);
+    consumer(q);
+}
+
+Test(cond, bounded_queue_passes_every_item_under_every_seed)
+{
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct queue q = {0};
+        struct weft_random_strategy random;
+        weft_strategy_random_init(&random, seed);
+        struct weft_config config = {.strategy = &random.base};
+        weft_run(bounded_queue, &q, &config);
+        cr_assert_eq(q.consumed_sum, 50 * 51 / 2, "seed %llu",
+                     (unsigned long long)seed);
+    }
+}
