@@ -30,17 +30,38 @@ static void *sync_object(weft_chan *c, size_t index)
     return c->capacity ? slot(c, index) : (void *)c;
 }
 
-static void slot_sync(weft_chan *c, size_t index)
+static inline void slot_sync(weft_chan *c, size_t index)
 {
+    if (likely(rt.detector == NULL))
+        return;
     void *object = sync_object(c, index);
-    DETECT(acquire, object);
-    DETECT(release, object);
+    rt.detector->acquire(object);
+    rt.detector->release(object);
 }
 
-static void copy_value(weft_chan *c, void *to, const void *from)
+/* Copies one element; the common sizes get a fixed-size copy the compiler
+ * turns into a move. */
+static inline void copy_element(size_t size, void *to, const void *from)
+{
+    switch (size) {
+    case 4:
+        memcpy(to, from, 4);
+        break;
+    case 8:
+        memcpy(to, from, 8);
+        break;
+    case 16:
+        memcpy(to, from, 16);
+        break;
+    default:
+        memcpy(to, from, size);
+    }
+}
+
+static inline void copy_value(weft_chan *c, void *to, const void *from)
 {
     if (to)
-        memcpy(to, from, c->elem_size);
+        copy_element(c->elem_size, to, from);
 }
 
 static size_t advance(weft_chan *c, size_t index)
@@ -91,30 +112,30 @@ bool chan_recv_ready(weft_chan *c)
 /* Sends without blocking if a receiver waits or the buffer has room. */
 bool chan_try_send(weft_chan *c, const void *value)
 {
-    struct waiter *receiver = waitq_pop(&c->recvq);
-    if (receiver) {
-        slot_sync(c, c->recv_index);
-        copy_value(c, receiver->elem, value);
-        receiver->ok = true;
-        receiver->sync = sync_object(c, c->recv_index);
-        waiter_wake(receiver);
-        return true;
-    }
-    if (c->count < c->capacity) {
+    if (likely(waitq_empty(&c->recvq))) {
+        if (c->count == c->capacity)
+            return false;
         slot_sync(c, c->send_index);
-        memcpy(slot(c, c->send_index), value, c->elem_size);
+        copy_element(c->elem_size, slot(c, c->send_index), value);
         c->send_index = advance(c, c->send_index);
         c->count++;
         return true;
     }
-    return false;
+    /* a receiver waits, so the buffer is empty: hand the value over */
+    struct waiter *receiver = waitq_pop(&c->recvq);
+    slot_sync(c, c->recv_index);
+    copy_value(c, receiver->elem, value);
+    receiver->ok = true;
+    receiver->sync = sync_object(c, c->recv_index);
+    waiter_wake(receiver);
+    return true;
 }
 
 /* Receives without blocking: CHAN_GOT a value, CHAN_CLOSED (zeroed), or
  * CHAN_EMPTY when it would block. */
 enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
 {
-    struct waiter *sender = waitq_pop(&c->sendq);
+    struct waiter *sender = waitq_empty(&c->sendq) ? NULL : waitq_pop(&c->sendq);
     if (sender) {
         size_t index = c->capacity ? c->recv_index : 0;
         slot_sync(c, index);
@@ -124,7 +145,7 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
             /* full buffer: take the head; the sender's value becomes the
              * tail, which is the same slot as the ring turns */
             copy_value(c, out, slot(c, index));
-            memcpy(slot(c, index), sender->elem, c->elem_size);
+            copy_element(c->elem_size, slot(c, index), sender->elem);
             c->recv_index = advance(c, index);
             c->send_index = c->recv_index;
         }
@@ -136,7 +157,6 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
     if (c->count > 0) {
         slot_sync(c, c->recv_index);
         copy_value(c, out, slot(c, c->recv_index));
-        memset(slot(c, c->recv_index), 0, c->elem_size);
         c->recv_index = advance(c, c->recv_index);
         c->count--;
         return CHAN_GOT;
@@ -164,7 +184,7 @@ _Noreturn static void block_forever(enum wait_reason reason)
 
 void weft_chan_send(weft_chan *c, const void *value)
 {
-    sched_point(WEFT_OP_CHAN_SEND, chan_object_id(c));
+    sched_point(WEFT_OP_CHAN_SEND, c ? &c->id : NULL);
     if (!c)
         block_forever(WAIT_CHAN_SEND_NIL);
     if (c->closed)
@@ -182,7 +202,7 @@ void weft_chan_send(weft_chan *c, const void *value)
 
 bool weft_chan_recv_ok(weft_chan *c, void *out)
 {
-    sched_point(WEFT_OP_CHAN_RECV, chan_object_id(c));
+    sched_point(WEFT_OP_CHAN_RECV, c ? &c->id : NULL);
     if (!c)
         block_forever(WAIT_CHAN_RECV_NIL);
     enum chan_recv_result result = chan_try_recv(c, out);
@@ -223,7 +243,7 @@ static void wake_on_close(weft_chan *c, struct weft_waitq *q, bool zero)
 
 void weft_chan_close(weft_chan *c)
 {
-    sched_point(WEFT_OP_CHAN_CLOSE, chan_object_id(c));
+    sched_point(WEFT_OP_CHAN_CLOSE, c ? &c->id : NULL);
     chan_close(c);
 }
 

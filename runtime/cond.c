@@ -12,7 +12,7 @@ void weft_cond_init(weft_cond *c, weft_mutex *m)
 
 void weft_cond_wait(weft_cond *c)
 {
-    sched_point(WEFT_OP_COND_WAIT, object_id(&c->id));
+    sched_point(WEFT_OP_COND_WAIT, &c->id);
     if (!c->mutex)
         runtime_panic("sync: Cond.Wait on a cond with no mutex");
     /* enqueue, unlock and park with no scheduling point between them, so
@@ -27,14 +27,14 @@ void weft_cond_wait(weft_cond *c)
 
 void weft_cond_signal(weft_cond *c)
 {
-    sched_point(WEFT_OP_COND_SIGNAL, object_id(&c->id));
+    sched_point(WEFT_OP_COND_SIGNAL, &c->id);
     DETECT(release, c);
     wake_one(&c->waiters);
 }
 
 void weft_cond_broadcast(weft_cond *c)
 {
-    sched_point(WEFT_OP_COND_BROADCAST, object_id(&c->id));
+    sched_point(WEFT_OP_COND_BROADCAST, &c->id);
     DETECT(release, c);
     wake_all(&c->waiters);
 }

@@ -154,7 +154,7 @@ weft_context *weft_context_with_value(weft_context *parent, const void *key,
 
 void weft_context_cancel(weft_context *ctx)
 {
-    sched_point(WEFT_OP_CHAN_CLOSE, ctx->done ? chan_object_id(ctx->done) : 0);
+    sched_point(WEFT_OP_CHAN_CLOSE, ctx->done ? &ctx->done->id : NULL);
     context_cancel(ctx, WEFT_CONTEXT_CANCELED);
 }
 

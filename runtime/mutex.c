@@ -8,7 +8,7 @@
 
 void weft_mutex_lock(weft_mutex *m)
 {
-    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&m->id));
+    sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
     if (likely(!m->locked))
         m->locked = 1;
     else
@@ -18,7 +18,7 @@ void weft_mutex_lock(weft_mutex *m)
 
 bool weft_mutex_trylock(weft_mutex *m)
 {
-    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&m->id));
+    sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
     if (m->locked)
         return false;
     m->locked = 1;
@@ -28,7 +28,7 @@ bool weft_mutex_trylock(weft_mutex *m)
 
 void weft_mutex_unlock(weft_mutex *m)
 {
-    sched_point(WEFT_OP_MUTEX_UNLOCK, object_id(&m->id));
+    sched_point(WEFT_OP_MUTEX_UNLOCK, &m->id);
     mutex_release(m);
 }
 
@@ -37,6 +37,8 @@ void mutex_release(weft_mutex *m)
     if (!m->locked)
         runtime_panic("sync: unlock of unlocked mutex");
     DETECT(release_store, m);
-    if (!wake_one(&m->waiters))
+    if (likely(waitq_empty(&m->waiters)))
         m->locked = 0;
+    else
+        wake_one(&m->waiters); /* hand-off: stays locked for the waiter */
 }

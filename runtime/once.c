@@ -8,7 +8,7 @@ enum { ONCE_NOT_RUN, ONCE_RUNNING, ONCE_DONE };
 
 void weft_once_do(weft_once *o, weft_fn fn, void *arg)
 {
-    sched_point(WEFT_OP_ONCE, object_id(&o->id));
+    sched_point(WEFT_OP_ONCE, &o->id);
     if (o->state == ONCE_DONE) {
         DETECT(acquire, o);
         return;

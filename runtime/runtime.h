@@ -95,7 +95,8 @@ struct runtime {
 
     struct weft_strategy *strategy;
     bool fifo;            /* strategy is FIFO: skip building options */
-    bool slow_points;     /* preemptive strategy or tracing */
+    bool plain_points;    /* initialised, not preemptive, not tracing */
+    bool resume_work;     /* rt.dead or rt.visit set: see after_resume */
     FILE *trace;
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
@@ -131,13 +132,15 @@ static inline void runtime_init_if_needed(void)
         runtime_ensure();
 }
 
-/* Scheduling points: every operation calls this before it acts. */
-void sched_point_slow(enum weft_op op, uint64_t object);
-static inline void sched_point(enum weft_op op, uint64_t object)
+/* Scheduling points: every operation calls this before it acts, naming
+ * its object by the object's id field (NULL: none). One test on the fast
+ * path: rt.plain_points is false until the runtime is initialised, and
+ * under preemptive strategies or tracing. */
+void sched_point_slow(enum weft_op op, uint32_t *object);
+static inline void sched_point(enum weft_op op, uint32_t *object)
 {
-    runtime_init_if_needed();
     rt.step++;
-    if (unlikely(rt.slow_points))
+    if (unlikely(!rt.plain_points))
         sched_point_slow(op, object);
 }
 

@@ -24,7 +24,7 @@ static void admit_writer(weft_rwmutex *rw)
 
 void weft_rwmutex_rlock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_RWMUTEX_RLOCK, object_id(&rw->id));
+    sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
     if (rw->writer || rw->writers_waiting)
         waitq_park(&rw->reader_waiters, WAIT_RWMUTEX_RLOCK);
     else
@@ -34,7 +34,7 @@ void weft_rwmutex_rlock(weft_rwmutex *rw)
 
 bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_RWMUTEX_RLOCK, object_id(&rw->id));
+    sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
     if (rw->writer || rw->writers_waiting)
         return false;
     rw->readers++;
@@ -44,7 +44,7 @@ bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
 
 void weft_rwmutex_runlock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_RWMUTEX_RUNLOCK, object_id(&rw->id));
+    sched_point(WEFT_OP_RWMUTEX_RUNLOCK, &rw->id);
     if (rw->readers == 0)
         runtime_panic("sync: RUnlock of unlocked RWMutex");
     DETECT(release, readers_sync(rw));
@@ -54,7 +54,7 @@ void weft_rwmutex_runlock(weft_rwmutex *rw)
 
 void weft_rwmutex_lock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&rw->id));
+    sched_point(WEFT_OP_MUTEX_LOCK, &rw->id);
     if (!rw->writer && rw->readers == 0) {
         rw->writer = 1;
     } else {
@@ -67,7 +67,7 @@ void weft_rwmutex_lock(weft_rwmutex *rw)
 
 bool weft_rwmutex_trylock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_MUTEX_LOCK, object_id(&rw->id));
+    sched_point(WEFT_OP_MUTEX_LOCK, &rw->id);
     if (rw->writer || rw->readers)
         return false;
     rw->writer = 1;
@@ -78,7 +78,7 @@ bool weft_rwmutex_trylock(weft_rwmutex *rw)
 
 void weft_rwmutex_unlock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_MUTEX_UNLOCK, object_id(&rw->id));
+    sched_point(WEFT_OP_MUTEX_UNLOCK, &rw->id);
     if (!rw->writer)
         runtime_panic("sync: Unlock of unlocked RWMutex");
     DETECT(release_store, rw);

@@ -35,8 +35,20 @@ static void run_queue_push(struct goroutine *g)
     rt.runnable.length++;
 }
 
+static inline struct goroutine *run_queue_pop(void)
+{
+    struct goroutine *g = rt.runnable.head;
+    rt.runnable.head = g->next;
+    if (!g->next)
+        rt.runnable.tail = NULL;
+    rt.runnable.length--;
+    return g;
+}
+
 static struct goroutine *run_queue_take(size_t index)
 {
+    if (index == 0)
+        return run_queue_pop();
     struct goroutine *prev = NULL, *g = rt.runnable.head;
     for (size_t i = 0; i < index; i++) {
         prev = g;
@@ -151,6 +163,7 @@ static void release_dead(void)
 {
     struct goroutine *dead = rt.dead;
     rt.dead = NULL;
+    rt.resume_work = rt.visit != NULL;
     struct stack stack = dead->stack; /* the goroutine lives on it */
     stack_free(&stack);
 }
@@ -162,20 +175,27 @@ static void answer_visit(void)
     rt.visit_count = stack_capture(rt.visit_pcs, rt.visit_max, 0);
     struct goroutine *visitor = rt.visitor;
     rt.visit = NULL;
+    rt.resume_work = rt.dead != NULL;
     rt.current = visitor;
     weft_context_switch(&self->sp, visitor->sp);
 }
 
 /* Runs first in every goroutine that gets the CPU back. */
-static void after_resume(void)
+static void after_resume_slow(void)
 {
     for (;;) {
         if (rt.dead)
             release_dead();
-        if (likely(rt.visit != rt.current))
+        if (rt.visit != rt.current)
             return;
         answer_visit();
     }
+}
+
+static inline void after_resume(void)
+{
+    if (unlikely(rt.resume_work))
+        after_resume_slow();
 }
 
 static void check_stack_bounds(struct goroutine *g)
@@ -189,7 +209,7 @@ static void check_stack_bounds(struct goroutine *g)
 static void switch_to(struct goroutine *next)
 {
     struct goroutine *prev = rt.current;
-    if (unlikely(!prev->stack.guarded) && prev->stack.base)
+    if (unlikely(!prev->stack.guarded))
         check_stack_bounds(prev);
     next->status = G_RUNNING;
     rt.current = next;
@@ -259,8 +279,14 @@ const char *weft_op_name(enum weft_op op)
     return op < WEFT_OP_COUNT && op_names[op] ? op_names[op] : "?";
 }
 
-void sched_point_slow(enum weft_op op, uint64_t object)
+void sched_point_slow(enum weft_op op, uint32_t *object_field)
 {
+    if (!rt.initialized) {
+        runtime_ensure();
+        if (rt.plain_points)
+            return;
+    }
+    uint64_t object = object_field ? object_id(object_field) : 0;
     struct goroutine *g = rt.current;
     g->pending_op = op;
     g->pending_object = object;
@@ -303,13 +329,14 @@ static void runtime_init(const struct weft_config *config)
                                              : env->strategy;
     rt.trace = config && config->trace_file ? config->trace_file : env->trace;
     rt.fifo = rt.strategy == weft_strategy_fifo();
-    rt.slow_points = rt.strategy->preemptive || rt.trace;
+    rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;
 
     struct goroutine *main_g = &rt.main_goroutine;
     main_g->id = 1;
     main_g->status = G_RUNNING;
     main_g->started = true;
+    main_g->stack.guarded = true; /* the thread's stack has its own guard */
     all_add(main_g);
     rt.current = main_g;
     rt.next_goroutine_id = 2;
@@ -338,6 +365,7 @@ static void runtime_teardown(void)
     if (rt.dead)
         release_dead();
     rt.initialized = false;
+    rt.plain_points = false;
 }
 
 int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
@@ -357,7 +385,7 @@ int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
 
 static void goroutine_entry(void)
 {
-    after_resume();
+    after_resume_slow();
     struct goroutine *g = rt.current;
     g->started = true;
     g->fn(g->arg);
@@ -366,7 +394,7 @@ static void goroutine_entry(void)
 
 uint64_t weft_go(weft_fn fn, void *arg)
 {
-    sched_point(WEFT_OP_SPAWN, 0);
+    sched_point(WEFT_OP_SPAWN, NULL);
     struct stack stack;
     stack_alloc(&stack, rt.stack_size);
     uintptr_t top = (uintptr_t)stack_top(&stack) - sizeof(struct goroutine);
@@ -388,26 +416,35 @@ uint64_t weft_go(weft_fn fn, void *arg)
 
 void weft_yield(void)
 {
-    sched_point(WEFT_OP_YIELD, 0);
+    sched_point(WEFT_OP_YIELD, NULL);
+    struct goroutine *g = rt.current;
     if (rt.runnable.length == 0 && rt.timer_count == 0)
         return;
-    struct goroutine *g = rt.current;
     g->status = G_RUNNABLE;
+    if (likely(rt.fifo && rt.timer_count == 0)) {
+        /* the common case, kept short: rotate the queue and switch */
+        struct goroutine *next = run_queue_pop();
+        run_queue_push(g);
+        switch_to(next);
+        return;
+    }
     run_queue_push(g);
     schedule();
 }
 
 _Noreturn void weft_exit(void)
 {
-    sched_point(WEFT_OP_EXIT, 0);
+    sched_point(WEFT_OP_EXIT, NULL);
     struct goroutine *g = rt.current;
     DETECT(goroutine_end, g->id);
     g->status = G_DEAD;
     all_remove(g);
-    if (g == &rt.main_goroutine)
+    if (g == &rt.main_goroutine) {
         rt.main_exited = true;
-    else
+    } else {
         rt.dead = g;
+        rt.resume_work = true;
+    }
     schedule();
     __builtin_unreachable();
 }
@@ -459,6 +496,7 @@ size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)
     rt.visit_pcs = pcs;
     rt.visit_max = max;
     rt.visit_count = 0;
+    rt.resume_work = true;
     rt.current = g;
     weft_context_switch(&self->sp, g->sp);
     return rt.visit_count;

@@ -110,7 +110,8 @@ static int select_block(struct weft_case *cases, size_t count)
 
 static int select_cases(struct weft_case *cases, size_t count, bool block)
 {
-    sched_point(WEFT_OP_SELECT, count == 1 ? chan_object_id(cases[0].chan) : 0);
+    sched_point(WEFT_OP_SELECT,
+                count == 1 && cases[0].chan ? &cases[0].chan->id : NULL);
     int index = pick_ready(cases, count);
     if (index >= 0) {
         perform(&cases[index]);

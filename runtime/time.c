@@ -211,7 +211,7 @@ bool timers_advance(bool must_progress)
 
 void weft_sleep(int64_t duration_ns)
 {
-    sched_point(WEFT_OP_SLEEP, 0);
+    sched_point(WEFT_OP_SLEEP, NULL);
     if (duration_ns <= 0) {
         weft_yield();
         return;
@@ -282,13 +282,13 @@ weft_chan *weft_timer_chan(weft_timer *t)
 
 bool weft_timer_stop(weft_timer *t)
 {
-    sched_point(WEFT_OP_TIMER, 0);
+    sched_point(WEFT_OP_TIMER, NULL);
     return timer_cancel(&t->timer);
 }
 
 bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
 {
-    sched_point(WEFT_OP_TIMER, 0);
+    sched_point(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
     t->timer.when = clock_now() + duration_ns;
     timer_start(&t->timer);

@@ -7,7 +7,7 @@
 
 void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
 {
-    sched_point(WEFT_OP_WAITGROUP_ADD, object_id(&wg->id));
+    sched_point(WEFT_OP_WAITGROUP_ADD, &wg->id);
     DETECT(release, wg);
     wg->counter += delta;
     if (wg->counter < 0)
@@ -23,7 +23,7 @@ void weft_waitgroup_done(weft_waitgroup *wg)
 
 void weft_waitgroup_wait(weft_waitgroup *wg)
 {
-    sched_point(WEFT_OP_WAITGROUP_WAIT, object_id(&wg->id));
+    sched_point(WEFT_OP_WAITGROUP_WAIT, &wg->id);
     if (wg->counter > 0)
         waitq_park(&wg->waiters, WAIT_WAITGROUP);
     DETECT(acquire, wg);

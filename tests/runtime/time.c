@@ -404,6 +404,63 @@ Test(time, freeing_an_active_timer_cancels_it)
     cr_assert_eq(r.now, 2 * WEFT_HOUR);
 }
 
+enum { MANY = 64 };
+
+struct many_timers {
+    int64_t expected[MANY], value[MANY], now[MANY];
+    size_t stopped_with_value;
+};
+
+static int64_t duration_of(int i)
+{
+    return ((i * 37) % MANY + 1) * WEFT_MILLISECOND; /* distinct, shuffled */
+}
+
+/* Stops and resets pull timers out of the middle of the heap; every other
+ * timer must still fire exactly at its deadline. */
+static void fire_many(void *arg)
+{
+    struct many_timers *r = arg;
+    weft_timer *timers[MANY];
+    for (int i = 0; i < MANY; i++) {
+        timers[i] = weft_timer_new(duration_of(i));
+        r->expected[i] = duration_of(i);
+    }
+    for (int i = 0; i < MANY; i++) {
+        if (i % 3 == 0) {
+            weft_timer_stop(timers[i]);
+            r->expected[i] = -1;
+        } else if (i % 5 == 0) {
+            r->expected[i] = duration_of(i) + 100 * WEFT_MILLISECOND;
+            weft_timer_reset(timers[i], r->expected[i]);
+        }
+    }
+    for (int64_t at = 1; at <= MANY + 100; at++)
+        for (int i = 0; i < MANY; i++)
+            if (r->expected[i] == at * WEFT_MILLISECOND) {
+                r->value[i] = recv_time(weft_timer_chan(timers[i]));
+                r->now[i] = weft_now();
+            }
+    for (int i = 0; i < MANY; i++) {
+        if (r->expected[i] < 0) {
+            r->value[i] = r->now[i] = -1;
+            r->stopped_with_value += weft_chan_len(weft_timer_chan(timers[i]));
+        }
+        weft_timer_free(timers[i]);
+    }
+}
+
+Test(time, timers_fire_at_their_deadlines_after_stops_and_resets)
+{
+    struct many_timers r = {0};
+    run_seeded(fire_many, &r, 13);
+    for (int i = 0; i < MANY; i++) {
+        cr_assert_eq(r.value[i], r.expected[i], "timer %d", i);
+        cr_assert_eq(r.now[i], r.expected[i], "timer %d", i);
+    }
+    cr_assert_eq(r.stopped_with_value, 0);
+}
+
 /* ---- tickers ---- */
 
 static void tick_with_slow_reader(void *arg)
@@ -526,7 +583,8 @@ static void run_picking(struct timer_picker *picker, bool pick_last,
                         struct tie *tie)
 {
     *picker = (struct timer_picker){
-        .base = {.name = "timer picker", .virtual_time = true,
+        .base = {.name = "timer picker",
+                 .virtual_time = true,
                  .choose = pick_timer},
         .pick_last = pick_last,
     };
