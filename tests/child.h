@@ -13,6 +13,7 @@
 
 struct child_result {
     int exit_status; /* -1: killed by a signal */
+    int signal;      /* the signal that killed it, or 0 */
     char output[16384]; /* stdout and stderr together */
 };
 
@@ -34,6 +35,7 @@ static inline void child_run(void (*scenario)(void), struct child_result *r)
     int status = 0;
     waitpid(pid, &status, 0);
     r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     rewind(capture);
     size_t n = fread(r->output, 1, sizeof r->output - 1, capture);
     r->output[n] = '\0';

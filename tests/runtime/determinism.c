@@ -5,6 +5,8 @@
 #include <string.h>
 #include <weft.h>
 
+#include "child.h"
+
 struct shared {
     weft_chan *c;
     weft_mutex mu;
@@ -95,4 +97,47 @@ Test(determinism, different_seeds_explore_different_interleavings)
     }
     free(reference);
     cr_assert_geq(different, 8);
+}
+
+static void traced_by_environment(void)
+{
+    setenv("WEFT_OPTIONS", "seed=0x2a trace=stdout", 1);
+    struct shared s;
+    memset(&s, 0, sizeof s);
+    weft_run(scenario, &s, NULL);
+}
+
+Test(determinism, weft_options_seed_replays_the_configured_seed)
+{
+    struct child_result r;
+    child_run(traced_by_environment, &r);
+    cr_assert_eq(r.exit_status, 0, "%s", r.output);
+    struct shared s;
+    char *expected = traced_run(42, &s);
+    cr_assert_str_eq(r.output, expected);
+    free(expected);
+}
+
+static void bad_seed(void)
+{
+    setenv("WEFT_OPTIONS", "seed=banana", 1);
+    weft_id();
+}
+
+static void unknown_option(void)
+{
+    setenv("WEFT_OPTIONS", "seed=1 colour=blue", 1);
+    weft_id();
+}
+
+Test(determinism, bad_options_are_rejected_with_a_reason)
+{
+    struct child_result r;
+    child_run(bad_seed, &r);
+    cr_assert_eq(r.exit_status, 2);
+    cr_assert_str_eq(r.output, "weft: WEFT_OPTIONS: bad seed: seed=banana\n");
+    child_run(unknown_option, &r);
+    cr_assert_eq(r.exit_status, 2);
+    cr_assert_str_eq(r.output,
+                     "weft: WEFT_OPTIONS: unknown option: colour=blue\n");
 }
