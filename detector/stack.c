@@ -115,8 +115,7 @@ static void copy_path(char *to, size_t size, const char *path)
 /* The source file and line of address, or NULL. libdw 0.188 finds a
  * compilation unit by address only through .debug_aranges, which clang does
  * not emit by default: without it, look through every unit. */
-static const char *find_line(Dwfl_Module *module, Dwarf_Addr address,
-                             int *line)
+static const char *find_line(Dwfl_Module *module, Dwarf_Addr address, int *line)
 {
     Dwfl_Line *found = dwfl_module_getsrc(module, address);
     if (found != NULL)
@@ -143,8 +142,8 @@ static void look_up(void)
         return;
     GElf_Off offset;
     GElf_Sym sym;
-    const char *name = dwfl_module_addrinfo(module, symbolizer.address,
-                                            &offset, &sym, NULL, NULL, NULL);
+    const char *name = dwfl_module_addrinfo(module, symbolizer.address, &offset,
+                                            &sym, NULL, NULL, NULL);
     if (name != NULL && name[0] != '\0') /* without "@@GLIBC_2.34" */
         snprintf(out->function, sizeof out->function, "%.*s",
                  (int)strcspn(name, "@"), name);
@@ -200,7 +199,7 @@ bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
  * directory, an absolute path ending in '/'. */
 static bool path_is_under(const char *file, const char *directory)
 {
-    char absolute[4096 + sizeof ((struct symbol *)0)->file];
+    char absolute[4096 + sizeof((struct symbol *)0)->file];
     if (file[0] != '/') {
         char cwd[4096];
         if (getcwd(cwd, sizeof cwd) == NULL)

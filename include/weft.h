@@ -73,12 +73,30 @@ enum weft_choice_kind {
 
 /** The operation a goroutine is about to perform at a scheduling point. */
 enum weft_op {
-    WEFT_OP_NONE, WEFT_OP_START, WEFT_OP_YIELD, WEFT_OP_SPAWN, WEFT_OP_EXIT,
-    WEFT_OP_CHAN_SEND, WEFT_OP_CHAN_RECV, WEFT_OP_CHAN_CLOSE, WEFT_OP_SELECT,
-    WEFT_OP_MUTEX_LOCK, WEFT_OP_MUTEX_UNLOCK, WEFT_OP_RWMUTEX_RLOCK,
-    WEFT_OP_RWMUTEX_RUNLOCK, WEFT_OP_WAITGROUP_ADD, WEFT_OP_WAITGROUP_WAIT,
-    WEFT_OP_COND_WAIT, WEFT_OP_COND_SIGNAL, WEFT_OP_COND_BROADCAST,
-    WEFT_OP_ONCE, WEFT_OP_SLEEP, WEFT_OP_TIMER, WEFT_OP_ATOMIC,
+    WEFT_OP_NONE,
+    WEFT_OP_START,
+    WEFT_OP_YIELD,
+    WEFT_OP_SPAWN,
+    WEFT_OP_EXIT,
+    WEFT_OP_CHAN_SEND,
+    WEFT_OP_CHAN_RECV,
+    WEFT_OP_CHAN_CLOSE,
+    WEFT_OP_SELECT,
+    WEFT_OP_MUTEX_LOCK,
+    WEFT_OP_MUTEX_UNLOCK,
+    WEFT_OP_RWMUTEX_RLOCK,
+    WEFT_OP_RWMUTEX_RUNLOCK,
+    WEFT_OP_RWMUTEX_LOCK,
+    WEFT_OP_RWMUTEX_UNLOCK,
+    WEFT_OP_WAITGROUP_ADD,
+    WEFT_OP_WAITGROUP_WAIT,
+    WEFT_OP_COND_WAIT,
+    WEFT_OP_COND_SIGNAL,
+    WEFT_OP_COND_BROADCAST,
+    WEFT_OP_ONCE,
+    WEFT_OP_SLEEP,
+    WEFT_OP_TIMER,
+    WEFT_OP_ATOMIC,
     WEFT_OP_ACCESS,
     WEFT_OP_COUNT
 };
@@ -89,9 +107,9 @@ const char *weft_op_name(enum weft_op op);
 /** One option of a choice: a goroutine (with the operation it is about to
  * perform and that operation's object), a select case, or a timer. */
 struct weft_option {
-    uint64_t id;        /* goroutine id, case index, or timer id */
-    enum weft_op op;    /* WEFT_CHOOSE_GOROUTINE: its pending operation */
-    uint64_t object;    /* that operation's object id (ch#N, mutex#N), or 0 */
+    uint64_t id;     /* goroutine id, case index, or timer id */
+    enum weft_op op; /* WEFT_CHOOSE_GOROUTINE: its pending operation */
+    uint64_t object; /* that operation's object id (ch#N, mutex#N), or 0 */
 };
 
 /** A decision point. Options are in a deterministic order: for goroutines,
@@ -99,12 +117,12 @@ struct weft_option {
  * order; for cases, case order; for timers, deadline then creation order. */
 struct weft_choice {
     enum weft_choice_kind kind;
-    size_t count;                    /* >= 1: choose an index below it */
+    size_t count; /* >= 1: choose an index below it */
     const struct weft_option *options;
-    uint64_t current;                /* goroutine at this point */
-    bool current_can_continue;       /* options[0] is current (a preemption
-                                        point rather than a block) */
-    uint64_t step;                   /* scheduling points so far in this run */
+    uint64_t current;          /* goroutine at this point */
+    bool current_can_continue; /* options[0] is current (a preemption
+                                  point rather than a block) */
+    uint64_t step;             /* scheduling points so far in this run */
 };
 
 /** A scheduling strategy. The runtime decides what is possible, the strategy
@@ -144,7 +162,7 @@ struct weft_config {
     size_t stack_size;              /* 0: weft_stack_size() */
     /* Non-NULL: one line per scheduling point and decision, for comparing
      * runs (same seed ⇒ same trace). */
-    void *trace_file;               /* a FILE * */
+    void *trace_file; /* a FILE * */
 };
 
 /** Runs main_fn(arg) as goroutine 1 on the calling thread, with a fresh
@@ -152,7 +170,8 @@ struct weft_config {
  * discarded (as when a Go program's main returns). Returns 0. */
 int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config);
 
-/** Scheduling points so far in this run. */
+/** Scheduling points so far in this run (counted under a preemptive
+ * strategy or a trace; 0 in ordinary FIFO runs). */
 uint64_t weft_step(void);
 
 /* ------------------------------------------------------------------------ */
@@ -202,30 +221,42 @@ size_t weft_chan_elem_size(const weft_chan *c);
  * name_free(c), so values need no casts:
  *     WEFT_CHAN_TYPE(int_chan, int)
  *     int_chan *c = int_chan_make(0); int_chan_send(c, 42); */
-#define WEFT_CHAN_TYPE(name, type)                                            \
-    typedef struct name name;                                                 \
-    static inline name *name##_make(size_t capacity)                          \
-    {                                                                         \
-        return (name *)weft_chan_make(sizeof(type), capacity);                \
-    }                                                                         \
-    static inline weft_chan *name##_chan(name *c) { return (weft_chan *)c; }  \
-    static inline void name##_send(name *c, type value)                       \
-    {                                                                         \
-        weft_chan_send((weft_chan *)c, &value);                               \
-    }                                                                         \
-    static inline type name##_recv(name *c)                                   \
-    {                                                                         \
-        type value;                                                           \
-        weft_chan_recv((weft_chan *)c, &value);                               \
-        return value;                                                         \
-    }                                                                         \
-    static inline bool name##_recv_ok(name *c, type *value)                   \
-    {                                                                         \
-        return weft_chan_recv_ok((weft_chan *)c, value);                      \
-    }                                                                         \
-    static inline void name##_close(name *c) { weft_chan_close((weft_chan *)c); } \
-    static inline void name##_free(name *c) { weft_chan_free((weft_chan *)c); }   \
-    static inline size_t name##_len(name *c) { return weft_chan_len((weft_chan *)c); }
+#define WEFT_CHAN_TYPE(name, type)                                             \
+    typedef struct name name;                                                  \
+    static inline name *name##_make(size_t capacity)                           \
+    {                                                                          \
+        return (name *)weft_chan_make(sizeof(type), capacity);                 \
+    }                                                                          \
+    static inline weft_chan *name##_chan(name *c)                              \
+    {                                                                          \
+        return (weft_chan *)c;                                                 \
+    }                                                                          \
+    static inline void name##_send(name *c, type value)                        \
+    {                                                                          \
+        weft_chan_send((weft_chan *)c, &value);                                \
+    }                                                                          \
+    static inline type name##_recv(name *c)                                    \
+    {                                                                          \
+        type value;                                                            \
+        weft_chan_recv((weft_chan *)c, &value);                                \
+        return value;                                                          \
+    }                                                                          \
+    static inline bool name##_recv_ok(name *c, type *value)                    \
+    {                                                                          \
+        return weft_chan_recv_ok((weft_chan *)c, value);                       \
+    }                                                                          \
+    static inline void name##_close(name *c)                                   \
+    {                                                                          \
+        weft_chan_close((weft_chan *)c);                                       \
+    }                                                                          \
+    static inline void name##_free(name *c)                                    \
+    {                                                                          \
+        weft_chan_free((weft_chan *)c);                                        \
+    }                                                                          \
+    static inline size_t name##_len(name *c)                                   \
+    {                                                                          \
+        return weft_chan_len((weft_chan *)c);                                  \
+    }
 
 /* ------------------------------------------------------------------------ */
 /* select                                                                   */
@@ -243,8 +274,9 @@ struct weft_case {
     bool ok;
 };
 
-#define WEFT_RECV_CASE(c, out) ((struct weft_case){(c), WEFT_RECV, (out), false})
-#define WEFT_SEND_CASE(c, in)                                                 \
+#define WEFT_RECV_CASE(c, out)                                                 \
+    ((struct weft_case){(c), WEFT_RECV, (out), false})
+#define WEFT_SEND_CASE(c, in)                                                  \
     ((struct weft_case){(c), WEFT_SEND, (void *)(in), false})
 
 /** weft_select_default() returns this when no case is ready. */
@@ -283,8 +315,8 @@ bool weft_mutex_trylock(weft_mutex *m);
 /** A reader/writer lock; zero is unlocked. A writer waiting in Lock blocks
  * new readers, so writers do not starve (as Go). */
 typedef struct weft_rwmutex {
-    uint32_t readers;         /* readers holding the lock */
-    uint32_t writer;          /* 1 while a writer holds the lock */
+    uint32_t readers; /* readers holding the lock */
+    uint32_t writer;  /* 1 while a writer holds the lock */
     uint32_t writers_waiting;
     uint32_t id;
     struct weft_waitq reader_waiters, writer_waiters;
@@ -320,7 +352,13 @@ typedef struct weft_cond {
     struct weft_waitq waiters;
 } weft_cond;
 
-#define WEFT_COND_INIT(mutex_ptr) {(mutex_ptr), 0, {0, 0}}
+#define WEFT_COND_INIT(mutex_ptr)                                              \
+    {                                                                          \
+        (mutex_ptr), 0,                                                        \
+        {                                                                      \
+            0, 0                                                               \
+        }                                                                      \
+    }
 void weft_cond_init(weft_cond *c, weft_mutex *m);
 /** Unlocks the mutex, waits for a Signal/Broadcast, relocks, returns. */
 void weft_cond_wait(weft_cond *c);

@@ -135,7 +135,8 @@ bool chan_try_send(weft_chan *c, const void *value)
  * CHAN_EMPTY when it would block. */
 enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
 {
-    struct waiter *sender = waitq_empty(&c->sendq) ? NULL : waitq_pop(&c->sendq);
+    struct waiter *sender =
+        waitq_empty(&c->sendq) ? NULL : waitq_pop(&c->sendq);
     if (sender) {
         size_t index = c->capacity ? c->recv_index : 0;
         slot_sync(c, index);

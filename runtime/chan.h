@@ -11,7 +11,7 @@ struct weft_chan {
     size_t recv_index; /* next slot to receive from */
     size_t send_index; /* next slot to send into */
     bool closed;
-    bool owns_timer;   /* weft_after: freeing the channel frees its timer */
+    bool owns_timer; /* weft_after: freeing the channel frees its timer */
     uint32_t id;
     struct weft_waitq recvq, sendq;
     struct timer *timer; /* a timer that sends on this channel */

@@ -21,7 +21,7 @@ struct weft_context {
     bool cancellable;
     enum weft_context_err err;
     weft_chan *done;
-    weft_context *cancel_parent;             /* whose children we are in */
+    weft_context *cancel_parent; /* whose children we are in */
     weft_context *children, *prev_sibling, *next_sibling;
     bool has_deadline;
     int64_t deadline_ns;

@@ -15,8 +15,8 @@
 enum { DEFAULT_STACK_SIZE = 256 * 1024 };
 
 static const char *other_layer_keys[] = {
-    "halt_on_error", "exitcode", "log_path", "history_size", "suppressions",
-    "report_leaks", "preempt_on_access", NULL,
+    "halt_on_error", "exitcode",     "log_path",          "history_size",
+    "suppressions",  "report_leaks", "preempt_on_access", NULL,
 };
 
 static struct weft_env_options options;

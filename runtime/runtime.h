@@ -27,10 +27,20 @@ enum goroutine_status { G_RUNNABLE, G_RUNNING, G_WAITING, G_DEAD };
 
 /* Why a goroutine waits: the words Go prints in "goroutine 3 [...]". */
 enum wait_reason {
-    WAIT_NONE, WAIT_CHAN_SEND, WAIT_CHAN_RECV, WAIT_CHAN_SEND_NIL,
-    WAIT_CHAN_RECV_NIL, WAIT_SELECT, WAIT_SELECT_NO_CASES, WAIT_MUTEX,
-    WAIT_RWMUTEX_RLOCK, WAIT_RWMUTEX_LOCK, WAIT_WAITGROUP, WAIT_COND,
-    WAIT_ONCE, WAIT_SLEEP,
+    WAIT_NONE,
+    WAIT_CHAN_SEND,
+    WAIT_CHAN_RECV,
+    WAIT_CHAN_SEND_NIL,
+    WAIT_CHAN_RECV_NIL,
+    WAIT_SELECT,
+    WAIT_SELECT_NO_CASES,
+    WAIT_MUTEX,
+    WAIT_RWMUTEX_RLOCK,
+    WAIT_RWMUTEX_LOCK,
+    WAIT_WAITGROUP,
+    WAIT_COND,
+    WAIT_ONCE,
+    WAIT_SLEEP,
 };
 
 struct goroutine;
@@ -45,7 +55,7 @@ struct waiter {
     struct weft_waitq *queue;   /* the queue it is on */
     const void *sync;           /* detector: what the waker released */
     uint32_t case_index;
-    bool ok;                    /* receive: a value came (not a close) */
+    bool ok; /* receive: a value came (not a close) */
 };
 
 struct goroutine {
@@ -55,22 +65,22 @@ struct goroutine {
     enum wait_reason wait_reason;
     weft_fn fn;
     void *arg;
-    struct stack stack;              /* base 0: the thread's own stack */
-    struct goroutine *next;          /* run queue link */
+    struct stack stack;                    /* base 0: the thread's own stack */
+    struct goroutine *next;                /* run queue link */
     struct goroutine *all_prev, *all_next; /* every live goroutine */
-    enum weft_op pending_op;         /* at its last scheduling point */
+    enum weft_op pending_op;               /* at its last scheduling point */
     uint64_t pending_object;
     uint64_t parent_id;
-    uintptr_t created_pc;            /* the weft_go call site */
-    struct waiter *fired;            /* select: the case that woke it */
+    uintptr_t created_pc; /* the weft_go call site */
+    struct waiter *fired; /* select: the case that woke it */
     bool started;
 };
 
 /* A timer in the heap: fires by sending on chan, waking g, or calling fn. */
 struct timer {
     int64_t when;
-    int64_t period;   /* > 0: a ticker */
-    uint64_t seq;     /* creation order: the tie-break, and the timer's id */
+    int64_t period;    /* > 0: a ticker */
+    uint64_t seq;      /* creation order: the tie-break, and the timer's id */
     size_t heap_index; /* TIMER_INACTIVE when not in the heap */
     weft_chan *chan;
     struct goroutine *g;
@@ -94,18 +104,18 @@ struct runtime {
     uint64_t step;
 
     struct weft_strategy *strategy;
-    bool fifo;            /* strategy is FIFO: skip building options */
-    bool plain_points;    /* initialised, not preemptive, not tracing */
-    bool resume_work;     /* rt.dead or rt.visit set: see after_resume */
+    bool fifo;         /* strategy is FIFO: skip building options */
+    bool plain_points; /* initialised, not preemptive, not tracing */
+    bool resume_work;  /* rt.dead or rt.visit set: see after_resume */
     FILE *trace;
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
     uint32_t case_rotation;
 
-    struct goroutine *dead;        /* exited; its stack is freed by the
-                                      next goroutine to run */
-    struct goroutine *visit;       /* goroutine asked to capture its stack */
-    struct goroutine *visitor;     /* who asked */
+    struct goroutine *dead;    /* exited; its stack is freed by the
+                                  next goroutine to run */
+    struct goroutine *visit;   /* goroutine asked to capture its stack */
+    struct goroutine *visitor; /* who asked */
     uintptr_t *visit_pcs;
     size_t visit_max, visit_count;
 
@@ -135,11 +145,11 @@ static inline void runtime_init_if_needed(void)
 /* Scheduling points: every operation calls this before it acts, naming
  * its object by the object's id field (NULL: none). One test on the fast
  * path: rt.plain_points is false until the runtime is initialised, and
- * under preemptive strategies or tracing. */
+ * under preemptive strategies or tracing — the runs whose steps are
+ * counted and reported. */
 void sched_point_slow(enum weft_op op, uint32_t *object);
 static inline void sched_point(enum weft_op op, uint32_t *object)
 {
-    rt.step++;
     if (unlikely(!rt.plain_points))
         sched_point_slow(op, object);
 }
@@ -214,10 +224,10 @@ size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max);
 void goroutine_print(FILE *out, struct goroutine *g);
 
 /* Detector events (sync_events.h), one test away when detection is off. */
-#define DETECT(event, ...)                                                    \
-    do {                                                                      \
-        if (unlikely(rt.detector != NULL))                                    \
-            rt.detector->event(__VA_ARGS__);                                  \
+#define DETECT(event, ...)                                                     \
+    do {                                                                       \
+        if (unlikely(rt.detector != NULL))                                     \
+            rt.detector->event(__VA_ARGS__);                                   \
     } while (0)
 
 #endif

@@ -54,7 +54,7 @@ void weft_rwmutex_runlock(weft_rwmutex *rw)
 
 void weft_rwmutex_lock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_MUTEX_LOCK, &rw->id);
+    sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
     if (!rw->writer && rw->readers == 0) {
         rw->writer = 1;
     } else {
@@ -67,7 +67,7 @@ void weft_rwmutex_lock(weft_rwmutex *rw)
 
 bool weft_rwmutex_trylock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_MUTEX_LOCK, &rw->id);
+    sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
     if (rw->writer || rw->readers)
         return false;
     rw->writer = 1;
@@ -78,7 +78,7 @@ bool weft_rwmutex_trylock(weft_rwmutex *rw)
 
 void weft_rwmutex_unlock(weft_rwmutex *rw)
 {
-    sched_point(WEFT_OP_MUTEX_UNLOCK, &rw->id);
+    sched_point(WEFT_OP_RWMUTEX_UNLOCK, &rw->id);
     if (!rw->writer)
         runtime_panic("sync: Unlock of unlocked RWMutex");
     DETECT(release_store, rw);

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "switch.h"
 #include "options.h"
 #include "runtime.h"
 #include "stack.h"
+#include "switch.h"
 
 struct runtime rt;
 
@@ -106,6 +106,7 @@ struct weft_option *options_buffer(size_t count)
 }
 
 static const char *choice_names[] = {"goroutine", "case", "timer"};
+static const char *option_prefixes[] = {"g", "", "t"};
 
 static size_t choose_with(enum weft_choice_kind kind,
                           const struct weft_option *options, size_t count,
@@ -121,14 +122,16 @@ static size_t choose_with(enum weft_choice_kind kind,
     };
     size_t index = rt.strategy->choose(rt.strategy, &choice);
     if (index >= count)
-        runtime_panic("strategy %s chose option %zu of %zu",
-                      rt.strategy->name, index, count);
+        runtime_panic("strategy %s chose option %zu of %zu", rt.strategy->name,
+                      index, count);
     if (rt.trace) {
         fprintf(rt.trace, "  choose %s [", choice_names[kind]);
+        const char *prefix = option_prefixes[kind];
         for (size_t i = 0; i < count; i++)
-            fprintf(rt.trace, "%s%llu", i ? " " : "",
+            fprintf(rt.trace, "%s%s%llu", i ? " " : "", prefix,
                     (unsigned long long)options[i].id);
-        fprintf(rt.trace, "] -> %llu\n", (unsigned long long)options[index].id);
+        fprintf(rt.trace, "] -> %s%llu\n", prefix,
+                (unsigned long long)options[index].id);
     }
     return index;
 }
@@ -143,8 +146,8 @@ static void fill_run_queue_options(struct weft_option *options)
 {
     size_t i = 0;
     for (struct goroutine *g = rt.runnable.head; g; g = g->next)
-        options[i++] = (struct weft_option){g->id, g->pending_op,
-                                            g->pending_object};
+        options[i++] =
+            (struct weft_option){g->id, g->pending_op, g->pending_object};
 }
 
 static struct goroutine *take_runnable(void)
@@ -153,8 +156,8 @@ static struct goroutine *take_runnable(void)
         return run_queue_take(0);
     struct weft_option *options = options_buffer(rt.runnable.length);
     fill_run_queue_options(options);
-    return run_queue_take(choose(WEFT_CHOOSE_GOROUTINE, options,
-                                 rt.runnable.length));
+    return run_queue_take(
+        choose(WEFT_CHOOSE_GOROUTINE, options, rt.runnable.length));
 }
 
 /* ---- switching ---- */
@@ -258,25 +261,77 @@ void ready(struct goroutine *g)
 }
 
 static const char *op_names[WEFT_OP_COUNT] = {
-    [WEFT_OP_NONE] = "none", [WEFT_OP_START] = "start",
-    [WEFT_OP_YIELD] = "yield", [WEFT_OP_SPAWN] = "go",
-    [WEFT_OP_EXIT] = "exit", [WEFT_OP_CHAN_SEND] = "chan send",
-    [WEFT_OP_CHAN_RECV] = "chan receive", [WEFT_OP_CHAN_CLOSE] = "chan close",
-    [WEFT_OP_SELECT] = "select", [WEFT_OP_MUTEX_LOCK] = "mutex lock",
+    [WEFT_OP_NONE] = "none",
+    [WEFT_OP_START] = "start",
+    [WEFT_OP_YIELD] = "yield",
+    [WEFT_OP_SPAWN] = "go",
+    [WEFT_OP_EXIT] = "exit",
+    [WEFT_OP_CHAN_SEND] = "chan send",
+    [WEFT_OP_CHAN_RECV] = "chan receive",
+    [WEFT_OP_CHAN_CLOSE] = "chan close",
+    [WEFT_OP_SELECT] = "select",
+    [WEFT_OP_MUTEX_LOCK] = "mutex lock",
     [WEFT_OP_MUTEX_UNLOCK] = "mutex unlock",
     [WEFT_OP_RWMUTEX_RLOCK] = "rwmutex rlock",
     [WEFT_OP_RWMUTEX_RUNLOCK] = "rwmutex runlock",
+    [WEFT_OP_RWMUTEX_LOCK] = "rwmutex lock",
+    [WEFT_OP_RWMUTEX_UNLOCK] = "rwmutex unlock",
     [WEFT_OP_WAITGROUP_ADD] = "waitgroup add",
     [WEFT_OP_WAITGROUP_WAIT] = "waitgroup wait",
-    [WEFT_OP_COND_WAIT] = "cond wait", [WEFT_OP_COND_SIGNAL] = "cond signal",
-    [WEFT_OP_COND_BROADCAST] = "cond broadcast", [WEFT_OP_ONCE] = "once",
-    [WEFT_OP_SLEEP] = "sleep", [WEFT_OP_TIMER] = "timer",
-    [WEFT_OP_ATOMIC] = "atomic", [WEFT_OP_ACCESS] = "access",
+    [WEFT_OP_COND_WAIT] = "cond wait",
+    [WEFT_OP_COND_SIGNAL] = "cond signal",
+    [WEFT_OP_COND_BROADCAST] = "cond broadcast",
+    [WEFT_OP_ONCE] = "once",
+    [WEFT_OP_SLEEP] = "sleep",
+    [WEFT_OP_TIMER] = "timer",
+    [WEFT_OP_ATOMIC] = "atomic",
+    [WEFT_OP_ACCESS] = "access",
 };
 
 const char *weft_op_name(enum weft_op op)
 {
     return op < WEFT_OP_COUNT && op_names[op] ? op_names[op] : "?";
+}
+
+/* "ch", "mutex", ...: how traces name the object of an operation. */
+static const char *object_kind(enum weft_op op)
+{
+    switch (op) {
+    case WEFT_OP_CHAN_SEND:
+    case WEFT_OP_CHAN_RECV:
+    case WEFT_OP_CHAN_CLOSE:
+    case WEFT_OP_SELECT:
+        return "ch";
+    case WEFT_OP_MUTEX_LOCK:
+    case WEFT_OP_MUTEX_UNLOCK:
+        return "mutex";
+    case WEFT_OP_RWMUTEX_RLOCK:
+    case WEFT_OP_RWMUTEX_RUNLOCK:
+    case WEFT_OP_RWMUTEX_LOCK:
+    case WEFT_OP_RWMUTEX_UNLOCK:
+        return "rwmutex";
+    case WEFT_OP_WAITGROUP_ADD:
+    case WEFT_OP_WAITGROUP_WAIT:
+        return "wg";
+    case WEFT_OP_COND_WAIT:
+    case WEFT_OP_COND_SIGNAL:
+    case WEFT_OP_COND_BROADCAST:
+        return "cond";
+    case WEFT_OP_ONCE:
+        return "once";
+    default:
+        return "object";
+    }
+}
+
+static void trace_point(struct goroutine *g, enum weft_op op, uint64_t object)
+{
+    fprintf(rt.trace, "%llu g%llu %s", (unsigned long long)rt.step,
+            (unsigned long long)g->id, weft_op_name(op));
+    if (object)
+        fprintf(rt.trace, " %s#%llu", object_kind(op),
+                (unsigned long long)object);
+    fputc('\n', rt.trace);
 }
 
 void sched_point_slow(enum weft_op op, uint32_t *object_field)
@@ -286,14 +341,13 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
         if (rt.plain_points)
             return;
     }
+    rt.step++;
     uint64_t object = object_field ? object_id(object_field) : 0;
     struct goroutine *g = rt.current;
     g->pending_op = op;
     g->pending_object = object;
     if (rt.trace)
-        fprintf(rt.trace, "%llu g%llu %s #%llu\n", (unsigned long long)rt.step,
-                (unsigned long long)g->id, weft_op_name(op),
-                (unsigned long long)object);
+        trace_point(g, op, object);
     if (!rt.strategy->preemptive || rt.runnable.length == 0)
         return;
     struct weft_option *options = options_buffer(rt.runnable.length + 1);
@@ -325,8 +379,7 @@ static void runtime_init(const struct weft_config *config)
     rt.stack_size = config && config->stack_size
                         ? stack_round(config->stack_size)
                         : default_stack_size;
-    rt.strategy = config && config->strategy ? config->strategy
-                                             : env->strategy;
+    rt.strategy = config && config->strategy ? config->strategy : env->strategy;
     rt.trace = config && config->trace_file ? config->trace_file : env->trace;
     rt.fifo = rt.strategy == weft_strategy_fifo();
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;

@@ -52,11 +52,11 @@ static int pick_ready(struct weft_case *cases, size_t count)
     size_t n = 0;
     for (size_t i = 0; i < count; i++)
         if (case_ready(&cases[i]))
-            options[n++] = (struct weft_option){
-                i,
-                cases[i].dir == WEFT_SEND ? WEFT_OP_CHAN_SEND
-                                          : WEFT_OP_CHAN_RECV,
-                chan_object_id(cases[i].chan)};
+            options[n++] = (struct weft_option){i,
+                                                cases[i].dir == WEFT_SEND
+                                                    ? WEFT_OP_CHAN_SEND
+                                                    : WEFT_OP_CHAN_RECV,
+                                                chan_object_id(cases[i].chan)};
     size_t chosen = ready == 1 ? 0 : choose(WEFT_CHOOSE_CASE, options, ready);
     return (int)options[chosen].id;
 }
@@ -81,15 +81,15 @@ static int select_block(struct weft_case *cases, size_t count)
     size_t waiting = 0;
     for (size_t i = 0; i < count; i++) {
         struct weft_case *c = &cases[i];
-        waiters[i] = (struct waiter){.g = rt.current, .elem = c->value,
+        waiters[i] = (struct waiter){.g = rt.current,
+                                     .elem = c->value,
                                      .select = &select,
                                      .case_index = (uint32_t)i};
         if (!c->chan)
             continue;
         struct weft_chan *ch = c->chan;
         DETECT(release, ch);
-        waitq_push(c->dir == WEFT_SEND ? &ch->sendq : &ch->recvq,
-                   &waiters[i]);
+        waitq_push(c->dir == WEFT_SEND ? &ch->sendq : &ch->recvq, &waiters[i]);
         waiting++;
     }
     if (waiting == 0) /* only nil channels: blocks forever, like Go */

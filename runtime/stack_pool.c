@@ -43,7 +43,7 @@ struct free_list {
 };
 
 struct slab {
-    char *next;  /* lowest unused byte */
+    char *next; /* lowest unused byte */
     char *end;
     size_t size; /* stack size this slab is carved into */
 };
@@ -128,8 +128,8 @@ void stack_alloc(struct stack *s, size_t size)
         s->guarded = *(bool *)((char *)f - sizeof(bool));
         return;
     }
-    if (pool.slab.size != size || pool.slab.end - pool.slab.next <
-                                      (ptrdiff_t)(size + page_size()))
+    if (pool.slab.size != size ||
+        pool.slab.end - pool.slab.next < (ptrdiff_t)(size + page_size()))
         slab_refill(size);
     char *guard = pool.slab.next;
     pool.slab.next += size + page_size();

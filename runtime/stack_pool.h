@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 struct stack {
-    void *base;    /* lowest usable byte; the guard page lies below */
-    size_t size;   /* usable bytes */
-    bool guarded;  /* a guard page below base faults on overflow */
+    void *base;   /* lowest usable byte; the guard page lies below */
+    size_t size;  /* usable bytes */
+    bool guarded; /* a guard page below base faults on overflow */
 };
 
 /* A stack of at least size bytes; panics when memory is exhausted. */

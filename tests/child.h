@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 struct child_result {
-    int exit_status; /* -1: killed by a signal */
-    int signal;      /* the signal that killed it, or 0 */
+    int exit_status;    /* -1: killed by a signal */
+    int signal;         /* the signal that killed it, or 0 */
     char output[16384]; /* stdout and stderr together */
 };
 

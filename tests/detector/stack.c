@@ -62,8 +62,8 @@ static void enter_repository_root(void)
     cr_assert_eq(chdir("/"), 0);
     cr_assert(symbolize((uintptr_t)enter_repository_root, true, &s));
     cr_assert(s.file[0] == '/' && ends_with(s.file, test_file), "%s", s.file);
-    snprintf(root, sizeof root, "%.*s", (int)(strlen(s.file) - sizeof test_file),
-             s.file);
+    snprintf(root, sizeof root, "%.*s",
+             (int)(strlen(s.file) - sizeof test_file), s.file);
     cr_assert_eq(chdir(root), 0, "chdir %s", root);
 }
 
@@ -214,7 +214,8 @@ Test(stack, internal_means_under_weft_layers)
     cr_expect(symbol_is_internal(&s));
     snprintf(s.file, sizeof s.file, "%s", WEFT_SOURCE_DIR "/harness/pct.c");
     cr_expect(symbol_is_internal(&s));
-    snprintf(s.file, sizeof s.file, "%s", WEFT_SOURCE_DIR "/tests/runtime/chan.c");
+    snprintf(s.file, sizeof s.file, "%s",
+             WEFT_SOURCE_DIR "/tests/runtime/chan.c");
     cr_expect_not(symbol_is_internal(&s));
     snprintf(s.file, sizeof s.file, "%s", WEFT_SOURCE_DIR "/runtimes/x.c");
     cr_expect_not(symbol_is_internal(&s));

@@ -65,8 +65,7 @@ Test(chan, range_receives_until_closed)
     int_chan *c = int_chan_make(0);
     weft_go(send_three, c);
     int v, sum = 0, count = 0;
-    weft_chan_range(int_chan_chan(c), v)
-    {
+    weft_chan_range (int_chan_chan(c), v) {
         sum += v;
         count++;
     }
@@ -189,8 +188,8 @@ static void expect_panic(void (*scenario)(void), const char *message,
     child_run(scenario, &r);
     cr_assert_eq(r.exit_status, 2, "%s", r.output);
     char first_line[256];
-    snprintf(first_line, sizeof first_line, "panic: %s\n\ngoroutine 1 [running]:\n  %s() ",
-             message, function);
+    snprintf(first_line, sizeof first_line,
+             "panic: %s\n\ngoroutine 1 [running]:\n  %s() ", message, function);
     cr_assert(strncmp(r.output, first_line, strlen(first_line)) == 0,
               "got:\n%s", r.output);
 }
@@ -251,8 +250,7 @@ static void consume(void *arg)
 {
     struct stress *s = arg;
     int v;
-    weft_chan_range(s->values, v)
-    {
+    weft_chan_range (s->values, v) {
         if (s->seen[v]++)
             s->duplicates++;
     }
@@ -285,12 +283,12 @@ static void check_exactly_once(uint64_t seed, size_t capacity, int values)
     weft_run(stress_main, &s, &config);
     cr_assert_eq(s.duplicates, 0, "seed %llu", (unsigned long long)seed);
     for (int v = 0; v < values; v++)
-        cr_assert_eq(s.seen[v], 1, "seed %llu value %d", (unsigned long long)seed, v);
+        cr_assert_eq(s.seen[v], 1, "seed %llu value %d",
+                     (unsigned long long)seed, v);
     free(s.seen);
 }
 
-Test(chan, a_million_values_arrive_exactly_once_under_100_seeds,
-     .timeout = 600)
+Test(chan, a_million_values_arrive_exactly_once_under_100_seeds, .timeout = 600)
 {
     for (uint64_t seed = 1; seed <= 100; seed++)
         check_exactly_once(seed, 0, VALUES);

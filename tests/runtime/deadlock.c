@@ -47,10 +47,14 @@ Test(deadlock, report_lists_every_goroutine_state_and_stack)
     const char *expected[] = {
         "before the deadlock\n"
         "fatal error: all goroutines are asleep - deadlock!\n\n"
-        "goroutine 1 [chan receive]:\n  everyone_stuck() tests/runtime/deadlock.c:",
-        "\ngoroutine 2 [mutex lock]:\n  lock_forever() tests/runtime/deadlock.c:",
-        "\ncreated by everyone_stuck() in goroutine 1\n  tests/runtime/deadlock.c:",
-        "\ngoroutine 3 [chan send]:\n  send_forever() tests/runtime/deadlock.c:",
+        "goroutine 1 [chan receive]:\n  everyone_stuck() "
+        "tests/runtime/deadlock.c:",
+        "\ngoroutine 2 [mutex lock]:\n  lock_forever() "
+        "tests/runtime/deadlock.c:",
+        "\ncreated by everyone_stuck() in goroutine 1\n  "
+        "tests/runtime/deadlock.c:",
+        "\ngoroutine 3 [chan send]:\n  send_forever() "
+        "tests/runtime/deadlock.c:",
         "\ngoroutine 4 [wait group]:\n  sleepy() tests/runtime/deadlock.c:",
     };
     const char *at = r.output;

@@ -28,7 +28,8 @@ static void chatter(void *arg)
     char line[32];
     for (int i = 0; i < 5; i++) {
         weft_mutex_lock(&s->mu);
-        snprintf(line, sizeof line, "g%llu:%d ", (unsigned long long)weft_id(), i);
+        snprintf(line, sizeof line, "g%llu:%d ", (unsigned long long)weft_id(),
+                 i);
         append(s, line);
         weft_mutex_unlock(&s->mu);
         weft_chan_send(s->c, &i);
@@ -40,7 +41,8 @@ static void drain(void *arg)
 {
     struct shared *s = arg;
     int v;
-    weft_chan_range(s->c, v) weft_sleep(v * WEFT_MILLISECOND);
+    weft_chan_range (s->c, v)
+        weft_sleep(v * WEFT_MILLISECOND);
 }
 
 static void scenario(void *arg)

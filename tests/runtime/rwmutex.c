@@ -43,9 +43,9 @@ Test(rwmutex, readers_share_the_lock)
 
 Test(rwmutex, a_waiting_writer_blocks_new_readers)
 {
-    weft_rwmutex_rlock(&rw);     /* main reads */
-    weft_go(writer, "W");        /* waits for main */
-    weft_go(reader, "r");        /* arrives after the writer: must wait */
+    weft_rwmutex_rlock(&rw); /* main reads */
+    weft_go(writer, "W");    /* waits for main */
+    weft_go(reader, "r");    /* arrives after the writer: must wait */
     weft_yield();
     cr_assert_eq(log_length, 0);
     cr_assert_not(weft_rwmutex_tryrlock(&rw));
@@ -115,9 +115,11 @@ Test(rwmutex, misuse_panics)
     child_run(runlock_unlocked, &r);
     cr_assert_eq(r.exit_status, 2);
     cr_assert(strncmp(r.output, "panic: sync: RUnlock of unlocked RWMutex\n",
-                      41) == 0, "%s", r.output);
+                      41) == 0,
+              "%s", r.output);
     child_run(unlock_unlocked, &r);
     cr_assert_eq(r.exit_status, 2);
-    cr_assert(strncmp(r.output, "panic: sync: Unlock of unlocked RWMutex\n",
-                      40) == 0, "%s", r.output);
+    cr_assert(
+        strncmp(r.output, "panic: sync: Unlock of unlocked RWMutex\n", 40) == 0,
+        "%s", r.output);
 }

@@ -154,7 +154,9 @@ static void two_selects_two_sends(void *arg)
 {
     int *received = arg;
     struct competitor c = {weft_chan_make(sizeof(int), 0),
-                           weft_chan_make(sizeof(int), 0), received, {0}};
+                           weft_chan_make(sizeof(int), 0),
+                           received,
+                           {0}};
     weft_waitgroup_add(&c.done, 2);
     weft_go(compete, &c);
     weft_go(compete, &c);
