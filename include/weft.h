@@ -460,6 +460,90 @@ bool weft_context_deadline(weft_context *ctx, int64_t *deadline_ns);
 /** The value for key in ctx or its nearest ancestor, or NULL. */
 void *weft_context_value(weft_context *ctx, const void *key);
 
+
+/* ------------------------------------------------------------------------ */
+/* Tests and exploration (the harness)                                      */
+/* ------------------------------------------------------------------------ */
+
+/** Declares a test: its body runs as the main goroutine of each schedule.
+ * Any number of files may define tests; linking libweft without a main()
+ * gives the binary weft's test runner (`./tests --help`, or `weft test`).
+ *     WEFT_TEST(transfer_keeps_total) { ... weft_assert(total == 100, ...); } */
+#define WEFT_TEST(name)                                                        \
+    static void weft_test_body_##name(void);                                   \
+    __attribute__((constructor)) static void weft_test_register_##name(void)   \
+    {                                                                          \
+        weft_test_register(#name, weft_test_body_##name, __FILE__, __LINE__);  \
+    }                                                                          \
+    static void weft_test_body_##name(void)
+
+void weft_test_register(const char *name, void (*body)(void), const char *file,
+                        int line);
+
+/** The test's own check: on failure prints "assertion failed: <message>",
+ * where, and the goroutine's stack, and the schedule fails. */
+#define weft_assert(condition, ...)                                            \
+    ((condition) ? (void)0                                                     \
+                 : weft_assert_fail(#condition, __FILE__, __LINE__,            \
+                                    __VA_ARGS__))
+
+_Noreturn void weft_assert_fail(const char *condition, const char *file,
+                                int line, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/** What a schedule (or an exploration) ended with. */
+enum weft_verdict_kind {
+    WEFT_PASS,     /* the test returned, nothing reported */
+    WEFT_RACE,     /* the detector reported a data race */
+    WEFT_DEADLOCK, /* all goroutines asleep */
+    WEFT_LEAK,     /* goroutines still blocked when the test returned */
+    WEFT_ASSERT,   /* a weft_assert failed */
+    WEFT_PANIC,    /* a runtime panic (misuse) */
+    WEFT_CRASH,    /* a signal: SIGSEGV, SIGABRT, stack overflow, ... */
+    WEFT_HANG,     /* the step limit or the per-schedule time limit */
+};
+
+/** "pass", "data race", "deadlock", ... */
+const char *weft_verdict_name(enum weft_verdict_kind kind);
+
+/** How to explore. Zero means defaults. */
+struct weft_explore_options {
+    /* "random", "pct", "pct:D", "dfs", "dfs:B", or NULL for the default
+     * portfolio (random and pct mixed). */
+    const char *strategy;
+    uint64_t iterations;        /* schedules to run (default 1000) */
+    int64_t time_budget_ns;     /* stop after this long, if > 0 */
+    uint64_t seed;              /* base seed (default 0x5eed) */
+    uint64_t max_steps;         /* hang: steps per schedule (default 1e6) */
+    int64_t schedule_timeout_ns; /* hang: wall clock per schedule (10 s) */
+    unsigned shard_index, shard_count; /* this shard of the seed space */
+    unsigned jobs;              /* worker processes (default 1) */
+    bool preempt_on_access;     /* instrumented accesses are points too */
+    bool keep_going;            /* don't stop at the first failure */
+    const char *test_name;      /* for reports and replay commands */
+    const char *replay_program; /* argv[0] for the printed replay command */
+    void *report_file;          /* FILE * for reports (default stderr) */
+};
+
+/** One exploration's outcome: the first failing schedule, if any. */
+struct weft_verdict {
+    enum weft_verdict_kind kind;
+    uint64_t schedules;         /* schedules run */
+    uint64_t distinct_schedules; /* dfs: distinct schedules explored */
+    bool exhausted;             /* dfs: the whole bounded space was run */
+    uint64_t seed;              /* the failing schedule's seed */
+    char strategy[32];          /* its strategy, e.g. "pct:3" */
+    char schedule[512];         /* its decisions, replayable ("" if long) */
+};
+
+/** Runs fn as the main goroutine under many schedules, each in a fresh copy
+ * of the calling process; returns the first failure (or a pass). */
+struct weft_verdict weft_explore(void (*fn)(void),
+                                 const struct weft_explore_options *options);
+
+/** The test runner that a test binary without main() gets. */
+int weft_test_main(int argc, char **argv);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "harness_hooks.h"
 #include "runtime.h"
 #include "stack.h"
 
@@ -59,7 +60,7 @@ void goroutine_print(FILE *out, struct goroutine *g)
 _Noreturn static void die(void)
 {
     fflush(stderr);
-    exit(2);
+    exit(WEFT_EXIT_PANIC);
 }
 
 _Noreturn static void vpanic(const char *format, va_list args)
@@ -103,4 +104,48 @@ void runtime_deadlock(void)
         goroutine_print(stderr, g);
     }
     die();
+}
+
+void runtime_print_current_goroutine(FILE *out)
+{
+    runtime_init_if_needed();
+    goroutine_print(out, rt.current);
+}
+
+static bool anyone_sleeping(void)
+{
+    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+        if (g->status == G_WAITING && g->wait_reason == WAIT_SLEEP &&
+            g != rt.current)
+            return true;
+    return false;
+}
+
+size_t runtime_report_leaks(FILE *out)
+{
+    runtime_init_if_needed();
+    /* a goroutine that would still finish is not a leak: let it */
+    for (;;) {
+        if (rt.runnable.length)
+            weft_yield();
+        else if (anyone_sleeping())
+            weft_sleep(1);
+        else
+            break;
+    }
+    size_t leaked = 0;
+    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+        leaked += g != rt.current && g->status == G_WAITING;
+    if (leaked == 0)
+        return 0;
+    fflush(stdout);
+    fprintf(out, "leak: %zu goroutine%s still blocked when the test "
+                 "returned\n",
+            leaked, leaked == 1 ? "" : "s");
+    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+        if (g != rt.current && g->status == G_WAITING) {
+            fputc('\n', out);
+            goroutine_print(out, g);
+        }
+    return leaked;
 }

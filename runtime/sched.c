@@ -471,18 +471,24 @@ void weft_yield(void)
 {
     sched_point(WEFT_OP_YIELD, NULL);
     struct goroutine *g = rt.current;
-    if (rt.runnable.length == 0 && rt.timer_count == 0)
-        return;
-    g->status = G_RUNNABLE;
-    if (likely(rt.fifo && rt.timer_count == 0)) {
-        /* the common case, kept short: rotate the queue and switch */
-        struct goroutine *next = run_queue_pop();
+    if (rt.runnable.length == 0) {
+        if (rt.timer_count == 0)
+            return;
+        /* only timers can make someone else runnable: fire what is due */
+        g->status = G_RUNNABLE;
         run_queue_push(g);
-        switch_to(next);
+        schedule();
         return;
     }
+    /* Another goroutine runs first, chosen among the others only: a yield
+     * that could pick the yielder again would let a strategy that favours
+     * it (pct) spin forever. */
+    if (unlikely(rt.timer_count))
+        timers_advance(false);
+    struct goroutine *next = take_runnable();
+    g->status = G_RUNNABLE;
     run_queue_push(g);
-    schedule();
+    switch_to(next);
 }
 
 _Noreturn void weft_exit(void)

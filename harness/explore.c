@@ -1,0 +1,256 @@
+/*
+ * The explorer: one schedule after another, each in a fresh copy of the
+ * process (run.c), until a schedule fails or the budget is spent.
+ *
+ * Determinism: schedule i's strategy and seed depend only on the options
+ * and i, never on what ran before, so a shard or a worker running any
+ * subset of the indices finds the same failures, and the lowest failing
+ * index is the same however the work was split. pct's step bound K is
+ * calibrated once, from schedule 0, for the same reason.
+ */
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "explore.h"
+
+enum {
+    DEFAULT_ITERATIONS = 1000,
+    DEFAULT_SEED = 0x5eed,
+    DEFAULT_MAX_STEPS = 1000000,
+    LOG_CAPACITY = 1 << 20,
+};
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * WEFT_SECOND + ts.tv_nsec;
+}
+
+uint64_t explore_seed(uint64_t base, uint64_t index)
+{
+    uint64_t z = base + (index + 1) * 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* The default portfolio: random, then pct of depths 2 and 3, in turn. */
+static struct strategy_spec portfolio(uint64_t index)
+{
+    static const struct strategy_spec specs[] = {
+        {STRATEGY_RANDOM, 0, 0},
+        {STRATEGY_PCT, 2, 0},
+        {STRATEGY_PCT, 3, 0},
+    };
+    return specs[index % 3];
+}
+
+void explore_defaults(struct weft_explore_options *o)
+{
+    if (!o->iterations && !o->time_budget_ns)
+        o->iterations = DEFAULT_ITERATIONS;
+    if (!o->iterations)
+        o->iterations = UINT64_MAX;
+    if (!o->seed)
+        o->seed = DEFAULT_SEED;
+    if (!o->max_steps)
+        o->max_steps = DEFAULT_MAX_STEPS;
+    if (!o->schedule_timeout_ns)
+        o->schedule_timeout_ns = 10 * WEFT_SECOND;
+    if (!o->shard_count)
+        o->shard_count = 1;
+    if (!o->jobs)
+        o->jobs = 1;
+    if (!o->report_file)
+        o->report_file = stderr;
+    if (!o->test_name)
+        o->test_name = "test";
+    if (!o->replay_program)
+        o->replay_program = "./test";
+}
+
+struct explorer {
+    void (*body)(void);
+    const struct weft_explore_options *options;
+    struct strategy_spec fixed; /* options->strategy, if given */
+    bool has_fixed;
+    uint64_t pct_steps;         /* pct's K */
+    struct decision_log *log;
+};
+
+static struct strategy_spec spec_for(const struct explorer *e, uint64_t index)
+{
+    struct strategy_spec spec = e->has_fixed ? e->fixed : portfolio(index);
+    if (spec.kind == STRATEGY_PCT && spec.steps == 0)
+        spec.steps = e->pct_steps;
+    return spec;
+}
+
+static void run_index(const struct explorer *e, uint64_t index,
+                      struct schedule_result *result)
+{
+    struct schedule_request request = {
+        .body = e->body,
+        .spec = spec_for(e, index),
+        .seed = explore_seed(e->options->seed, index),
+        .max_steps = e->options->max_steps,
+        .timeout_ns = e->options->schedule_timeout_ns,
+        .preempt_on_access = e->options->preempt_on_access,
+        .log = e->log,
+    };
+    schedule_run(&request, result);
+}
+
+void explore_print_failure(FILE *out, const char *test, const char *program,
+                           const struct schedule_result *result,
+                           const struct strategy_spec *spec, uint64_t seed,
+                           const struct decision_log *log,
+                           struct weft_verdict *verdict)
+{
+    verdict->kind = result->kind;
+    verdict->seed = seed;
+    strategy_spec_format(spec, verdict->strategy, sizeof verdict->strategy);
+    size_t recorded =
+        log->count < log->capacity ? log->count : log->capacity;
+    if (!schedule_encode(log->decisions, recorded, verdict->schedule,
+                         sizeof verdict->schedule))
+        verdict->schedule[0] = '\0';
+    fwrite(result->output, 1, result->output_length, out);
+    fprintf(out, "--- %s in %s\n", weft_verdict_name(result->kind), test);
+    fprintf(out, "    strategy %s, seed 0x%llx, %llu steps, %llu preemptions\n",
+            verdict->strategy, (unsigned long long)seed,
+            (unsigned long long)log->steps,
+            (unsigned long long)log->preemptions);
+    if (verdict->schedule[0])
+        fprintf(out, "    schedule %s\n", verdict->schedule);
+    if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
+        fprintf(out,
+                "    replay: weft replay %s --test %s --strategy %s "
+                "--schedule %s\n",
+                program, test, verdict->strategy, verdict->schedule);
+    else
+        fprintf(out,
+                "    replay: weft replay %s --test %s --strategy %s --seed "
+                "0x%llx\n",
+                program, test, verdict->strategy, (unsigned long long)seed);
+    fflush(out);
+}
+
+/* Workers share the lowest failing index found so far: nobody needs to
+ * run schedules past it. */
+struct shared_progress {
+    _Atomic uint64_t lowest_failure;
+    _Atomic uint64_t schedules;
+};
+
+static bool in_shard(const struct weft_explore_options *o, uint64_t index)
+{
+    return index % o->shard_count == o->shard_index;
+}
+
+/* Runs the indices of worker w of jobs (within this shard) in order,
+ * stopping at the first failure or past the lowest one known. */
+static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
+                           struct shared_progress *progress, int64_t deadline)
+{
+    const struct weft_explore_options *o = e->options;
+    uint64_t mine = 0;
+    for (uint64_t i = 0; i < o->iterations; i++) {
+        if (!in_shard(o, i) || mine++ % jobs != worker)
+            continue;
+        if (i >= atomic_load(&progress->lowest_failure))
+            return;
+        if (deadline && monotonic_ns() > deadline)
+            return;
+        struct schedule_result result;
+        run_index(e, i, &result);
+        free(result.output);
+        atomic_fetch_add(&progress->schedules, 1);
+        if (result.kind != WEFT_PASS) {
+            uint64_t lowest = atomic_load(&progress->lowest_failure);
+            while (i < lowest &&
+                   !atomic_compare_exchange_weak(&progress->lowest_failure,
+                                                 &lowest, i))
+                ;
+            return;
+        }
+    }
+}
+
+struct weft_verdict weft_explore(void (*fn)(void),
+                                 const struct weft_explore_options *options)
+{
+    struct weft_explore_options o = options ? *options : (struct weft_explore_options){0};
+    explore_defaults(&o);
+    struct weft_verdict verdict = {.kind = WEFT_PASS};
+    struct explorer e = {.body = fn, .options = &o};
+    e.log = decision_log_create(LOG_CAPACITY);
+    if (o.strategy) {
+        if (!strategy_spec_parse(o.strategy, &e.fixed)) {
+            fprintf(o.report_file, "weft: unknown strategy '%s'\n", o.strategy);
+            verdict.kind = WEFT_PANIC;
+            return verdict;
+        }
+        e.has_fixed = true;
+        if (e.fixed.kind == STRATEGY_DFS)
+            return explore_dfs(fn, &o, &e.fixed, e.log);
+    }
+    /* calibrate pct's K from one random schedule (index 0's seed) */
+    struct schedule_request calibration = {
+        .body = fn,
+        .spec = {STRATEGY_RANDOM, 0, 0},
+        .seed = explore_seed(o.seed, 0),
+        .max_steps = o.max_steps,
+        .timeout_ns = o.schedule_timeout_ns,
+        .log = e.log,
+    };
+    struct schedule_result result;
+    schedule_run(&calibration, &result);
+    free(result.output);
+    e.pct_steps = e.log->steps > 16 ? e.log->steps : 16;
+
+    struct shared_progress *progress =
+        mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE,
+             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    atomic_store(&progress->lowest_failure, UINT64_MAX);
+    atomic_store(&progress->schedules, 0);
+    int64_t deadline = o.time_budget_ns ? monotonic_ns() + o.time_budget_ns : 0;
+    if (o.jobs == 1) {
+        explore_worker(&e, 0, 1, progress, deadline);
+    } else {
+        for (unsigned w = 0; w < o.jobs; w++) {
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid == 0) {
+                e.log = decision_log_create(LOG_CAPACITY);
+                explore_worker(&e, w, o.jobs, progress, deadline);
+                _exit(0);
+            }
+        }
+        while (wait(NULL) > 0)
+            ;
+    }
+    verdict.schedules = atomic_load(&progress->schedules);
+    uint64_t failing = atomic_load(&progress->lowest_failure);
+    munmap(progress, sizeof *progress);
+    if (failing == UINT64_MAX)
+        return verdict;
+    /* Run the failing schedule again here: it is deterministic, and this
+     * gives its output and decisions however the work was split. */
+    run_index(&e, failing, &result);
+    struct strategy_spec spec = spec_for(&e, failing);
+    fprintf(o.report_file, "weft: %s: %s found in schedule %llu\n",
+            o.test_name, weft_verdict_name(result.kind),
+            (unsigned long long)failing + 1);
+    explore_print_failure(o.report_file, o.test_name, o.replay_program,
+                          &result, &spec, explore_seed(o.seed, failing), e.log,
+                          &verdict);
+    free(result.output);
+    return verdict;
+}

@@ -1,0 +1,27 @@
+/* The explorer's pieces shared by explore.c, dfs.c and the test runner. */
+#ifndef WEFT_HARNESS_EXPLORE_H
+#define WEFT_HARNESS_EXPLORE_H
+
+#include "harness.h"
+
+/* Fills the zero fields of o with defaults. */
+void explore_defaults(struct weft_explore_options *o);
+
+/* The seed of schedule index under base: a pure function of both. */
+uint64_t explore_seed(uint64_t base, uint64_t index);
+
+/* Prints a failing schedule: its output, then the verdict, the strategy
+ * and seed, the schedule string and the replay command; fills verdict. */
+void explore_print_failure(FILE *out, const char *test, const char *program,
+                           const struct schedule_result *result,
+                           const struct strategy_spec *spec, uint64_t seed,
+                           const struct decision_log *log,
+                           struct weft_verdict *verdict);
+
+/* Systematic exploration (dfs.c). */
+struct weft_verdict explore_dfs(void (*fn)(void),
+                                const struct weft_explore_options *o,
+                                const struct strategy_spec *spec,
+                                struct decision_log *log);
+
+#endif

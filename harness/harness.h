@@ -1,0 +1,128 @@
+/*
+ * The harness's internal interfaces: the test registry, schedule strings,
+ * the strategies a schedule runs under, and running one schedule.
+ */
+#ifndef WEFT_HARNESS_H
+#define WEFT_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "weft.h"
+
+/* ---- registry.c ---- */
+
+struct registered_test {
+    const char *name;
+    void (*body)(void);
+    const char *file;
+    int line;
+};
+
+/* Tests sorted by name, so listings and runs do not depend on link order. */
+size_t tests_count(void);
+const struct registered_test *test_at(size_t index);
+const struct registered_test *test_find(const char *name);
+
+/* ---- schedule.c: decisions and their text form ---- */
+
+/* One decision: the index chosen among count options; preemptible when
+ * option 0 was the running goroutine going on (any other is a
+ * preemption). */
+struct decision {
+    uint32_t index;
+    uint32_t count;
+    bool preemptible;
+};
+
+/* "v1:" then dot-separated decisions, a run of n equal ones as "i*n":
+ * v1:0*12.2.0*5.1. Returns false if it does not fit in size. */
+bool schedule_encode(const struct decision *decisions, size_t count,
+                     char *out, size_t size);
+/* Parses a schedule string into indices (counts are left 0). Returns the
+ * number of decisions, or -1 with *error set to the reason. */
+long schedule_decode(const char *text, struct decision *out, size_t max,
+                     const char **error);
+
+/* ---- strategies.c ---- */
+
+enum strategy_kind { STRATEGY_RANDOM, STRATEGY_PCT, STRATEGY_DFS };
+
+struct strategy_spec {
+    enum strategy_kind kind;
+    unsigned depth;      /* pct: bug depth d; dfs: preemption bound */
+    uint64_t steps;      /* pct: the step count k its change points span */
+};
+
+/* Parses "random", "pct", "pct:D", "pct:D:K", "dfs", "dfs:B". */
+bool strategy_spec_parse(const char *text, struct strategy_spec *out);
+/* "random", "pct:3:200", "dfs:2": parses back to the same spec. */
+void strategy_spec_format(const struct strategy_spec *spec, char *out,
+                          size_t size);
+
+/* Where a schedule's decisions are recorded: shared with the parent so it
+ * can read them even when the child crashed. */
+struct decision_log {
+    uint64_t count;     /* decisions made */
+    uint64_t steps;     /* scheduling points passed */
+    uint64_t preemptions;
+    uint64_t capacity;
+    struct decision decisions[];
+};
+
+struct decision_log *decision_log_create(size_t capacity);
+
+/* The strategy a schedule runs under: spec + seed, or forced decisions
+ * (a replayed schedule string, a dfs prefix) followed by the spec's own
+ * choices; every decision is recorded into log. */
+struct schedule_strategy {
+    struct weft_strategy base;
+    struct strategy_spec spec;
+    uint64_t rng[4];
+    const struct decision *forced;
+    size_t forced_count;
+    struct decision_log *log;
+    uint64_t max_steps;
+    /* pct */
+    uint64_t change_points[8];
+    unsigned change_count;
+    uint64_t *priority_ids;
+    uint64_t *priorities;
+    size_t priority_count, priority_capacity;
+};
+
+void schedule_strategy_init(struct schedule_strategy *s,
+                            const struct strategy_spec *spec, uint64_t seed,
+                            struct decision_log *log, uint64_t max_steps);
+
+/* ---- run.c: one schedule in a child process ---- */
+
+struct schedule_result {
+    enum weft_verdict_kind kind;
+    char *output;     /* what the schedule printed, malloc'ed */
+    size_t output_length;
+};
+
+struct schedule_request {
+    void (*body)(void);
+    struct strategy_spec spec;
+    uint64_t seed;
+    const struct decision *forced;
+    size_t forced_count;
+    uint64_t max_steps;
+    int64_t timeout_ns;
+    bool preempt_on_access;
+    struct decision_log *log;
+};
+
+void schedule_run(const struct schedule_request *request,
+                  struct schedule_result *result);
+
+/* ---- verdict.c ---- */
+
+/* Classifies a finished child from its wait status and output. */
+enum weft_verdict_kind verdict_classify(int wait_status, const char *output);
+
+#endif

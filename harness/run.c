@@ -1,0 +1,136 @@
+/*
+ * Running one schedule: fork a copy of the pristine process, run the test
+ * body as its main goroutine under the schedule's strategy with everything
+ * it prints captured, wait (killing it past the time limit), classify.
+ *
+ * Isolation is the fork: every schedule starts from the state the process
+ * had before exploring (globals, heap, descriptors), and a crash or a hang
+ * ends only that copy. Output goes to a memfd, so a schedule that dies
+ * mid-line still leaves everything it wrote.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "harness_hooks.h"
+
+static void (*current_body)(void);
+
+static void test_main(void *arg)
+{
+    (void)arg;
+    current_body();
+    if (runtime_report_leaks(stderr) > 0) {
+        fflush(NULL);
+        _exit(WEFT_EXIT_LEAK);
+    }
+}
+
+_Noreturn static void child(const struct schedule_request *request, int output)
+{
+    dup2(output, STDOUT_FILENO);
+    dup2(output, STDERR_FILENO);
+    close(output);
+    struct schedule_strategy strategy;
+    schedule_strategy_init(&strategy, &request->spec, request->seed,
+                           request->log, request->max_steps);
+    strategy.forced = request->forced;
+    strategy.forced_count = request->forced_count;
+    struct weft_config config = {.strategy = &strategy.base};
+    current_body = request->body;
+    weft_run(test_main, NULL, &config);
+    fflush(NULL);
+    exit(0); /* exit, not _exit: the detector reports at exit */
+}
+
+static int pidfd_open(pid_t pid)
+{
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+/* Waits for pid up to timeout_ns; kills it past that. */
+static int wait_with_timeout(pid_t pid, int64_t timeout_ns, bool *timed_out)
+{
+    int status = 0;
+    *timed_out = false;
+    int fd = pidfd_open(pid);
+    if (fd >= 0) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int ms = timeout_ns > 0 ? (int)(timeout_ns / 1000000) : -1;
+        int ready;
+        while ((ready = poll(&p, 1, ms)) < 0 && errno == EINTR)
+            ;
+        close(fd);
+        if (ready == 0) {
+            kill(pid, SIGKILL);
+            *timed_out = true;
+        }
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+static char *read_all(int fd, size_t *length)
+{
+    off_t size = lseek(fd, 0, SEEK_END);
+    char *text = malloc((size_t)(size > 0 ? size : 0) + 1);
+    if (!text)
+        abort();
+    ssize_t n = pread(fd, text, (size_t)(size > 0 ? size : 0), 0);
+    *length = n > 0 ? (size_t)n : 0;
+    text[*length] = '\0';
+    return text;
+}
+
+static void append_output(struct schedule_result *result, const char *note)
+{
+    size_t extra = strlen(note);
+    if (extra == 0)
+        return;
+    result->output = realloc(result->output, result->output_length + extra + 1);
+    memcpy(result->output + result->output_length, note, extra + 1);
+    result->output_length += extra;
+}
+
+void schedule_run(const struct schedule_request *request,
+                  struct schedule_result *result)
+{
+    int output = memfd_create("weft-schedule", MFD_CLOEXEC);
+    if (output < 0) {
+        perror("weft: memfd_create");
+        exit(2);
+    }
+    request->log->count = request->log->steps = 0;
+    request->log->preemptions = 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("weft: fork");
+        exit(2);
+    }
+    if (pid == 0)
+        child(request, output);
+    bool timed_out;
+    int status = wait_with_timeout(pid, request->timeout_ns, &timed_out);
+    result->output = read_all(output, &result->output_length);
+    close(output);
+    result->kind =
+        timed_out ? WEFT_HANG : verdict_classify(status, result->output);
+    char note[128] = "";
+    if (timed_out)
+        snprintf(note, sizeof note,
+                 "hang: the schedule exceeded its time limit\n");
+    else if (WIFSIGNALED(status))
+        snprintf(note, sizeof note, "crash: killed by signal %d (%s)\n",
+                 WTERMSIG(status), strsignal(WTERMSIG(status)));
+    append_output(result, note);
+}

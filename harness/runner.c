@@ -1,0 +1,395 @@
+/*
+ * The test runner inside every test binary (weft_test_main):
+ *     BINARY [test] [TEST...] [options]   explore the tests
+ *     BINARY replay --test T (--seed S [--strategy S] | --schedule STRING |
+ *                             --schedule-file FILE)
+ *     BINARY list
+ * The `weft` command hands its arguments to it. Exit status: 0 clean,
+ * 1 a bug found, 2 a usage error (with a one-line reason).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "explore.h"
+#include "options.h"
+
+enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20 };
+
+static const char usage[] =
+    "usage: %s [test] [TEST...] [--strategy S] [--iterations N | --time D]\n"
+    "          [--seed S] [-j N] [--shard I/N] [--junit FILE] [--max-steps N]\n"
+    "          [--keep-going] [--preempt-on-access]\n"
+    "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
+    "          --schedule-file FILE)\n"
+    "       %s list\n"
+    "strategies: random, pct[:D], dfs[:B]; default: a random/pct portfolio\n";
+
+_Noreturn static void fail_usage(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fputs("weft: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+    exit(EXIT_USAGE);
+}
+
+struct runner_options {
+    struct weft_explore_options explore;
+    const char *tests[256];
+    size_t test_count;
+    const char *junit;
+    bool seed_given;
+    const char *schedule;
+    const char *schedule_file;
+};
+
+static uint64_t parse_count(const char *flag, const char *text)
+{
+    uint64_t value;
+    if (!text || !weft_parse_number(text, false, &value) || value == 0)
+        fail_usage("%s expects a positive number, not '%s'", flag,
+                   text ? text : "");
+    return value;
+}
+
+static int64_t parse_duration(const char *text)
+{
+    char *end;
+    double value = text ? strtod(text, &end) : 0;
+    if (!text || end == text || value <= 0)
+        fail_usage("--time expects a duration such as 30s, 5m or 500ms, not "
+                   "'%s'",
+                   text ? text : "");
+    double unit = strcmp(end, "ms") == 0  ? 1e6
+                  : strcmp(end, "s") == 0 ? 1e9
+                  : strcmp(end, "m") == 0 ? 60e9
+                  : strcmp(end, "h") == 0 ? 3600e9
+                                          : 0;
+    if (unit == 0)
+        fail_usage("--time expects a unit (ms, s, m, h): '%s'", text);
+    return (int64_t)(value * unit);
+}
+
+static void parse_shard(const char *text, struct weft_explore_options *o)
+{
+    unsigned index, count;
+    char extra;
+    if (!text || sscanf(text, "%u/%u%c", &index, &count, &extra) != 2 ||
+        count == 0 || index >= count)
+        fail_usage("--shard expects I/N with 0 <= I < N, not '%s'",
+                   text ? text : "");
+    o->shard_index = index;
+    o->shard_count = count;
+}
+
+static void parse_options(int argc, char **argv, int first,
+                          struct runner_options *r)
+{
+    struct weft_explore_options *o = &r->explore;
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (arg[0] != '-') {
+            if (r->test_count == sizeof r->tests / sizeof *r->tests)
+                fail_usage("too many test names");
+            r->tests[r->test_count++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--keep-going") == 0) {
+            o->keep_going = true;
+            continue;
+        }
+        if (strcmp(arg, "--preempt-on-access") == 0) {
+            o->preempt_on_access = true;
+            continue;
+        }
+        if (!value)
+            fail_usage("%s needs a value", arg);
+        i++;
+        if (strcmp(arg, "--strategy") == 0) {
+            struct strategy_spec spec;
+            if (!strategy_spec_parse(value, &spec))
+                fail_usage("unknown strategy '%s' (random, pct[:D], dfs[:B])",
+                           value);
+            o->strategy = value;
+        } else if (strcmp(arg, "--iterations") == 0) {
+            o->iterations = parse_count(arg, value);
+        } else if (strcmp(arg, "--time") == 0) {
+            o->time_budget_ns = parse_duration(value);
+        } else if (strcmp(arg, "--seed") == 0) {
+            if (!weft_parse_number(value, false, &o->seed))
+                fail_usage("bad seed '%s': expected a number such as "
+                           "0x5eed1234",
+                           value);
+            r->seed_given = true;
+        } else if (strcmp(arg, "-j") == 0 || strcmp(arg, "--jobs") == 0) {
+            o->jobs = (unsigned)parse_count(arg, value);
+        } else if (strcmp(arg, "--shard") == 0) {
+            parse_shard(value, o);
+        } else if (strcmp(arg, "--junit") == 0) {
+            r->junit = value;
+        } else if (strcmp(arg, "--max-steps") == 0) {
+            o->max_steps = parse_count(arg, value);
+        } else if (strcmp(arg, "--test") == 0) {
+            r->tests[0] = value;
+            r->test_count = 1;
+        } else if (strcmp(arg, "--schedule") == 0) {
+            r->schedule = value;
+        } else if (strcmp(arg, "--schedule-file") == 0) {
+            r->schedule_file = value;
+        } else {
+            fail_usage("unknown option '%s' (--help lists them)", arg);
+        }
+    }
+}
+
+static const struct registered_test *find_or_fail(const char *name)
+{
+    const struct registered_test *test = test_find(name);
+    if (!test)
+        fail_usage("unknown test '%s' (list shows the tests)", name);
+    return test;
+}
+
+/* ---- list ---- */
+
+static int list_tests(void)
+{
+    for (size_t i = 0; i < tests_count(); i++)
+        printf("%s\n", test_at(i)->name);
+    return 0;
+}
+
+/* ---- replay ---- */
+
+static size_t load_schedule(const struct runner_options *r,
+                            struct decision *decisions)
+{
+    char *text = NULL;
+    if (r->schedule_file) {
+        FILE *file = fopen(r->schedule_file, "r");
+        if (!file)
+            fail_usage("cannot read schedule file %s: %s", r->schedule_file,
+                       strerror(errno));
+        size_t size = 0;
+        if (getline(&text, &size, file) < 0)
+            fail_usage("schedule file %s is empty", r->schedule_file);
+        fclose(file);
+        text[strcspn(text, "\r\n")] = '\0';
+    }
+    const char *error = NULL;
+    long count = schedule_decode(text ? text : r->schedule, decisions,
+                                 MAX_DECISIONS, &error);
+    if (count < 0)
+        fail_usage("corrupt schedule%s%s: %s", r->schedule_file ? " file " : "",
+                   r->schedule_file ? r->schedule_file : "", error);
+    free(text);
+    return (size_t)count;
+}
+
+static int replay(const char *program, struct runner_options *r)
+{
+    if (r->test_count != 1)
+        fail_usage("replay needs --test NAME");
+    const struct registered_test *test = find_or_fail(r->tests[0]);
+    bool by_schedule = r->schedule || r->schedule_file;
+    if (by_schedule == r->seed_given)
+        fail_usage("replay needs either --seed or --schedule/--schedule-file");
+    struct weft_explore_options *o = &r->explore;
+    explore_defaults(o);
+    struct strategy_spec spec = {STRATEGY_RANDOM, 0, 0};
+    if (o->strategy)
+        strategy_spec_parse(o->strategy, &spec);
+    else if (by_schedule)
+        spec = (struct strategy_spec){STRATEGY_DFS, 0, 0};
+    if (spec.kind == STRATEGY_PCT && spec.steps == 0)
+        fail_usage("replay a pct schedule with its strategy as printed, "
+                   "pct:D:K");
+    if (spec.kind == STRATEGY_DFS && !by_schedule)
+        fail_usage("dfs schedules are replayed with --schedule");
+    struct decision *forced = NULL;
+    size_t forced_count = 0;
+    if (by_schedule) {
+        forced = calloc(MAX_DECISIONS, sizeof *forced);
+        forced_count = load_schedule(r, forced);
+    }
+    struct decision_log *log = decision_log_create(MAX_DECISIONS);
+    struct schedule_request request = {
+        .body = test->body,
+        .spec = spec,
+        .seed = by_schedule ? 0 : o->seed,
+        .forced = forced,
+        .forced_count = forced_count,
+        .max_steps = o->max_steps,
+        .timeout_ns = o->schedule_timeout_ns,
+        .preempt_on_access = o->preempt_on_access,
+        .log = log,
+    };
+    struct schedule_result result;
+    schedule_run(&request, &result);
+    struct weft_verdict verdict;
+    explore_print_failure(stderr, test->name, program, &result, &spec,
+                          request.seed, log, &verdict);
+    free(result.output);
+    free(forced);
+    return result.kind == WEFT_PASS ? 0 : 1;
+}
+
+/* ---- test ---- */
+
+struct outcome {
+    const char *name;
+    struct weft_verdict verdict;
+    double seconds;
+    char *report;
+};
+
+static void xml_escaped(FILE *out, const char *text)
+{
+    for (; *text; text++) {
+        switch (*text) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default:
+            if ((unsigned char)*text >= 0x20 || *text == '\n' || *text == '\t')
+                fputc(*text, out);
+        }
+    }
+}
+
+static void write_junit(const char *path, const char *program,
+                        const struct outcome *outcomes, size_t count)
+{
+    FILE *out = fopen(path, "w");
+    if (!out)
+        fail_usage("cannot write %s: %s", path, strerror(errno));
+    size_t failures = 0;
+    double total = 0;
+    for (size_t i = 0; i < count; i++) {
+        failures += outcomes[i].verdict.kind != WEFT_PASS;
+        total += outcomes[i].seconds;
+    }
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(out, "<testsuites tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n",
+            count, failures, total);
+    fprintf(out, "  <testsuite name=\"");
+    xml_escaped(out, program);
+    fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", count,
+            failures, total);
+    for (size_t i = 0; i < count; i++) {
+        const struct outcome *o = &outcomes[i];
+        fprintf(out, "    <testcase name=\"%s\" classname=\"", o->name);
+        xml_escaped(out, program);
+        fprintf(out, "\" time=\"%.3f\">\n", o->seconds);
+        if (o->verdict.kind != WEFT_PASS) {
+            fprintf(out, "      <failure type=\"%s\" message=\"%s\">",
+                    weft_verdict_name(o->verdict.kind),
+                    weft_verdict_name(o->verdict.kind));
+            xml_escaped(out, o->report);
+            fprintf(out, "</failure>\n");
+        }
+        fprintf(out, "      <system-out>%llu schedules</system-out>\n",
+                (unsigned long long)o->verdict.schedules);
+        fprintf(out, "    </testcase>\n");
+    }
+    fprintf(out, "  </testsuite>\n</testsuites>\n");
+    fclose(out);
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) +
+           (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static int run_tests(const char *program, struct runner_options *r)
+{
+    const struct registered_test *selected[1024];
+    size_t count = 0;
+    if (r->test_count)
+        for (size_t i = 0; i < r->test_count; i++)
+            selected[count++] = find_or_fail(r->tests[i]);
+    else
+        for (size_t i = 0; i < tests_count() && count < 1024; i++)
+            selected[count++] = test_at(i);
+    if (count == 0)
+        fail_usage("%s defines no tests (WEFT_TEST)", program);
+    struct outcome *outcomes = calloc(count, sizeof *outcomes);
+    size_t failed = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct weft_explore_options o = r->explore;
+        o.test_name = selected[i]->name;
+        o.replay_program = program;
+        size_t report_size = 0;
+        o.report_file = open_memstream(&outcomes[i].report, &report_size);
+        struct timespec start;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        fprintf(stderr, "=== RUN   %s\n", o.test_name);
+        outcomes[i].name = o.test_name;
+        outcomes[i].verdict = weft_explore(selected[i]->body, &o);
+        outcomes[i].seconds = seconds_since(&start);
+        fclose(o.report_file);
+        fputs(outcomes[i].report, stderr);
+        const struct weft_verdict *v = &outcomes[i].verdict;
+        if (v->kind == WEFT_PASS)
+            fprintf(stderr, "ok    %s: %llu schedules, no failure (%.2f s)\n",
+                    o.test_name,
+                    (unsigned long long)(v->distinct_schedules
+                                             ? v->distinct_schedules
+                                             : v->schedules),
+                    outcomes[i].seconds);
+        else
+            fprintf(stderr, "FAIL  %s: %s\n", o.test_name,
+                    weft_verdict_name(v->kind));
+        failed += v->kind != WEFT_PASS;
+    }
+    if (r->junit)
+        write_junit(r->junit, program, outcomes, count);
+    fprintf(stderr, "%s: %zu of %zu tests failed\n",
+            failed ? "FAIL" : "PASS", failed, count);
+    for (size_t i = 0; i < count; i++)
+        free(outcomes[i].report);
+    free(outcomes);
+    return failed ? 1 : 0;
+}
+
+int weft_test_main(int argc, char **argv)
+{
+    const char *program = argc > 0 ? argv[0] : "test";
+    const char *command = argc > 1 ? argv[1] : "test";
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||
+        strcmp(command, "help") == 0) {
+        printf(usage, program, program, program);
+        return 0;
+    }
+    if (strcmp(command, "--weft-handshake") == 0) {
+        printf("weft test binary 1\n");
+        return 0;
+    }
+    int first = 2;
+    if (command[0] == '-') { /* options only: test everything */
+        command = "test";
+        first = 1;
+    }
+    struct runner_options r = {0};
+    if (strcmp(command, "list") == 0)
+        return list_tests();
+    if (strcmp(command, "replay") == 0) {
+        parse_options(argc, argv, first, &r);
+        return replay(program, &r);
+    }
+    if (strcmp(command, "test") != 0)
+        first = 1; /* plain test names */
+    parse_options(argc, argv, first, &r);
+    return run_tests(program, &r);
+}

@@ -1,0 +1,29 @@
+/*
+ * The seam from the harness into the runtime, beyond the strategy
+ * interface of weft.h: what a test runner needs at the end of a schedule.
+ */
+#ifndef WEFT_RUNTIME_HARNESS_HOOKS_H
+#define WEFT_RUNTIME_HARNESS_HOOKS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit statuses that tell the harness how a schedule ended. */
+enum weft_exit_status {
+    WEFT_EXIT_PANIC = 2,    /* a panic or a fatal error (Go's status) */
+    WEFT_EXIT_ASSERT = 3,   /* a weft_assert failed */
+    WEFT_EXIT_HANG = 4,     /* the step limit was exceeded */
+    WEFT_EXIT_LEAK = 5,     /* goroutines blocked when the test returned */
+    WEFT_EXIT_RACE = 66,    /* the detector reported races (TSan's) */
+};
+
+/* Called by the main goroutine when a test returns: lets the others run
+ * (and sleepers wake) until none can make progress, then prints every
+ * goroutine still blocked, as a deadlock report does, and returns how many
+ * there were. */
+size_t runtime_report_leaks(FILE *out);
+
+/* Prints the running goroutine as "goroutine N [running]:" and its stack. */
+void runtime_print_current_goroutine(FILE *out);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * End-to-end: `weft test` finds each known bug with a seed that replays the
+ * same output byte for byte, passes each fix, and rejects bad input with a
+ * one-line reason. Runs tests/harness/programs/bugs.c's binary.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <weft.h>
+
+struct command_result {
+    int status;
+    char output[65536];
+};
+
+static void run(struct command_result *r, const char *format, ...)
+{
+    char command[4096];
+    va_list args;
+    va_start(args, format);
+    int n = snprintf(command, sizeof command, "cd %s && ", TEST_BINARY_DIR);
+    vsnprintf(command + n, sizeof command - (size_t)n, format, args);
+    va_end(args);
+    strcat(command, " 2>&1");
+    FILE *pipe = popen(command, "r");
+    size_t length = fread(r->output, 1, sizeof r->output - 1, pipe);
+    r->output[length] = '\0';
+    int status = pclose(pipe);
+    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+#define WEFT_CMD WEFT_COMMAND
+#define BUGS BUGS_BINARY
+
+/* The report block of a failure: from the schedule's output to the replay
+ * line, which `weft replay` must print identically. */
+static char *report_block(const char *output)
+{
+    const char *start = strchr(strstr(output, " found in schedule "), '\n') + 1;
+    const char *replay = strstr(start, "    replay: ");
+    const char *end = strchr(replay, '\n') + 1;
+    return strndup(start, (size_t)(end - start));
+}
+
+static void expect_found_and_replayed(const char *test, const char *verdict,
+                                      const char *options)
+{
+    struct command_result found, replayed;
+    run(&found, WEFT_CMD " test " BUGS " %s %s", test, options);
+    cr_assert_eq(found.status, 1, "%s", found.output);
+    char expected[256];
+    snprintf(expected, sizeof expected, "FAIL  %s: %s\n", test, verdict);
+    cr_assert(strstr(found.output, expected), "want %s in:\n%s", expected,
+              found.output);
+    char *block = report_block(found.output);
+    const char *replay = strstr(block, "replay: ") + strlen("replay: ");
+    char command[1024];
+    snprintf(command, sizeof command, "%.*s", (int)strcspn(replay, "\n"),
+             replay);
+    cr_assert(strncmp(command, "weft ", 5) == 0, "%s", command);
+    run(&replayed, "%s %s", WEFT_CMD, command + 5);
+    cr_assert_eq(replayed.status, 1);
+    cr_assert_str_eq(replayed.output, block);
+    free(block);
+}
+
+Test(harness, lost_update_under_two_mutexes_is_found_and_replays)
+{
+    expect_found_and_replayed("bank_lost_update", "assertion failed", "");
+}
+
+Test(harness, check_then_act_is_found_and_replays)
+{
+    expect_found_and_replayed("check_then_act", "assertion failed", "");
+}
+
+Test(harness, waitgroup_add_inside_the_goroutine_is_found)
+{
+    expect_found_and_replayed("waitgroup_add_inside_goroutine",
+                              "assertion failed", "");
+}
+
+Test(harness, double_close_in_one_interleaving_is_a_panic)
+{
+    expect_found_and_replayed("double_close", "panic", "");
+}
+
+Test(harness, dining_philosophers_deadlock)
+{
+    expect_found_and_replayed("dining_philosophers", "deadlock", "");
+}
+
+Test(harness, missed_close_leaks_a_receiver)
+{
+    expect_found_and_replayed("missed_close_leaks", "goroutine leak", "");
+}
+
+Test(harness, a_crash_is_a_verdict_and_exploration_goes_on)
+{
+    expect_found_and_replayed("crash_in_one_interleaving", "crash", "");
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " crash_in_one_interleaving bank_one_mutex"
+                     " --iterations 50");
+    cr_assert(strstr(r.output, "crash: killed by signal 11"), "%s", r.output);
+    cr_assert(strstr(r.output, "ok    bank_one_mutex: 50 schedules"), "%s",
+              r.output);
+}
+
+Test(harness, pct_finds_the_lost_update)
+{
+    expect_found_and_replayed("bank_lost_update", "assertion failed",
+                              "--strategy pct:2");
+}
+
+Test(harness, fixed_versions_pass)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " bank_one_mutex dining_philosophers_ordered"
+                     " closed_no_leak --iterations 300");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "PASS: 0 of 3 tests failed"), "%s", r.output);
+}
+
+Test(harness, dfs_exhausts_the_space_of_a_correct_program)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " bank_one_mutex --strategy dfs:1");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "distinct schedules with <= 1 preemptions "
+                               "explored"),
+              "%s", r.output);
+}
+
+Test(harness, dfs_finds_the_deadlock_and_its_schedule_replays)
+{
+    expect_found_and_replayed("dining_philosophers", "deadlock",
+                              "--strategy dfs:1");
+}
+
+/* The line naming the failing schedule, and its replay command. */
+static void failure_identity(const char *output, char *out, size_t size)
+{
+    const char *found = strstr(output, "found in schedule");
+    const char *replay = strstr(output, "    replay: ");
+    cr_assert(found && replay, "%s", output);
+    snprintf(out, size, "%.*s|%.*s", (int)strcspn(found, "\n"), found,
+             (int)strcspn(replay, "\n"), replay);
+}
+
+Test(harness, jobs_and_shards_find_the_same_schedule_as_one_process)
+{
+    struct command_result single, jobs;
+    char a[512], b[512];
+    run(&single, WEFT_CMD " test " BUGS " bank_lost_update --seed 7");
+    run(&jobs, WEFT_CMD " test " BUGS " bank_lost_update --seed 7 -j 2");
+    failure_identity(single.output, a, sizeof a);
+    failure_identity(jobs.output, b, sizeof b);
+    cr_assert_str_eq(a, b);
+    /* the shard that owns the failing index finds it too */
+    struct command_result shard0, shard1;
+    run(&shard0, WEFT_CMD " test " BUGS " bank_lost_update --seed 7"
+                 " --shard 0/2");
+    run(&shard1, WEFT_CMD " test " BUGS " bank_lost_update --seed 7"
+                 " --shard 1/2");
+    unsigned long number = strtoul(a + strlen("found in schedule "), NULL, 10);
+    const char *owner = (number - 1) % 2 == 0 ? shard0.output : shard1.output;
+    failure_identity(owner, b, sizeof b);
+    cr_assert_str_eq(a, b);
+}
+
+Test(harness, same_seed_same_output)
+{
+    struct command_result first, second;
+    run(&first, WEFT_CMD " test " BUGS " double_close --seed 99");
+    run(&second, WEFT_CMD " test " BUGS " double_close --seed 99");
+    cr_assert_str_eq(first.output, second.output);
+}
+
+Test(harness, junit_report_names_each_test_and_failure)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " bank_lost_update bank_one_mutex"
+                     " --iterations 100 --junit junit.xml; cat junit.xml");
+    cr_assert(strstr(r.output, "<testsuites tests=\"2\" failures=\"1\""),
+              "%s", r.output);
+    cr_assert(strstr(r.output, "<testcase name=\"bank_lost_update\""));
+    cr_assert(strstr(r.output,
+                     "<failure type=\"assertion failed\" message=\"assertion "
+                     "failed\">"));
+    cr_assert(strstr(r.output, "<testcase name=\"bank_one_mutex\""));
+}
+
+static void expect_usage_error(const char *arguments, const char *message)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " %s", arguments);
+    cr_assert_eq(r.status, 2, "%s", r.output);
+    cr_assert_str_eq(r.output, message);
+}
+
+Test(harness, bad_input_gets_a_one_line_reason)
+{
+    expect_usage_error("test " BUGS " no_such_test",
+                       "weft: unknown test 'no_such_test' (list shows the "
+                       "tests)\n");
+    expect_usage_error("replay " BUGS " --test double_close --seed banana",
+                       "weft: bad seed 'banana': expected a number such as "
+                       "0x5eed1234\n");
+    expect_usage_error("replay " BUGS " --test double_close --schedule v1:0.x",
+                       "weft: corrupt schedule: expected a decision index\n");
+    expect_usage_error("test " BUGS " --strategy fast",
+                       "weft: unknown strategy 'fast' (random, pct[:D], "
+                       "dfs[:B])\n");
+    expect_usage_error("test " BUGS " --shard 3/2",
+                       "weft: --shard expects I/N with 0 <= I < N, not '3/2'\n");
+    expect_usage_error("test /bin/true",
+                       "weft: /bin/true is not a weft test binary (link it "
+                       "with weft_main and define tests with WEFT_TEST)\n");
+    expect_usage_error("frobnicate x",
+                       "weft: unknown command 'frobnicate' (test, replay, "
+                       "list)\n");
+}
+
+Test(harness, corrupt_schedule_file_is_rejected)
+{
+    struct command_result r;
+    run(&r, "printf 'v2:garbage\\n' > bad.schedule && " WEFT_CMD
+            " replay " BUGS " --test double_close --schedule-file bad.schedule");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.output, "weft: corrupt schedule file bad.schedule: a "
+                               "schedule string starts with \"v1:\"\n");
+}
+
+/* ---- the library entry point ---- */
+
+static weft_waitgroup lib_done;
+static int lib_counter;
+
+static void lib_increment(void *arg)
+{
+    (void)arg;
+    int read = lib_counter;
+    weft_yield();
+    lib_counter = read + 1;
+    weft_waitgroup_done(&lib_done);
+}
+
+static void lost_increment(void)
+{
+    weft_waitgroup_add(&lib_done, 2);
+    weft_go(lib_increment, NULL);
+    weft_go(lib_increment, NULL);
+    weft_waitgroup_wait(&lib_done);
+    weft_assert(lib_counter == 2, "counter is %d", lib_counter);
+}
+
+Test(harness, weft_explore_returns_the_verdict_as_a_library_call)
+{
+    char *report = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&report, &size);
+    struct weft_explore_options options = {.iterations = 100,
+                                           .report_file = out,
+                                           .test_name = "lost_increment"};
+    struct weft_verdict v = weft_explore(lost_increment, &options);
+    fclose(out);
+    cr_assert_eq(v.kind, WEFT_ASSERT);
+    cr_assert_str_eq(v.strategy, "random");
+    cr_assert(strstr(report, "assertion failed: lib_counter == 2: counter is 1"),
+              "%s", report);
+    /* isolation: the counter in this process never moved */
+    cr_assert_eq(lib_counter, 0);
+    free(report);
+}
