@@ -1,14 +1,25 @@
 /*
  * dfs:B — systematic exploration of every schedule with at most B
- * preemptions (CHESS's preemption bounding), statelessly: each run replays
- * a forced prefix of decisions and then never preempts (option 0); the
- * decisions it records extend the search tree, and backtracking picks the
- * deepest decision with an untried option whose preemption cost still
- * fits the bound. Choosing another goroutine where the running one could
- * have gone on costs one preemption; every other choice (a blocked
- * goroutine's successor, a select case, a timer) is free.
- * Invariant: frames[0..depth) is the path of the last run; tried options
- * of a frame are exactly those below its chosen index.
+ * preemptions (CHESS's preemption bounding), statelessly, with sleep sets
+ * (Godefroid) so interleavings that differ only in the order of commuting
+ * operations run once.
+ *
+ * Each run replays a forced prefix of decisions, then takes the first
+ * goroutine not asleep at every choice (never a preemption of its own);
+ * the decisions it records extend the search tree, and backtracking picks
+ * the deepest decision with an option not yet explored there, not asleep,
+ * whose preemption cost still fits the bound. Choosing another goroutine
+ * where the running one could have gone on costs one preemption; every
+ * other choice (a blocked goroutine's successor, a select case, a timer)
+ * is free.
+ *
+ * Sleep sets: after option a is explored at a node, a stays asleep in the
+ * sibling subtrees until something dependent on it runs. A run in which
+ * every enabled goroutine is asleep is redundant and exits early (pruned).
+ * Combined with preemption bounding this can miss schedules (as CHESS
+ * notes); the count reported is of the schedules actually run.
+ *
+ * Invariant: frames[0..depth) is the path of the last run.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +30,13 @@ struct frame {
     uint32_t chosen;
     uint32_t count;
     bool preemptible;
+    bool goroutine;
     unsigned preemptions_before;
+    struct weft_option *options; /* NULL: not recorded */
+    struct weft_option *sleep;   /* asleep at this node */
+    size_t sleep_count;
+    uint32_t *explored;          /* options run from this node */
+    size_t explored_count;
 };
 
 static unsigned cost(const struct frame *f, uint32_t option)
@@ -27,19 +44,119 @@ static unsigned cost(const struct frame *f, uint32_t option)
     return f->preemptible && option != 0;
 }
 
+static bool option_asleep(const struct frame *f, uint32_t option)
+{
+    if (!f->goroutine || !f->options)
+        return false;
+    const struct weft_option *t = &f->options[option];
+    for (size_t i = 0; i < f->sleep_count; i++)
+        if (f->sleep[i].id == t->id && f->sleep[i].op == t->op &&
+            f->sleep[i].object == t->object)
+            return true;
+    return false;
+}
+
+static bool explored(const struct frame *f, uint32_t option)
+{
+    for (size_t i = 0; i < f->explored_count; i++)
+        if (f->explored[i] == option)
+            return true;
+    return false;
+}
+
+static void frame_free(struct frame *f)
+{
+    free(f->options);
+    free(f->sleep);
+    free(f->explored);
+    memset(f, 0, sizeof *f);
+}
+
+/* The sleep set below f once f->chosen runs: what slept at f, and the
+ * options explored at f before, minus what the chosen transition wakes. */
+static void sleep_below(const struct frame *f, struct weft_option **out,
+                        size_t *count)
+{
+    size_t capacity = f->sleep_count + f->explored_count;
+    struct weft_option *set = malloc((capacity ? capacity : 1) * sizeof *set);
+    size_t n = 0;
+    if (!f->goroutine || !f->options) {
+        memcpy(set, f->sleep, f->sleep_count * sizeof *set);
+        *out = set;
+        *count = f->sleep_count;
+        return;
+    }
+    const struct weft_option *t = &f->options[f->chosen];
+    for (size_t i = 0; i < f->sleep_count; i++)
+        if (!transitions_dependent(&f->sleep[i], t))
+            set[n++] = f->sleep[i];
+    for (size_t i = 0; i < f->explored_count; i++) {
+        const struct weft_option *e = &f->options[f->explored[i]];
+        if (f->explored[i] != f->chosen && !transitions_dependent(e, t))
+            set[n++] = *e;
+    }
+    *out = set;
+    *count = n;
+}
+
 /* Moves to the next untried branch; false when the space is exhausted. */
 static bool backtrack(struct frame *frames, size_t *depth, unsigned bound)
 {
     while (*depth > 0) {
         struct frame *f = &frames[*depth - 1];
-        for (uint32_t next = f->chosen + 1; next < f->count; next++)
-            if (f->preemptions_before + cost(f, next) <= bound) {
+        for (uint32_t next = 0; next < f->count; next++)
+            if (!explored(f, next) && !option_asleep(f, next) &&
+                f->preemptions_before + cost(f, next) <= bound) {
                 f->chosen = next;
+                f->explored[f->explored_count++] = next;
                 return true;
             }
+        frame_free(f);
         (*depth)--;
     }
     return false;
+}
+
+/* Frames for the decisions a run made past the forced prefix. */
+static void extend(struct frame *frames, size_t from, size_t to,
+                   const struct decision_log *log)
+{
+    for (size_t i = from; i < to; i++) {
+        const struct decision *d = &log->decisions[i];
+        struct frame *f = &frames[i];
+        *f = (struct frame){.chosen = d->index, .count = d->count,
+                            .preemptible = d->preemptible,
+                            .goroutine = d->goroutine};
+        if (d->first_option != NO_OPTIONS) {
+            f->options = malloc(d->count * sizeof *f->options);
+            memcpy(f->options, log->options + d->first_option,
+                   d->count * sizeof *f->options);
+        }
+        f->explored = malloc(d->count * sizeof *f->explored);
+        f->explored[f->explored_count++] = d->index;
+        if (i > 0) {
+            const struct frame *up = &frames[i - 1];
+            f->preemptions_before =
+                up->preemptions_before + cost(up, up->chosen);
+            sleep_below(up, &f->sleep, &f->sleep_count);
+        }
+    }
+}
+
+static void report_end(const struct weft_explore_options *o,
+                       const struct weft_verdict *v, unsigned bound)
+{
+    if (v->exhausted)
+        fprintf(o->report_file,
+                "weft: %s: all %llu distinct schedules with <= %u "
+                "preemptions explored (%llu runs)\n",
+                o->test_name, (unsigned long long)v->distinct_schedules,
+                bound, (unsigned long long)v->schedules);
+    else
+        fprintf(o->report_file,
+                "weft: %s: %llu schedules explored, the space with <= %u "
+                "preemptions is larger (raise --iterations)\n",
+                o->test_name, (unsigned long long)v->schedules, bound);
 }
 
 struct weft_verdict explore_dfs(void (*fn)(void),
@@ -54,13 +171,18 @@ struct weft_verdict explore_dfs(void (*fn)(void),
     size_t depth = 0;
     for (;;) {
         for (size_t i = 0; i < depth; i++)
-            prefix[i] = (struct decision){frames[i].chosen, frames[i].count,
-                                          frames[i].preemptible};
+            prefix[i] = (struct decision){.index = frames[i].chosen};
+        struct weft_option *sleep = NULL;
+        size_t sleep_count = 0;
+        if (depth > 0)
+            sleep_below(&frames[depth - 1], &sleep, &sleep_count);
         struct schedule_request request = {
             .body = fn,
             .spec = *spec,
             .forced = prefix,
             .forced_count = depth,
+            .sleep = sleep,
+            .sleep_count = sleep_count,
             .max_steps = o->max_steps,
             .timeout_ns = o->schedule_timeout_ns,
             .preempt_on_access = o->preempt_on_access,
@@ -68,17 +190,11 @@ struct weft_verdict explore_dfs(void (*fn)(void),
         };
         struct schedule_result result;
         schedule_run(&request, &result);
+        free(sleep);
         verdict.schedules++;
-        verdict.distinct_schedules++;
+        verdict.distinct_schedules += !result.pruned;
         size_t recorded = log->count < capacity ? log->count : capacity;
-        for (size_t i = depth; i < recorded; i++) {
-            const struct decision *d = &log->decisions[i];
-            unsigned before = i ? frames[i - 1].preemptions_before +
-                                      cost(&frames[i - 1], frames[i - 1].chosen)
-                                : 0;
-            frames[i] = (struct frame){d->index, d->count, d->preemptible,
-                                       before};
-        }
+        extend(frames, depth, recorded, log);
         depth = recorded;
         if (result.kind != WEFT_PASS) {
             fprintf(o->report_file, "weft: %s: %s found in schedule %llu\n",
@@ -88,10 +204,9 @@ struct weft_verdict explore_dfs(void (*fn)(void),
             explore_print_failure(o->report_file, o->test_name,
                                   o->replay_program, &result, spec, 0, log,
                                   &failure);
+            verdict = failure;
             free(result.output);
-            free(frames);
-            free(prefix);
-            return failure;
+            break;
         }
         free(result.output);
         if (!backtrack(frames, &depth, spec->depth)) {
@@ -101,18 +216,10 @@ struct weft_verdict explore_dfs(void (*fn)(void),
         if (verdict.schedules >= o->iterations)
             break;
     }
-    if (verdict.exhausted)
-        fprintf(o->report_file,
-                "weft: %s: all %llu distinct schedules with <= %u "
-                "preemptions explored\n",
-                o->test_name, (unsigned long long)verdict.distinct_schedules,
-                spec->depth);
-    else
-        fprintf(o->report_file,
-                "weft: %s: %llu schedules explored, the space with <= %u "
-                "preemptions is larger (raise --iterations)\n",
-                o->test_name, (unsigned long long)verdict.schedules,
-                spec->depth);
+    if (verdict.kind == WEFT_PASS)
+        report_end(o, &verdict, spec->depth);
+    for (size_t i = 0; i < depth; i++)
+        frame_free(&frames[i]);
     free(frames);
     free(prefix);
     return verdict;

@@ -35,7 +35,11 @@ struct decision {
     uint32_t index;
     uint32_t count;
     bool preemptible;
+    bool goroutine;        /* a choice of goroutine (not a case, a timer) */
+    uint64_t first_option; /* its options in the log's option arena, or
+                              NO_OPTIONS when the arena was full */
 };
+#define NO_OPTIONS UINT64_MAX
 
 /* "v1:" then dot-separated decisions, a run of n equal ones as "i*n":
  * v1:0*12.2.0*5.1. Returns false if it does not fit in size. */
@@ -69,10 +73,24 @@ struct decision_log {
     uint64_t steps;     /* scheduling points passed */
     uint64_t preemptions;
     uint64_t capacity;
+    uint64_t option_count; /* options recorded (dfs needs them) */
+    uint64_t option_capacity;
+    struct weft_option *options;
     struct decision decisions[];
 };
 
 struct decision_log *decision_log_create(size_t capacity);
+
+/* dfs's partial-order reduction: two transitions (a goroutine's next
+ * operation) commute unless they belong to one goroutine or touch one
+ * object; operations on no object that change nothing another goroutine
+ * sees (start, exit, yield, go) commute with all, the others (sleep, timers,
+ * a select over several channels) with none. */
+bool transitions_dependent(const struct weft_option *a,
+                           const struct weft_option *b);
+
+/* A run made redundant by its sleep set exits with this status. */
+enum { WEFT_EXIT_PRUNED = 6 };
 
 /* The strategy a schedule runs under: spec + seed, or forced decisions
  * (a replayed schedule string, a dfs prefix) followed by the spec's own
@@ -85,6 +103,9 @@ struct schedule_strategy {
     size_t forced_count;
     struct decision_log *log;
     uint64_t max_steps;
+    /* dfs: transitions asleep where the forced prefix ends */
+    struct weft_option *sleep;
+    size_t sleep_count;
     /* pct */
     uint64_t change_points[8];
     unsigned change_count;
@@ -101,6 +122,7 @@ void schedule_strategy_init(struct schedule_strategy *s,
 
 struct schedule_result {
     enum weft_verdict_kind kind;
+    bool pruned;      /* dfs: every enabled transition was asleep */
     char *output;     /* what the schedule printed, malloc'ed */
     size_t output_length;
 };
@@ -111,6 +133,8 @@ struct schedule_request {
     uint64_t seed;
     const struct decision *forced;
     size_t forced_count;
+    const struct weft_option *sleep; /* dfs: asleep after the prefix */
+    size_t sleep_count;
     uint64_t max_steps;
     int64_t timeout_ns;
     bool preempt_on_access;

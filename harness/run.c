@@ -44,6 +44,12 @@ _Noreturn static void child(const struct schedule_request *request, int output)
                            request->log, request->max_steps);
     strategy.forced = request->forced;
     strategy.forced_count = request->forced_count;
+    if (request->sleep_count) {
+        strategy.sleep = malloc(request->sleep_count * sizeof *strategy.sleep);
+        memcpy(strategy.sleep, request->sleep,
+               request->sleep_count * sizeof *strategy.sleep);
+        strategy.sleep_count = request->sleep_count;
+    }
     struct weft_config config = {.strategy = &strategy.base};
     current_body = request->body;
     weft_run(test_main, NULL, &config);
@@ -110,7 +116,7 @@ void schedule_run(const struct schedule_request *request,
         exit(2);
     }
     request->log->count = request->log->steps = 0;
-    request->log->preemptions = 0;
+    request->log->preemptions = request->log->option_count = 0;
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -123,8 +129,11 @@ void schedule_run(const struct schedule_request *request,
     int status = wait_with_timeout(pid, request->timeout_ns, &timed_out);
     result->output = read_all(output, &result->output_length);
     close(output);
-    result->kind =
-        timed_out ? WEFT_HANG : verdict_classify(status, result->output);
+    result->pruned = !timed_out && WIFEXITED(status) &&
+                     WEXITSTATUS(status) == WEFT_EXIT_PRUNED;
+    result->kind = timed_out || result->pruned
+                       ? (result->pruned ? WEFT_PASS : WEFT_HANG)
+                       : verdict_classify(status, result->output);
     char note[128] = "";
     if (timed_out)
         snprintf(note, sizeof note,

@@ -72,7 +72,7 @@ long schedule_decode(const char *text, struct decision *out, size_t max,
             return -1;
         }
         for (unsigned long long i = 0; i < run; i++)
-            out[count++] = (struct decision){(uint32_t)index, 0, false};
+            out[count++] = (struct decision){.index = (uint32_t)index};
         if (*text == '.')
             text++;
         else if (*text) {

@@ -73,15 +73,77 @@ void strategy_spec_format(const struct strategy_spec *spec, char *out,
 
 struct decision_log *decision_log_create(size_t capacity)
 {
-    size_t bytes = sizeof(struct decision_log) +
-                   capacity * sizeof(struct decision);
+    size_t option_capacity = capacity * 4;
+    size_t decisions = capacity * sizeof(struct decision);
+    size_t bytes = sizeof(struct decision_log) + decisions +
+                   option_capacity * sizeof(struct weft_option);
     struct decision_log *log =
         mmap(NULL, bytes, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (log == MAP_FAILED)
         return NULL;
     log->capacity = capacity;
+    log->option_capacity = option_capacity;
+    log->options = (struct weft_option *)((char *)(log + 1) + decisions);
     return log;
+}
+
+static bool touches_nothing_shared(enum weft_op op)
+{
+    return op == WEFT_OP_START || op == WEFT_OP_EXIT || op == WEFT_OP_YIELD ||
+           op == WEFT_OP_SPAWN;
+}
+
+bool transitions_dependent(const struct weft_option *a,
+                           const struct weft_option *b)
+{
+    if (a->id == b->id)
+        return true;
+    if (touches_nothing_shared(a->op) || touches_nothing_shared(b->op))
+        return false;
+    if (a->object == 0 || b->object == 0)
+        return true;
+    return a->object == b->object;
+}
+
+/* ---- dfs: sleep sets ---- */
+
+static bool asleep(const struct schedule_strategy *s,
+                   const struct weft_option *t)
+{
+    for (size_t i = 0; i < s->sleep_count; i++)
+        if (s->sleep[i].id == t->id && s->sleep[i].op == t->op &&
+            s->sleep[i].object == t->object)
+            return true;
+    return false;
+}
+
+/* Executing t wakes every sleeping transition that does not commute. */
+static void sleep_after(struct schedule_strategy *s,
+                        const struct weft_option *t)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->sleep_count; i++)
+        if (!transitions_dependent(&s->sleep[i], t))
+            s->sleep[kept++] = s->sleep[i];
+    s->sleep_count = kept;
+}
+
+_Noreturn static void pruned(void)
+{
+    fflush(NULL);
+    _exit(WEFT_EXIT_PRUNED);
+}
+
+static size_t dfs_choose(struct schedule_strategy *s,
+                         const struct weft_choice *c)
+{
+    if (c->kind != WEFT_CHOOSE_GOROUTINE)
+        return 0;
+    for (size_t i = 0; i < c->count; i++)
+        if (!asleep(s, &c->options[i]))
+            return i;
+    pruned(); /* every continuation was explored from an ancestor */
 }
 
 /* ---- pct ---- */
@@ -171,11 +233,23 @@ static size_t schedule_choose(struct weft_strategy *self,
     } else if (s->spec.kind == STRATEGY_PCT) {
         index = pct_choose(s, c);
     } else {
-        index = 0;
+        index = dfs_choose(s, c);
     }
-    if (log->count < log->capacity)
+    if (s->spec.kind == STRATEGY_DFS && c->kind == WEFT_CHOOSE_GOROUTINE &&
+        log->count >= s->forced_count)
+        sleep_after(s, &c->options[index]);
+    if (log->count < log->capacity) {
+        bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
+        bool fits = log->option_count + c->count <= log->option_capacity;
         log->decisions[log->count] = (struct decision){
-            (uint32_t)index, (uint32_t)c->count, c->current_can_continue};
+            (uint32_t)index, (uint32_t)c->count, c->current_can_continue,
+            goroutine, fits ? log->option_count : NO_OPTIONS};
+        if (fits) {
+            memcpy(log->options + log->option_count, c->options,
+                   c->count * sizeof *c->options);
+            log->option_count += c->count;
+        }
+    }
     log->count++;
     if (c->current_can_continue && index != 0)
         log->preemptions++;
