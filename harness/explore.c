@@ -92,10 +92,10 @@ static struct strategy_spec spec_for(const struct explorer *e, uint64_t index)
     return spec;
 }
 
-static void run_index(const struct explorer *e, uint64_t index,
-                      struct schedule_result *result)
+static struct schedule_request request_for(const struct explorer *e,
+                                           uint64_t index)
 {
-    struct schedule_request request = {
+    return (struct schedule_request){
         .body = e->body,
         .spec = spec_for(e, index),
         .seed = explore_seed(e->options->seed, index),
@@ -104,6 +104,12 @@ static void run_index(const struct explorer *e, uint64_t index,
         .preempt_on_access = e->options->preempt_on_access,
         .log = e->log,
     };
+}
+
+static void run_index(const struct explorer *e, uint64_t index,
+                      struct schedule_result *result)
+{
+    struct schedule_request request = request_for(e, index);
     schedule_run(&request, result);
 }
 
@@ -243,8 +249,9 @@ struct weft_verdict weft_explore(void (*fn)(void),
         return verdict;
     /* Run the failing schedule again here: it is deterministic, and this
      * gives its output and decisions however the work was split. */
-    run_index(&e, failing, &result);
-    struct strategy_spec spec = spec_for(&e, failing);
+    struct schedule_request request = request_for(&e, failing);
+    schedule_run(&request, &result);
+    struct strategy_spec spec = request.spec;
     fprintf(o.report_file, "weft: %s: %s found in schedule %llu\n",
             o.test_name, weft_verdict_name(result.kind),
             (unsigned long long)failing + 1);
@@ -252,5 +259,6 @@ struct weft_verdict weft_explore(void (*fn)(void),
                           &result, &spec, explore_seed(o.seed, failing), e.log,
                           &verdict);
     free(result.output);
+    minimise_and_explain(o.report_file, &request, verdict.kind, e.log);
     return verdict;
 }

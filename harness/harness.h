@@ -36,6 +36,7 @@ struct decision {
     uint32_t count;
     bool preemptible;
     bool goroutine;        /* a choice of goroutine (not a case, a timer) */
+    uint64_t chosen_id;    /* the option's id: the goroutine that ran */
     uint64_t first_option; /* its options in the log's option arena, or
                               NO_OPTIONS when the arena was full */
 };
@@ -101,6 +102,7 @@ struct schedule_strategy {
     uint64_t rng[4];
     const struct decision *forced;
     size_t forced_count;
+    bool forced_by_id; /* goroutine choices follow chosen_id, not index */
     struct decision_log *log;
     uint64_t max_steps;
     /* dfs: transitions asleep where the forced prefix ends */
@@ -133,6 +135,8 @@ struct schedule_request {
     uint64_t seed;
     const struct decision *forced;
     size_t forced_count;
+    bool forced_by_id;
+    int trace_fd;     /* > 0: write a located trace of the points here */
     const struct weft_option *sleep; /* dfs: asleep after the prefix */
     size_t sleep_count;
     uint64_t max_steps;
@@ -143,6 +147,16 @@ struct schedule_request {
 
 void schedule_run(const struct schedule_request *request,
                   struct schedule_result *result);
+
+/* ---- minimise.c ---- */
+
+/* Shrinks the failing schedule in log (run from request) to the fewest
+ * preemptions that still give the same verdict, prints it as a list of
+ * steps with source locations, and leaves the minimised run's decisions
+ * in log. */
+void minimise_and_explain(FILE *out, const struct schedule_request *request,
+                          enum weft_verdict_kind kind,
+                          struct decision_log *log);
 
 /* ---- verdict.c ---- */
 

@@ -44,6 +44,7 @@ _Noreturn static void child(const struct schedule_request *request, int output)
                            request->log, request->max_steps);
     strategy.forced = request->forced;
     strategy.forced_count = request->forced_count;
+    strategy.forced_by_id = request->forced_by_id;
     if (request->sleep_count) {
         strategy.sleep = malloc(request->sleep_count * sizeof *strategy.sleep);
         memcpy(strategy.sleep, request->sleep,
@@ -51,6 +52,12 @@ _Noreturn static void child(const struct schedule_request *request, int output)
         strategy.sleep_count = request->sleep_count;
     }
     struct weft_config config = {.strategy = &strategy.base};
+    if (request->trace_fd > 0) {
+        FILE *trace = fdopen(request->trace_fd, "w");
+        setvbuf(trace, NULL, _IOLBF, 0); /* a crash must not lose it */
+        config.trace_file = trace;
+        config.trace_locations = true;
+    }
     current_body = request->body;
     weft_run(test_main, NULL, &config);
     fflush(NULL);

@@ -215,6 +215,19 @@ _Noreturn static void diverged(uint64_t decision, uint32_t index,
     _exit(WEFT_EXIT_PANIC);
 }
 
+/* Minimising edits schedules, so forced goroutine choices name the
+ * goroutine; one that cannot run now is replaced by the first option. */
+static size_t forced_by_id(const struct decision *d,
+                           const struct weft_choice *c)
+{
+    if (c->kind != WEFT_CHOOSE_GOROUTINE)
+        return d->index < c->count ? d->index : 0;
+    for (size_t i = 0; i < c->count; i++)
+        if (c->options[i].id == d->chosen_id)
+            return i;
+    return 0;
+}
+
 static size_t schedule_choose(struct weft_strategy *self,
                               const struct weft_choice *c)
 {
@@ -224,7 +237,9 @@ static size_t schedule_choose(struct weft_strategy *self,
     if (s->max_steps && c->step > s->max_steps)
         step_limit_exceeded(s->max_steps);
     size_t index;
-    if (log->count < s->forced_count) {
+    if (log->count < s->forced_count && s->forced_by_id) {
+        index = forced_by_id(&s->forced[log->count], c);
+    } else if (log->count < s->forced_count) {
         index = s->forced[log->count].index;
         if (index >= c->count)
             diverged(log->count, (uint32_t)index, c->count);
@@ -243,7 +258,8 @@ static size_t schedule_choose(struct weft_strategy *self,
         bool fits = log->option_count + c->count <= log->option_capacity;
         log->decisions[log->count] = (struct decision){
             (uint32_t)index, (uint32_t)c->count, c->current_can_continue,
-            goroutine, fits ? log->option_count : NO_OPTIONS};
+            goroutine, c->options[index].id,
+            fits ? log->option_count : NO_OPTIONS};
         if (fits) {
             memcpy(log->options + log->option_count, c->options,
                    c->count * sizeof *c->options);

@@ -163,6 +163,9 @@ struct weft_config {
     /* Non-NULL: one line per scheduling point and decision, for comparing
      * runs (same seed ⇒ same trace). */
     void *trace_file; /* a FILE * */
+    /* Trace only scheduling points (no decisions), each with the user's
+     * source location: " @ file:line". Slower; for explaining a schedule. */
+    bool trace_locations;
 };
 
 /** Runs main_fn(arg) as goroutine 1 on the calling thread, with a fresh

@@ -108,6 +108,7 @@ struct runtime {
     bool plain_points; /* initialised, not preemptive, not tracing */
     bool resume_work;  /* rt.dead or rt.visit set: see after_resume */
     FILE *trace;
+    bool trace_locations; /* points only, with the user's file:line */
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
     uint32_t case_rotation;

@@ -124,7 +124,7 @@ static size_t choose_with(enum weft_choice_kind kind,
     if (index >= count)
         runtime_panic("strategy %s chose option %zu of %zu", rt.strategy->name,
                       index, count);
-    if (rt.trace) {
+    if (rt.trace && !rt.trace_locations) {
         fprintf(rt.trace, "  choose %s [", choice_names[kind]);
         const char *prefix = option_prefixes[kind];
         for (size_t i = 0; i < count; i++)
@@ -331,6 +331,13 @@ static void trace_point(struct goroutine *g, enum weft_op op, uint64_t object)
     if (object)
         fprintf(rt.trace, " %s#%llu", object_kind(op),
                 (unsigned long long)object);
+    if (rt.trace_locations) {
+        uintptr_t pcs[STACK_MAX_FRAMES];
+        size_t count = stack_capture(pcs, STACK_MAX_FRAMES, 0);
+        struct symbol where;
+        if (stack_first_user_frame(pcs, count, &where))
+            fprintf(rt.trace, " @ %s:%d", where.file, where.line);
+    }
     fputc('\n', rt.trace);
 }
 
@@ -381,6 +388,7 @@ static void runtime_init(const struct weft_config *config)
                         : default_stack_size;
     rt.strategy = config && config->strategy ? config->strategy : env->strategy;
     rt.trace = config && config->trace_file ? config->trace_file : env->trace;
+    rt.trace_locations = rt.trace && config && config->trace_locations;
     rt.fifo = rt.strategy == weft_strategy_fifo();
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;

@@ -71,6 +71,24 @@ Test(harness, lost_update_under_two_mutexes_is_found_and_replays)
     expect_found_and_replayed("bank_lost_update", "assertion failed", "");
 }
 
+Test(harness, failing_schedule_is_minimised_and_explained_step_by_step)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " bank_lost_update");
+    unsigned original, minimised;
+    const char *found = strstr(r.output, " steps, ");
+    cr_assert(found && sscanf(found, " steps, %u preemptions", &original) == 1,
+              "%s", r.output);
+    const char *block = strstr(r.output, "--- minimised to ");
+    cr_assert(block && sscanf(block, "--- minimised to %u", &minimised) == 1,
+              "%s", r.output);
+    cr_assert_lt(minimised, original);
+    /* each step names goroutine, operation, object and source line */
+    cr_assert(strstr(block, "    g2 mutex lock mutex#"), "%s", block);
+    cr_assert(strstr(block, "tests/harness/programs/bugs.c:"), "%s", block);
+    cr_assert(strstr(block, "\n    schedule v1:"), "%s", block);
+}
+
 Test(harness, check_then_act_is_found_and_replays)
 {
     expect_found_and_replayed("check_then_act", "assertion failed", "");

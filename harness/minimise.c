@@ -1,0 +1,133 @@
+/*
+ * Minimising a failing schedule: greedily take preemptions away — at a
+ * decision where the running goroutine was switched out, let it go on
+ * instead — keeping the change whenever the same verdict still follows,
+ * until no single preemption can go. Later decisions are replayed by
+ * goroutine id rather than index, so they keep their meaning as the
+ * schedule changes around them. The result is printed as the list of
+ * scheduling points with source locations: the interleaving, explained.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "explore.h"
+
+enum { MAX_ATTEMPTS = 200 };
+
+struct candidate {
+    struct decision *decisions;
+    uint64_t *continue_ids; /* option 0 at each decision: going on */
+    size_t count;
+    uint64_t preemptions;
+};
+
+static void capture(struct candidate *c, const struct decision_log *log)
+{
+    size_t count = log->count < log->capacity ? log->count : log->capacity;
+    c->decisions = realloc(c->decisions, (count + 1) * sizeof *c->decisions);
+    c->continue_ids = realloc(c->continue_ids, (count + 1) * sizeof(uint64_t));
+    memcpy(c->decisions, log->decisions, count * sizeof *c->decisions);
+    for (size_t i = 0; i < count; i++) {
+        const struct decision *d = &log->decisions[i];
+        c->continue_ids[i] = d->first_option == NO_OPTIONS
+                                 ? d->chosen_id
+                                 : log->options[d->first_option].id;
+    }
+    c->count = count;
+    c->preemptions = log->preemptions;
+}
+
+/* Runs the candidate (recording into base's log): the same verdict? */
+static bool still_fails(const struct schedule_request *base,
+                        const struct candidate *c, enum weft_verdict_kind kind)
+{
+    struct schedule_request request = *base;
+    request.spec = (struct strategy_spec){STRATEGY_DFS, 0, 0};
+    request.forced = c->decisions;
+    request.forced_count = c->count;
+    request.forced_by_id = true;
+    struct schedule_result result;
+    schedule_run(&request, &result);
+    free(result.output);
+    return result.kind == kind;
+}
+
+/* One pass: the first preemption (from the last) that can go, or false. */
+static bool remove_one(const struct schedule_request *base,
+                       struct candidate *current, enum weft_verdict_kind kind,
+                       struct decision_log *log, unsigned *attempts)
+{
+    for (size_t p = current->count; p-- > 0 && *attempts < MAX_ATTEMPTS;) {
+        struct decision *d = &current->decisions[p];
+        if (!d->preemptible || d->index == 0)
+            continue;
+        struct candidate trial = *current;
+        trial.decisions = malloc(current->count * sizeof *trial.decisions);
+        memcpy(trial.decisions, current->decisions,
+               current->count * sizeof *trial.decisions);
+        trial.decisions[p].chosen_id = current->continue_ids[p];
+        trial.decisions[p].index = 0;
+        (*attempts)++;
+        bool fails = still_fails(base, &trial, kind);
+        free(trial.decisions);
+        if (fails && log->preemptions < current->preemptions) {
+            capture(current, log);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void explain(FILE *out, const struct schedule_request *base,
+                    const struct candidate *c, struct decision_log *log)
+{
+    int trace = memfd_create("weft-trace", MFD_CLOEXEC);
+    struct schedule_request request = *base;
+    request.spec = (struct strategy_spec){STRATEGY_DFS, 0, 0};
+    request.forced = c->decisions;
+    request.forced_count = c->count;
+    request.forced_by_id = true;
+    request.trace_fd = trace;
+    struct schedule_result result;
+    schedule_run(&request, &result);
+    free(result.output);
+    off_t size = lseek(trace, 0, SEEK_END);
+    char *text = calloc(1, (size_t)size + 1);
+    if (pread(trace, text, (size_t)size, 0) < 0)
+        text[0] = '\0';
+    close(trace);
+    fprintf(out, "--- minimised to %llu preemption%s, %llu steps:\n",
+            (unsigned long long)log->preemptions,
+            log->preemptions == 1 ? "" : "s",
+            (unsigned long long)log->steps);
+    /* "12 g3 chan send ch#2 @ bank.c:41" -> "    g3 chan send ch#2 @ ..." */
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        char *step_end = strchr(line, ' ');
+        fprintf(out, "    %s\n", step_end ? step_end + 1 : line);
+    }
+    free(text);
+}
+
+void minimise_and_explain(FILE *out, const struct schedule_request *request,
+                          enum weft_verdict_kind kind,
+                          struct decision_log *log)
+{
+    struct candidate current = {0};
+    capture(&current, log);
+    unsigned attempts = 0;
+    while (current.preemptions > 0 &&
+           remove_one(request, &current, kind, log, &attempts))
+        ;
+    /* the final run, traced, leaves its decisions in the log */
+    explain(out, request, &current, log);
+    char schedule[512];
+    size_t count = log->count < log->capacity ? log->count : log->capacity;
+    if (schedule_encode(log->decisions, count, schedule, sizeof schedule))
+        fprintf(out, "    schedule %s\n", schedule);
+    free(current.decisions);
+    free(current.continue_ids);
+    fflush(out);
+}
