@@ -15,7 +15,7 @@
 
 #include "explore.h"
 
-enum { MAX_ATTEMPTS = 200 };
+enum { MAX_ATTEMPTS = 200, SEARCH_BOUND = 2, SEARCH_RUNS = 150 };
 
 struct candidate {
     struct decision *decisions;
@@ -111,6 +111,32 @@ static void explain(FILE *out, const struct schedule_request *base,
     free(text);
 }
 
+/* Greedy removal can stop in a local minimum: look for a schedule with
+ * fewer preemptions systematically, bound by bound, on a small budget. */
+static void search_fewer(const struct schedule_request *request,
+                         struct candidate *current,
+                         enum weft_verdict_kind kind, struct decision_log *log)
+{
+    FILE *quiet = fopen("/dev/null", "w");
+    struct weft_explore_options o = {
+        .iterations = SEARCH_RUNS,
+        .max_steps = request->max_steps,
+        .schedule_timeout_ns = request->timeout_ns,
+        .report_file = quiet,
+    };
+    explore_defaults(&o);
+    for (unsigned bound = 0;
+         bound < current->preemptions && bound <= SEARCH_BOUND; bound++) {
+        struct strategy_spec spec = {STRATEGY_DFS, bound, 0};
+        struct weft_verdict v = explore_dfs(request->body, &o, &spec, log);
+        if (v.kind == kind && log->preemptions < current->preemptions) {
+            capture(current, log);
+            break;
+        }
+    }
+    fclose(quiet);
+}
+
 void minimise_and_explain(FILE *out, const struct schedule_request *request,
                           enum weft_verdict_kind kind,
                           struct decision_log *log)
@@ -121,6 +147,8 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
     while (current.preemptions > 0 &&
            remove_one(request, &current, kind, log, &attempts))
         ;
+    if (current.preemptions > 0)
+        search_fewer(request, &current, kind, log);
     /* the final run, traced, leaves its decisions in the log */
     explain(out, request, &current, log);
     char schedule[512];
