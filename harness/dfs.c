@@ -46,7 +46,7 @@ static unsigned cost(const struct frame *f, uint32_t option)
 
 static bool option_asleep(const struct frame *f, uint32_t option)
 {
-    if (!f->goroutine || !f->options)
+    if (!f->goroutine || !f->options || !f->sleep)
         return false;
     const struct weft_option *t = &f->options[option];
     for (size_t i = 0; i < f->sleep_count; i++)
@@ -119,7 +119,7 @@ static bool backtrack(struct frame *frames, size_t *depth, unsigned bound)
 
 /* Frames for the decisions a run made past the forced prefix. */
 static void extend(struct frame *frames, size_t from, size_t to,
-                   const struct decision_log *log)
+                   const struct decision_log *log, bool reduce)
 {
     for (size_t i = from; i < to; i++) {
         const struct decision *d = &log->decisions[i];
@@ -138,7 +138,8 @@ static void extend(struct frame *frames, size_t from, size_t to,
             const struct frame *up = &frames[i - 1];
             f->preemptions_before =
                 up->preemptions_before + cost(up, up->chosen);
-            sleep_below(up, &f->sleep, &f->sleep_count);
+            if (reduce)
+                sleep_below(up, &f->sleep, &f->sleep_count);
         }
     }
 }
@@ -174,7 +175,7 @@ struct weft_verdict explore_dfs(void (*fn)(void),
             prefix[i] = (struct decision){.index = frames[i].chosen};
         struct weft_option *sleep = NULL;
         size_t sleep_count = 0;
-        if (depth > 0)
+        if (depth > 0 && !spec->full)
             sleep_below(&frames[depth - 1], &sleep, &sleep_count);
         struct schedule_request request = {
             .body = fn,
@@ -194,7 +195,7 @@ struct weft_verdict explore_dfs(void (*fn)(void),
         verdict.schedules++;
         verdict.distinct_schedules += !result.pruned;
         size_t recorded = log->count < capacity ? log->count : capacity;
-        extend(frames, depth, recorded, log);
+        extend(frames, depth, recorded, log, !spec->full);
         depth = recorded;
         if (result.kind != WEFT_PASS) {
             fprintf(o->report_file, "weft: %s: %s found in schedule %llu\n",

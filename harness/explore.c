@@ -44,9 +44,9 @@ uint64_t explore_seed(uint64_t base, uint64_t index)
 static struct strategy_spec portfolio(uint64_t index)
 {
     static const struct strategy_spec specs[] = {
-        {STRATEGY_RANDOM, 0, 0},
-        {STRATEGY_PCT, 2, 0},
-        {STRATEGY_PCT, 3, 0},
+        {.kind = STRATEGY_RANDOM, .depth = 0},
+        {.kind = STRATEGY_PCT, .depth = 2},
+        {.kind = STRATEGY_PCT, .depth = 3},
     };
     return specs[index % 3];
 }
@@ -210,7 +210,7 @@ struct weft_verdict weft_explore(void (*fn)(void),
     /* calibrate pct's K from one random schedule (index 0's seed) */
     struct schedule_request calibration = {
         .body = fn,
-        .spec = {STRATEGY_RANDOM, 0, 0},
+        .spec = {.kind = STRATEGY_RANDOM, .depth = 0},
         .seed = explore_seed(o.seed, 0),
         .max_steps = o.max_steps,
         .timeout_ns = o.schedule_timeout_ns,

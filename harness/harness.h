@@ -59,9 +59,11 @@ struct strategy_spec {
     enum strategy_kind kind;
     unsigned depth;      /* pct: bug depth d; dfs: preemption bound */
     uint64_t steps;      /* pct: the step count k its change points span */
+    bool full;           /* dfs: without the sleep-set reduction */
 };
 
-/* Parses "random", "pct", "pct:D", "pct:D:K", "dfs", "dfs:B". */
+/* Parses "random", "pct", "pct:D", "pct:D:K", "dfs", "dfs:B",
+ * "dfs:B:full" (no reduction: for measuring the reduction). */
 bool strategy_spec_parse(const char *text, struct strategy_spec *out);
 /* "random", "pct:3:200", "dfs:2": parses back to the same spec. */
 void strategy_spec_format(const struct strategy_spec *spec, char *out,

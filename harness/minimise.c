@@ -45,7 +45,7 @@ static bool still_fails(const struct schedule_request *base,
                         const struct candidate *c, enum weft_verdict_kind kind)
 {
     struct schedule_request request = *base;
-    request.spec = (struct strategy_spec){STRATEGY_DFS, 0, 0};
+    request.spec = (struct strategy_spec){.kind = STRATEGY_DFS, .depth = 0};
     request.forced = c->decisions;
     request.forced_count = c->count;
     request.forced_by_id = true;
@@ -86,7 +86,7 @@ static void explain(FILE *out, const struct schedule_request *base,
 {
     int trace = memfd_create("weft-trace", MFD_CLOEXEC);
     struct schedule_request request = *base;
-    request.spec = (struct strategy_spec){STRATEGY_DFS, 0, 0};
+    request.spec = (struct strategy_spec){.kind = STRATEGY_DFS, .depth = 0};
     request.forced = c->decisions;
     request.forced_count = c->count;
     request.forced_by_id = true;
@@ -127,7 +127,7 @@ static void search_fewer(const struct schedule_request *request,
     explore_defaults(&o);
     for (unsigned bound = 0;
          bound < current->preemptions && bound <= SEARCH_BOUND; bound++) {
-        struct strategy_spec spec = {STRATEGY_DFS, bound, 0};
+        struct strategy_spec spec = {.kind = STRATEGY_DFS, .depth = bound};
         struct weft_verdict v = explore_dfs(request->body, &o, &spec, log);
         if (v.kind == kind && log->preemptions < current->preemptions) {
             capture(current, log);

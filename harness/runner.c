@@ -203,11 +203,11 @@ static int replay(const char *program, struct runner_options *r)
         fail_usage("replay needs either --seed or --schedule/--schedule-file");
     struct weft_explore_options *o = &r->explore;
     explore_defaults(o);
-    struct strategy_spec spec = {STRATEGY_RANDOM, 0, 0};
+    struct strategy_spec spec = {.kind = STRATEGY_RANDOM, .depth = 0};
     if (o->strategy)
         strategy_spec_parse(o->strategy, &spec);
     else if (by_schedule)
-        spec = (struct strategy_spec){STRATEGY_DFS, 0, 0};
+        spec = (struct strategy_spec){.kind = STRATEGY_DFS, .depth = 0};
     if (spec.kind == STRATEGY_PCT && spec.steps == 0)
         fail_usage("replay a pct schedule with its strategy as printed, "
                    "pct:D:K");

@@ -44,6 +44,10 @@ bool strategy_spec_parse(const char *text, struct strategy_spec *out)
     out->depth = (unsigned)depth;
     if (*end == '\0')
         return true;
+    if (!pct && strcmp(end, ":full") == 0) {
+        out->full = true;
+        return true;
+    }
     if (!pct || *end != ':')
         return false;
     text = end + 1;
@@ -66,7 +70,7 @@ void strategy_spec_format(const struct strategy_spec *spec, char *out,
                  (unsigned long long)spec->steps);
         break;
     case STRATEGY_DFS:
-        snprintf(out, size, "dfs:%u", spec->depth);
+        snprintf(out, size, "dfs:%u%s", spec->depth, spec->full ? ":full" : "");
         break;
     }
 }
