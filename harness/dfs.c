@@ -207,6 +207,10 @@ struct weft_verdict explore_dfs(void (*fn)(void),
                                   &failure);
             verdict = failure;
             free(result.output);
+            request.sleep = NULL; /* freed above; the run is by decisions */
+            request.sleep_count = 0;
+            minimise_and_explain(o->report_file, &request, verdict.kind, log,
+                                 o->trace_path);
             break;
         }
         free(result.output);

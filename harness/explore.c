@@ -259,6 +259,7 @@ struct weft_verdict weft_explore(void (*fn)(void),
                           &result, &spec, explore_seed(o.seed, failing), e.log,
                           &verdict);
     free(result.output);
-    minimise_and_explain(o.report_file, &request, verdict.kind, e.log);
+    minimise_and_explain(o.report_file, &request, verdict.kind, e.log,
+                         o.trace_path);
     return verdict;
 }

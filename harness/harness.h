@@ -158,7 +158,15 @@ void schedule_run(const struct schedule_request *request,
  * in log. */
 void minimise_and_explain(FILE *out, const struct schedule_request *request,
                           enum weft_verdict_kind kind,
-                          struct decision_log *log);
+                          struct decision_log *log, const char *trace_path);
+
+/* ---- trace_export.c ---- */
+
+/* Writes a located trace (lines "STEP gN op [kind#id] [@ file:line]") as
+ * Chrome trace-event JSON: a track per goroutine, a slice per operation,
+ * an arrow from each operation on an object to the next one on it by
+ * another goroutine. Returns false if the file cannot be written. */
+bool trace_export_chrome(const char *path, const char *trace);
 
 /* ---- verdict.c ---- */
 

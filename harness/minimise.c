@@ -81,8 +81,9 @@ static bool remove_one(const struct schedule_request *base,
     return false;
 }
 
-static void explain(FILE *out, const struct schedule_request *base,
-                    const struct candidate *c, struct decision_log *log)
+/* Runs the candidate traced and prints its steps; returns the trace. */
+static char *explain(FILE *out, const struct schedule_request *base,
+                     const struct candidate *c, struct decision_log *log)
 {
     int trace = memfd_create("weft-trace", MFD_CLOEXEC);
     struct schedule_request request = *base;
@@ -104,11 +105,14 @@ static void explain(FILE *out, const struct schedule_request *base,
             log->preemptions == 1 ? "" : "s",
             (unsigned long long)log->steps);
     /* "12 g3 chan send ch#2 @ bank.c:41" -> "    g3 chan send ch#2 @ ..." */
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-        char *step_end = strchr(line, ' ');
-        fprintf(out, "    %s\n", step_end ? step_end + 1 : line);
+    for (const char *line = text; *line;) {
+        size_t length = strcspn(line, "\n");
+        const char *step_end = memchr(line, ' ', length);
+        const char *from = step_end ? step_end + 1 : line;
+        fprintf(out, "    %.*s\n", (int)(length - (size_t)(from - line)), from);
+        line += length + (line[length] == '\n');
     }
-    free(text);
+    return text;
 }
 
 /* Greedy removal can stop in a local minimum: look for a schedule with
@@ -139,8 +143,13 @@ static void search_fewer(const struct schedule_request *request,
 
 void minimise_and_explain(FILE *out, const struct schedule_request *request,
                           enum weft_verdict_kind kind,
-                          struct decision_log *log)
+                          struct decision_log *log, const char *trace_path)
 {
+    /* searching runs dfs, which explains its own failures: not again */
+    static bool minimising;
+    if (minimising)
+        return;
+    minimising = true;
     struct candidate current = {0};
     capture(&current, log);
     unsigned attempts = 0;
@@ -150,7 +159,13 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
     if (current.preemptions > 0)
         search_fewer(request, &current, kind, log);
     /* the final run, traced, leaves its decisions in the log */
-    explain(out, request, &current, log);
+    char *trace = explain(out, request, &current, log);
+    if (trace_path && !trace_export_chrome(trace_path, trace))
+        fprintf(out, "weft: cannot write the trace to %s\n", trace_path);
+    else if (trace_path)
+        fprintf(out, "    trace: %s (open it in Perfetto or chrome://tracing)\n",
+                trace_path);
+    free(trace);
     char schedule[512];
     size_t count = log->count < log->capacity ? log->count : log->capacity;
     if (schedule_encode(log->decisions, count, schedule, sizeof schedule))
@@ -158,4 +173,5 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
     free(current.decisions);
     free(current.continue_ids);
     fflush(out);
+    minimising = false;
 }

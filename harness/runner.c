@@ -21,8 +21,9 @@ enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20 };
 
 static const char usage[] =
     "usage: %s [test] [TEST...] [--strategy S] [--iterations N | --time D]\n"
-    "          [--seed S] [-j N] [--shard I/N] [--junit FILE] [--max-steps N]\n"
-    "          [--keep-going] [--preempt-on-access]\n"
+    "          [--seed S] [-j N] [--shard I/N] [--junit FILE] [--trace FILE]\n"
+    "          [--max-steps N]"
+    " [--keep-going] [--preempt-on-access]\n"
     "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
     "          --schedule-file FILE)\n"
     "       %s list\n"
@@ -134,6 +135,8 @@ static void parse_options(int argc, char **argv, int first,
             parse_shard(value, o);
         } else if (strcmp(arg, "--junit") == 0) {
             r->junit = value;
+        } else if (strcmp(arg, "--trace") == 0) {
+            o->trace_path = value;
         } else if (strcmp(arg, "--max-steps") == 0) {
             o->max_steps = parse_count(arg, value);
         } else if (strcmp(arg, "--test") == 0) {

@@ -2,4 +2,4 @@
 set(WEFT_HARNESS_SOURCES
   harness/assert.c harness/dfs.c harness/explore.c harness/minimise.c harness/registry.c
   harness/run.c harness/runner.c harness/schedule.c harness/strategies.c
-  harness/verdict.c)
+  harness/trace_export.c harness/verdict.c)

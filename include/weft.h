@@ -525,6 +525,8 @@ struct weft_explore_options {
     bool keep_going;            /* don't stop at the first failure */
     const char *test_name;      /* for reports and replay commands */
     const char *replay_program; /* argv[0] for the printed replay command */
+    const char *trace_path;     /* write the failing schedule here as Chrome
+                                   trace-event JSON (Perfetto opens it) */
     void *report_file;          /* FILE * for reports (default stderr) */
 };
 

@@ -294,3 +294,20 @@ Test(harness, weft_explore_returns_the_verdict_as_a_library_call)
     cr_assert_eq(lib_counter, 0);
     free(report);
 }
+
+Test(harness, trace_writes_the_failing_schedule_as_chrome_trace_json)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " dining_philosophers --strategy dfs:2"
+                     " --trace dining.json 2>&1; cat dining.json");
+    cr_assert(strstr(r.output, "    trace: dining.json (open it in Perfetto"),
+              "%s", r.output);
+    cr_assert(strstr(r.output, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":["),
+              "%s", r.output);
+    cr_assert(strstr(r.output, "\"args\":{\"name\":\"goroutine 4\"}"));
+    cr_assert(strstr(r.output, "\"name\":\"mutex lock mutex#2\""));
+    cr_assert(strstr(r.output, "\"location\":\""));
+    /* g2 holds fork 2 that g4 then asks for: an arrow between them */
+    cr_assert(strstr(r.output, "{\"ph\":\"s\""), "%s", r.output);
+    cr_assert(strstr(r.output, "{\"ph\":\"f\",\"bp\":\"e\""));
+}
