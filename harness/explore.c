@@ -153,7 +153,42 @@ void explore_print_failure(FILE *out, const char *test, const char *program,
 struct shared_progress {
     _Atomic uint64_t lowest_failure;
     _Atomic uint64_t schedules;
+    _Atomic uint64_t failures[WEFT_HANG + 1]; /* failing schedules by kind */
 };
+
+/* On a terminal: schedules run, their rate, and failures by verdict. */
+static void show_progress(const struct weft_explore_options *o,
+                          struct shared_progress *progress, int64_t start,
+                          bool final)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    uint64_t done = atomic_load(&progress->schedules);
+    double seconds = (double)(monotonic_ns() - start) / 1e9;
+    fprintf(stderr, "\r\033[K  %s: %llu schedules, %.0f/s", o->test_name,
+            (unsigned long long)done, seconds > 0 ? (double)done / seconds : 0);
+    for (int kind = WEFT_RACE; kind <= WEFT_HANG; kind++) {
+        uint64_t n = atomic_load(&progress->failures[kind]);
+        if (n)
+            fprintf(stderr, ", %llu %s", (unsigned long long)n,
+                    weft_verdict_name(kind));
+    }
+    fputs(final ? "\r\033[K" : "", stderr);
+    fflush(stderr);
+}
+
+/* With --keep-going: how many schedules failed, by verdict. */
+static void print_failure_counts(FILE *out, struct shared_progress *progress)
+{
+    fputs("weft: failing schedules:", out);
+    for (int kind = WEFT_RACE; kind <= WEFT_HANG; kind++) {
+        uint64_t n = atomic_load(&progress->failures[kind]);
+        if (n)
+            fprintf(out, " %llu %s", (unsigned long long)n,
+                    weft_verdict_name(kind));
+    }
+    fputc('\n', out);
+}
 
 static bool in_shard(const struct weft_explore_options *o, uint64_t index)
 {
@@ -167,10 +202,11 @@ static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
 {
     const struct weft_explore_options *o = e->options;
     uint64_t mine = 0;
+    int64_t start = monotonic_ns(), shown = start;
     for (uint64_t i = 0; i < o->iterations; i++) {
         if (!in_shard(o, i) || mine++ % jobs != worker)
             continue;
-        if (i >= atomic_load(&progress->lowest_failure))
+        if (i >= atomic_load(&progress->lowest_failure) && !o->keep_going)
             return;
         if (deadline && monotonic_ns() > deadline)
             return;
@@ -178,13 +214,19 @@ static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
         run_index(e, i, &result);
         free(result.output);
         atomic_fetch_add(&progress->schedules, 1);
+        if (worker == 0 && monotonic_ns() - shown > 100 * WEFT_MILLISECOND) {
+            shown = monotonic_ns();
+            show_progress(o, progress, start, false);
+        }
         if (result.kind != WEFT_PASS) {
+            atomic_fetch_add(&progress->failures[result.kind], 1);
             uint64_t lowest = atomic_load(&progress->lowest_failure);
             while (i < lowest &&
                    !atomic_compare_exchange_weak(&progress->lowest_failure,
                                                  &lowest, i))
                 ;
-            return;
+            if (!o->keep_going)
+                return;
         }
     }
 }
@@ -224,8 +266,9 @@ struct weft_verdict weft_explore(void (*fn)(void),
     struct shared_progress *progress =
         mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    memset(progress, 0, sizeof *progress);
     atomic_store(&progress->lowest_failure, UINT64_MAX);
-    atomic_store(&progress->schedules, 0);
+    int64_t start = monotonic_ns();
     int64_t deadline = o.time_budget_ns ? monotonic_ns() + o.time_budget_ns : 0;
     if (o.jobs == 1) {
         explore_worker(&e, 0, 1, progress, deadline);
@@ -242,8 +285,11 @@ struct weft_verdict weft_explore(void (*fn)(void),
         while (wait(NULL) > 0)
             ;
     }
+    show_progress(&o, progress, start, true);
     verdict.schedules = atomic_load(&progress->schedules);
     uint64_t failing = atomic_load(&progress->lowest_failure);
+    if (failing != UINT64_MAX && o.keep_going)
+        print_failure_counts(o.report_file, progress);
     munmap(progress, sizeof *progress);
     if (failing == UINT64_MAX)
         return verdict;

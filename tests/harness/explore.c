@@ -311,3 +311,20 @@ Test(harness, trace_writes_the_failing_schedule_as_chrome_trace_json)
     cr_assert(strstr(r.output, "{\"ph\":\"s\""), "%s", r.output);
     cr_assert(strstr(r.output, "{\"ph\":\"f\",\"bp\":\"e\""));
 }
+
+Test(harness, keep_going_counts_every_failing_schedule)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " check_then_act --keep-going"
+                     " --iterations 200 --strategy random");
+    cr_assert_eq(r.status, 1);
+    unsigned failing = 0;
+    const char *counts = strstr(r.output, "weft: failing schedules: ");
+    cr_assert(counts && sscanf(counts, "weft: failing schedules: %u assertion "
+                                       "failed\n",
+                               &failing) == 1,
+              "%s", r.output);
+    cr_assert(failing > 1 && failing < 200, "%u", failing);
+    cr_assert(strstr(r.output, "check_then_act: assertion failed found in "
+                               "schedule "));
+}
