@@ -160,10 +160,11 @@ static void report_end(const struct weft_explore_options *o,
                 o->test_name, (unsigned long long)v->schedules, bound);
 }
 
-struct weft_verdict explore_dfs(void (*fn)(void),
-                                const struct weft_explore_options *o,
-                                const struct strategy_spec *spec,
-                                struct decision_log *log)
+/* Every schedule within spec's bound, depth first; iterations caps runs. */
+static struct weft_verdict dfs_bounded(void (*fn)(void),
+                                       const struct weft_explore_options *o,
+                                       const struct strategy_spec *spec,
+                                       struct decision_log *log)
 {
     struct weft_verdict verdict = {.kind = WEFT_PASS};
     size_t capacity = log->capacity;
@@ -221,11 +222,36 @@ struct weft_verdict explore_dfs(void (*fn)(void),
         if (verdict.schedules >= o->iterations)
             break;
     }
-    if (verdict.kind == WEFT_PASS)
-        report_end(o, &verdict, spec->depth);
     for (size_t i = 0; i < depth; i++)
         frame_free(&frames[i]);
     free(frames);
     free(prefix);
+    return verdict;
+}
+
+/* Iterative bounding: bound 0, then 1, ... up to the spec's, so a bug is
+ * first met in a schedule with as few preemptions as possible. */
+struct weft_verdict explore_dfs(void (*fn)(void),
+                                const struct weft_explore_options *o,
+                                const struct strategy_spec *spec,
+                                struct decision_log *log)
+{
+    struct weft_explore_options budget = *o;
+    uint64_t runs = 0;
+    struct weft_verdict verdict = {.kind = WEFT_PASS};
+    for (unsigned bound = 0; bound <= spec->depth; bound++) {
+        struct strategy_spec bounded = *spec;
+        bounded.depth = bound;
+        budget.iterations = o->iterations - runs;
+        verdict = dfs_bounded(fn, &budget, bound == spec->depth ? spec : &bounded,
+                              log);
+        runs += verdict.schedules;
+        if (verdict.kind != WEFT_PASS || !verdict.exhausted ||
+            runs >= o->iterations)
+            break;
+    }
+    verdict.schedules = runs;
+    if (verdict.kind == WEFT_PASS)
+        report_end(o, &verdict, spec->depth);
     return verdict;
 }
