@@ -126,6 +126,15 @@ Test(harness, a_crash_is_a_verdict_and_exploration_goes_on)
               r.output);
 }
 
+Test(harness, reorder_bug_needs_one_preemption_and_dfs_finds_it)
+{
+    expect_found_and_replayed("publish_before_data", "assertion failed",
+                              "--strategy dfs:1");
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " publish_before_data --strategy dfs:0");
+    cr_assert_eq(r.status, 0, "no preemption, no bug:\n%s", r.output);
+}
+
 Test(harness, pct_finds_the_lost_update)
 {
     expect_found_and_replayed("bank_lost_update", "assertion failed",

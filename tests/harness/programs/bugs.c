@@ -242,3 +242,43 @@ WEFT_TEST(crash_in_one_interleaving)
     if (set)
         *(volatile int *)shared_pointer = 8; /* the pointer may be gone */
 }
+
+/* ---- a reorder bug: the flag is published before the data it guards;
+ * only a preemption between the two sections shows it ---- */
+
+static struct {
+    weft_mutex lock;
+    bool ready;
+    int data;
+} published;
+
+static void publish(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(&published.lock);
+    published.ready = true; /* too early */
+    weft_mutex_unlock(&published.lock);
+    weft_mutex_lock(&published.lock);
+    published.data = 42;
+    weft_mutex_unlock(&published.lock);
+    weft_waitgroup_done(&done);
+}
+
+static void consume(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(&published.lock);
+    bool ready = published.ready;
+    int data = published.data;
+    weft_mutex_unlock(&published.lock);
+    weft_assert(!ready || data == 42, "ready, but data is %d", data);
+    weft_waitgroup_done(&done);
+}
+
+WEFT_TEST(publish_before_data)
+{
+    weft_waitgroup_add(&done, 2);
+    weft_go(publish, NULL);
+    weft_go(consume, NULL);
+    weft_waitgroup_wait(&done);
+}
