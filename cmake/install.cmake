@@ -22,3 +22,8 @@ install(FILES ${PROJECT_BINARY_DIR}/weftConfig.cmake
 configure_file(cmake/weft.pc.in ${PROJECT_BINARY_DIR}/weft.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/weft.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# weft_race(target) and the WEFT_RACE option for consumers, and the weftcc
+# compiler wrapper.
+install(FILES cmake/weft_race.cmake DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/weft)
+install(PROGRAMS cmake/weftcc DESTINATION ${CMAKE_INSTALL_BINDIR})

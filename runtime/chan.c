@@ -54,8 +54,20 @@ static inline void copy_element(size_t size, void *to, const void *from)
         memcpy(to, from, 16);
         break;
     default:
-        memcpy(to, from, size);
+        /* a libc call the detector would otherwise check as the user's */
+        if (unlikely(rt.detector != NULL))
+            rt.detector->copy_unchecked(to, from, size);
+        else
+            memcpy(to, from, size);
     }
+}
+
+static void zero_element(size_t size, void *to)
+{
+    if (unlikely(rt.detector != NULL))
+        rt.detector->zero_unchecked(to, size);
+    else
+        memset(to, 0, size);
 }
 
 static inline void copy_value(weft_chan *c, void *to, const void *from)
@@ -165,16 +177,31 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
     if (c->closed) {
         DETECT(acquire, c);
         if (out)
-            memset(out, 0, c->elem_size);
+            zero_element(c->elem_size, out);
         return CHAN_CLOSED;
     }
     return CHAN_EMPTY;
 }
 
-/* After a parked operation completes: take the clock the waker left. */
-void chan_after_wake(const struct waiter *w)
+/* After a parked operation completes: take the clock the waker left. On a
+ * buffered channel the parked side then leaves its own clock in the slot,
+ * after the waker took the slot's: the k-th receive must order the (k+C)-th
+ * send (rule 4), not the send that completed it (rule 3 is for unbuffered
+ * channels only), so it may not publish its clock before it parks. */
+void chan_after_wake(weft_chan *c, const struct waiter *w)
 {
     DETECT(acquire, w->sync);
+    if (c->capacity && w->ok)
+        DETECT(release, w->sync);
+}
+
+/* Before parking: on an unbuffered channel the peer that completes the
+ * operation acquires the channel's clock (a receive HB the completion of
+ * its send, and vice versa). */
+void chan_before_park(weft_chan *c)
+{
+    if (c->capacity == 0)
+        DETECT(release, c);
 }
 
 _Noreturn static void block_forever(enum wait_reason reason)
@@ -193,12 +220,12 @@ void weft_chan_send(weft_chan *c, const void *value)
     if (likely(chan_try_send(c, value)))
         return;
     struct waiter w = {.g = rt.current, .elem = (void *)value};
-    DETECT(release, sync_object(c, c->send_index));
+    chan_before_park(c);
     waitq_push(&c->sendq, &w);
     park(WAIT_CHAN_SEND);
     if (!w.ok)
         runtime_panic("send on closed channel");
-    chan_after_wake(&w);
+    chan_after_wake(c, &w);
 }
 
 bool weft_chan_recv_ok(weft_chan *c, void *out)
@@ -210,10 +237,10 @@ bool weft_chan_recv_ok(weft_chan *c, void *out)
     if (likely(result != CHAN_EMPTY))
         return result == CHAN_GOT;
     struct waiter w = {.g = rt.current, .elem = out};
-    DETECT(release, sync_object(c, c->recv_index));
+    chan_before_park(c);
     waitq_push(&c->recvq, &w);
     park(WAIT_CHAN_RECV);
-    chan_after_wake(&w);
+    chan_after_wake(c, &w);
     return w.ok;
 }
 
@@ -235,7 +262,7 @@ static void wake_on_close(weft_chan *c, struct weft_waitq *q, bool zero)
     struct waiter *w;
     while ((w = waitq_pop(q))) {
         if (zero && w->elem)
-            memset(w->elem, 0, c->elem_size);
+            zero_element(c->elem_size, w->elem);
         w->ok = false;
         w->sync = c;
         waiter_wake(w);

@@ -24,7 +24,9 @@ bool chan_send_ready(weft_chan *c);
 bool chan_recv_ready(weft_chan *c);
 bool chan_try_send(weft_chan *c, const void *value);
 enum chan_recv_result chan_try_recv(weft_chan *c, void *out);
-void chan_after_wake(const struct waiter *w);
+/* Detector events around a parked send or receive (see chan.c). */
+void chan_before_park(weft_chan *c);
+void chan_after_wake(weft_chan *c, const struct waiter *w);
 /* Close without a scheduling point, for the runtime's own use (context
  * cancellation from a timer). */
 void chan_close(weft_chan *c);

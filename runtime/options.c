@@ -7,6 +7,8 @@
  */
 #include "options.h"
 
+#include "detector_hooks.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +20,11 @@ static const char *other_layer_keys[] = {
     "halt_on_error", "exitcode",     "log_path",          "history_size",
     "suppressions",  "report_leaks", "preempt_on_access", NULL,
 };
+
+/* Values of other layers' keys, by the index of the key above (the last
+ * occurrence wins), handed out by weft_env_option. */
+static char
+    *other_layer_values[sizeof other_layer_keys / sizeof *other_layer_keys];
 
 static struct weft_env_options options;
 static struct weft_random_strategy seeded_strategy;
@@ -53,12 +60,12 @@ bool weft_parse_number(const char *text, bool size, uint64_t *out)
     return true;
 }
 
-static bool is_other_layer_key(const char *key)
+static int other_layer_key_index(const char *key)
 {
-    for (const char **k = other_layer_keys; *k; k++)
-        if (strcmp(*k, key) == 0)
-            return true;
-    return false;
+    for (int i = 0; other_layer_keys[i]; i++)
+        if (strcmp(other_layer_keys[i], key) == 0)
+            return i;
+    return -1;
 }
 
 static void apply(const char *key, const char *value, const char *pair)
@@ -85,8 +92,12 @@ static void apply(const char *key, const char *value, const char *pair)
             options.trace = stdout;
         else if (!(options.trace = fopen(value, "w")))
             bad_option("WEFT_OPTIONS: cannot open trace file", value);
-    } else if (!is_other_layer_key(key)) {
-        bad_option("WEFT_OPTIONS: unknown option", pair);
+    } else {
+        int index = other_layer_key_index(key);
+        if (index < 0)
+            bad_option("WEFT_OPTIONS: unknown option", pair);
+        free(other_layer_values[index]);
+        other_layer_values[index] = strdup(value);
     }
 }
 
@@ -129,4 +140,19 @@ const struct weft_env_options *weft_env_options(void)
         options.strategy = &seeded_strategy.base;
     }
     return &options;
+}
+
+const char *weft_env_option(const char *key)
+{
+    weft_env_options();
+    int index = other_layer_key_index(key);
+    return index < 0 ? NULL : other_layer_values[index];
+}
+
+bool weft_env_seed(uint64_t *seed)
+{
+    const struct weft_env_options *env = weft_env_options();
+    if (env->seeded)
+        *seed = env->seed;
+    return env->seeded;
 }

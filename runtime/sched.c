@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detector_hooks.h"
 #include "options.h"
 #include "runtime.h"
 #include "stack.h"
@@ -376,9 +377,11 @@ static void runtime_init(const struct weft_config *config)
 {
     struct weft_option *options = rt.options;
     size_t options_capacity = rt.options_capacity;
+    const struct sync_events *detector = rt.detector; /* outlives runs */
     memset(&rt, 0, sizeof rt);
     rt.options = options;
     rt.options_capacity = options_capacity;
+    rt.detector = detector;
 
     const struct weft_env_options *env = weft_env_options();
     if (default_stack_size == 0)
@@ -402,6 +405,7 @@ static void runtime_init(const struct weft_config *config)
     rt.current = main_g;
     rt.next_goroutine_id = 2;
     rt.initialized = true;
+    DETECT(run_start);
     DETECT(goroutine_switch, 1);
 }
 
@@ -458,6 +462,8 @@ uint64_t weft_go(weft_fn fn, void *arg)
     sched_point(WEFT_OP_SPAWN, NULL);
     struct stack stack;
     stack_alloc(&stack, rt.stack_size);
+    /* a pooled stack's old owner must not race with its new one */
+    DETECT(memory_fresh, stack.base, stack.size);
     uintptr_t top = (uintptr_t)stack_top(&stack) - sizeof(struct goroutine);
     struct goroutine *g = (struct goroutine *)(top & ~(uintptr_t)63);
     memset(g, 0, sizeof *g);
@@ -470,7 +476,7 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->pending_op = WEFT_OP_START;
     g->sp = context_init(g, goroutine_entry);
     all_add(g);
-    DETECT(goroutine_start, g->parent_id, g->id);
+    DETECT(goroutine_start, g->parent_id, g->id, g->created_pc);
     ready(g);
     return g->id;
 }
@@ -549,6 +555,13 @@ size_t weft_stack_size(void)
 void runtime_set_sync_events(const struct sync_events *events)
 {
     rt.detector = events;
+}
+
+void runtime_atomic_point(void)
+{
+    /* atomics before the first weft call (constructors) schedule nothing */
+    if (rt.initialized && !rt.plain_points)
+        sched_point_slow(WEFT_OP_ATOMIC, NULL);
 }
 
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)

@@ -88,7 +88,7 @@ static int select_block(struct weft_case *cases, size_t count)
         if (!c->chan)
             continue;
         struct weft_chan *ch = c->chan;
-        DETECT(release, ch);
+        chan_before_park(ch);
         waitq_push(c->dir == WEFT_SEND ? &ch->sendq : &ch->recvq, &waiters[i]);
         waiting++;
     }
@@ -99,7 +99,7 @@ static int select_block(struct weft_case *cases, size_t count)
     struct waiter *fired = rt.current->fired;
     size_t index = fired->case_index;
     bool ok = fired->ok;
-    chan_after_wake(fired);
+    chan_after_wake(cases[index].chan, fired);
     if (waiters != on_stack)
         free(waiters);
     if (cases[index].dir == WEFT_SEND && !ok)

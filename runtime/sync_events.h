@@ -9,14 +9,20 @@
 #ifndef WEFT_RUNTIME_SYNC_EVENTS_H
 #define WEFT_RUNTIME_SYNC_EVENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct sync_events {
-    /* parent started child: everything parent did so far HB child's start */
-    void (*goroutine_start)(uint64_t parent, uint64_t child);
+    /* a fresh runtime (weft_run, or the first weft call): no goroutine of an
+     * earlier run exists any more, and goroutine ids start again at 1 */
+    void (*run_start)(void);
+    /* parent started child at the call site creation_pc: everything parent
+     * did so far HB child's start */
+    void (*goroutine_start)(uint64_t parent, uint64_t child,
+                            uintptr_t creation_pc);
     /* goroutine g has ended (orders nothing by itself) */
     void (*goroutine_end)(uint64_t g);
-    /* goroutine g runs from now on */
+    /* goroutine g runs from now on; 0 while a timer fires (no goroutine) */
     void (*goroutine_switch)(uint64_t g);
     /* the current goroutine's clock joins sync's clock */
     void (*acquire)(const void *sync);
@@ -26,6 +32,15 @@ struct sync_events {
     void (*release_store)(const void *sync);
     /* the memory of a sync object is gone: forget its clock */
     void (*sync_free)(const void *sync);
+    /* [addr, addr + size) has a new owner (a reused goroutine stack): forget
+     * who accessed it before */
+    void (*memory_fresh)(const void *addr, size_t size);
+    /* The runtime's own copies into and out of user memory (channel values),
+     * made on behalf of a hand-over the events above already order: done
+     * without the checks the detector applies to user calls of memcpy and
+     * memset. */
+    void *(*copy_unchecked)(void *to, const void *from, size_t size);
+    void *(*zero_unchecked)(void *to, size_t size);
 };
 
 /* Installs (or, with NULL, removes) the detector. */

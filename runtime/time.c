@@ -140,12 +140,16 @@ static void timer_fire(struct timer *t, int64_t now)
         t->when += t->period * (1 + (now - t->when) / t->period);
         heap_push(t);
     }
+    /* detector: a timer fires on behalf of no goroutine, so its send (or a
+     * context's close) carries no goroutine's clock (goroutine 0 has none) */
+    DETECT(goroutine_switch, 0);
     if (t->chan)
         chan_send_nonblocking_time(t->chan, now);
     else if (t->g)
         ready(t->g);
     else if (t->fn)
         t->fn(t->arg);
+    DETECT(goroutine_switch, rt.current->id);
 }
 
 static int compare_timers(const void *a, const void *b)

@@ -1,0 +1,97 @@
+/*
+ * Starting the detector, and its small public surface (detector.h).
+ *
+ * Invariants: detector_start runs once, on the thread that runs every
+ * goroutine, before any access is checked; from then on the runtime sends
+ * its events here. The exit status becomes report_options.exitcode when a
+ * race was reported, from an atexit handler registered first, so it runs
+ * after the program's own handlers.
+ */
+#include "detector.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "depot.h"
+#include "report.h"
+#include "shadow.h"
+#include "state.h"
+#include "sync.h"
+
+struct detector det;
+
+void interceptors_start(void);
+void detector_start(void);
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+void *det_alloc(size_t size)
+{
+    void *p = __libc_malloc(size);
+    if (!p && size) {
+        fprintf(stderr, "weft: race detector: out of memory\n");
+        _Exit(2);
+    }
+    return p;
+}
+
+void *det_calloc(size_t count, size_t size)
+{
+    void *p = __libc_calloc(count, size);
+    if (!p && count && size) {
+        fprintf(stderr, "weft: race detector: out of memory\n");
+        _Exit(2);
+    }
+    return p;
+}
+
+void *det_realloc(void *p, size_t size)
+{
+    p = __libc_realloc(p, size);
+    if (!p && size) {
+        fprintf(stderr, "weft: race detector: out of memory\n");
+        _Exit(2);
+    }
+    return p;
+}
+
+void det_free(void *p)
+{
+    __libc_free(p);
+}
+
+bool detector_enabled(void)
+{
+    return det.initialized;
+}
+
+static void exit_with_status(void)
+{
+    if (detector_races_found() == 0)
+        return;
+    fflush(NULL);
+    _exit(report_options.exitcode);
+}
+
+void detector_start(void)
+{
+    if (det.initialized)
+        return;
+    det.busy++;
+    shadow_init();
+    depot_init();
+    det.cur_tid = 1;
+    det.cur = det_goroutine(1);
+    det_refresh_bits();
+    report_configure();
+    atexit(exit_with_status);
+    interceptors_start();
+    sync_install_events();
+    det.initialized = true;
+    det_update_checking();
+    det.busy--;
+}

@@ -1,0 +1,33 @@
+/*
+ * The race detector, as the rest of weft sees it (tests, the harness).
+ *
+ * The detector switches itself on when an object compiled with
+ * -fsanitize=thread calls __tsan_init (from its constructor); a program
+ * with no instrumented object never pays for it. Races are reported on
+ * stderr (or WEFT_OPTIONS log_path) in Go's shape, and change the exit
+ * status (WEFT_OPTIONS exitcode, 66 by default).
+ */
+#ifndef WEFT_DETECTOR_DETECTOR_H
+#define WEFT_DETECTOR_DETECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* True once an instrumented object has started the detector. */
+bool detector_enabled(void);
+
+/* Races reported so far (suppressed ones and repeats of a reported pair of
+ * sites are not counted). */
+uint64_t detector_races_found(void);
+
+/* Forgets the races found and the pairs of sites already reported, so the
+ * next schedule's races are counted and reported afresh (tests run many
+ * schedules in one process). */
+void detector_forget_races(void);
+
+/* The command a report's "Schedule:" line offers for replaying a seeded
+ * run (the harness sets "weft replay ..."); NULL restores the default,
+ * "WEFT_OPTIONS=seed=0x... <argv[0]>". The string is copied. */
+void detector_set_replay_hint(const char *command);
+
+#endif

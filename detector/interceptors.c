@@ -1,0 +1,331 @@
+/*
+ * What the compiler does not instrument: libc's memory routines and the
+ * heap's lifetime, by symbol interposition. libweft defines memcpy, malloc,
+ * free, ... itself; the program's calls (and other libraries') reach these
+ * first, and they forward to libc's own: the allocator through its
+ * __libc_* entry points, the rest through dlsym(RTLD_NEXT), looked up on
+ * first use.
+ *
+ * Invariants:
+ *  - They check nothing until an instrumented object started the detector,
+ *    nor while the detector itself runs (det.busy), nor on any thread but
+ *    the one that runs the goroutines.
+ *  - malloc's memory starts clean: no access to an earlier block at that
+ *    address can race with the new owner's. free writes the whole block,
+ *    so a use after free by an unordered goroutine is a race.
+ *  - Until dlsym has answered, the string routines are simple loops
+ *    (dlsym may allocate, and allocating must not need them).
+ * This file is compiled with -fno-builtin: the compiler must not turn the
+ * loops below back into calls of the functions being defined.
+ */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
+#include <malloc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "access.h"
+#include "shadow.h"
+#include "state.h"
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
+
+static __thread bool detector_thread __attribute__((tls_model("initial-exec")));
+
+void interceptors_start(void)
+{
+    detector_thread = true;
+}
+
+static inline bool intercepting(void)
+{
+    return unlikely(det.checking) && det.busy == 0 && detector_thread;
+}
+
+void interceptors_check_range(const void *addr, size_t size, bool write,
+                              uintptr_t pc)
+{
+    if (size && intercepting())
+        access_range((uintptr_t)addr, size, write ? CELL_WRITE : 0, pc);
+}
+
+#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
+#define CHECK_READ(addr, size)                                                 \
+    interceptors_check_range((addr), (size), false, CALLER_PC)
+#define CHECK_WRITE(addr, size)                                                \
+    interceptors_check_range((addr), (size), true, CALLER_PC)
+
+/* ---- libc's own routines ---- */
+
+static bool resolving;
+
+static void *resolve(const char *name)
+{
+    resolving = true;
+    void *f = dlsym(RTLD_NEXT, name);
+    resolving = false;
+    return f;
+}
+
+#define REAL(type, name, ...)                                                  \
+    static type (*real_##name)(__VA_ARGS__);                                   \
+    static inline bool have_##name(void)                                       \
+    {                                                                          \
+        if (likely(real_##name != NULL))                                       \
+            return true;                                                       \
+        if (resolving)                                                         \
+            return false;                                                      \
+        real_##name = (type(*)(__VA_ARGS__))resolve(#name);                    \
+        return real_##name != NULL;                                            \
+    }
+
+REAL(void *, memcpy, void *, const void *, size_t)
+REAL(void *, memmove, void *, const void *, size_t)
+REAL(void *, memset, void *, int, size_t)
+REAL(int, memcmp, const void *, const void *, size_t)
+REAL(size_t, strlen, const char *)
+REAL(char *, strcpy, char *, const char *)
+REAL(char *, strncpy, char *, const char *, size_t)
+REAL(char *, strcat, char *, const char *)
+REAL(int, strcmp, const char *, const char *)
+REAL(int, strncmp, const char *, const char *, size_t)
+
+static void *move_bytes(void *to, const void *from, size_t n)
+{
+    volatile unsigned char *d = to;
+    const volatile unsigned char *s = from;
+    if (d < s)
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    else
+        for (size_t i = n; i-- > 0;)
+            d[i] = s[i];
+    return to;
+}
+
+void *det_copy(void *to, const void *from, size_t size)
+{
+    return have_memcpy() ? real_memcpy(to, from, size)
+                         : move_bytes(to, from, size);
+}
+
+void *det_move(void *to, const void *from, size_t size)
+{
+    return have_memmove() ? real_memmove(to, from, size)
+                          : move_bytes(to, from, size);
+}
+
+void *det_set(void *to, int byte, size_t size)
+{
+    if (have_memset())
+        return real_memset(to, byte, size);
+    volatile unsigned char *d = to;
+    for (size_t i = 0; i < size; i++)
+        d[i] = (unsigned char)byte;
+    return to;
+}
+
+void *det_zero(void *to, size_t size)
+{
+    return det_set(to, 0, size);
+}
+
+static size_t length_of(const char *s)
+{
+    if (have_strlen())
+        return real_strlen(s);
+    size_t n = 0;
+    while (((const volatile char *)s)[n])
+        n++;
+    return n;
+}
+
+/* Bytes strcmp/strncmp read: up to the first difference or NUL. */
+static size_t compared(const char *a, const char *b, size_t max)
+{
+    size_t i = 0;
+    while (i < max && a[i] == b[i] && a[i])
+        i++;
+    return i < max ? i + 1 : max;
+}
+
+void *memcpy(void *to, const void *from, size_t size)
+{
+    CHECK_READ(from, size);
+    CHECK_WRITE(to, size);
+    return det_copy(to, from, size);
+}
+
+void *memmove(void *to, const void *from, size_t size)
+{
+    CHECK_READ(from, size);
+    CHECK_WRITE(to, size);
+    return det_move(to, from, size);
+}
+
+void *memset(void *to, int byte, size_t size)
+{
+    CHECK_WRITE(to, size);
+    return det_set(to, byte, size);
+}
+
+int memcmp(const void *a, const void *b, size_t size)
+{
+    CHECK_READ(a, size);
+    CHECK_READ(b, size);
+    if (have_memcmp())
+        return real_memcmp(a, b, size);
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < size; i++)
+        if (x[i] != y[i])
+            return x[i] - y[i];
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = length_of(s);
+    CHECK_READ(s, n + 1);
+    return n;
+}
+
+char *strcpy(char *to, const char *from)
+{
+    size_t n = length_of(from) + 1;
+    CHECK_READ(from, n);
+    CHECK_WRITE(to, n);
+    return have_strcpy() ? real_strcpy(to, from) : det_copy(to, from, n);
+}
+
+char *strncpy(char *to, const char *from, size_t size)
+{
+    size_t n = 0;
+    while (n < size && from[n])
+        n++;
+    CHECK_READ(from, n < size ? n + 1 : size);
+    CHECK_WRITE(to, size);
+    if (have_strncpy())
+        return real_strncpy(to, from, size);
+    det_copy(to, from, n);
+    det_zero(to + n, size - n);
+    return to;
+}
+
+char *strcat(char *to, const char *from)
+{
+    size_t at = length_of(to), n = length_of(from) + 1;
+    CHECK_READ(to, at + 1);
+    CHECK_READ(from, n);
+    CHECK_WRITE(to + at, n);
+    if (have_strcat())
+        return real_strcat(to, from);
+    det_copy(to + at, from, n);
+    return to;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    size_t n = compared(a, b, SIZE_MAX);
+    CHECK_READ(a, n);
+    CHECK_READ(b, n);
+    if (have_strcmp())
+        return real_strcmp(a, b);
+    return (unsigned char)a[n - 1] - (unsigned char)b[n - 1];
+}
+
+int strncmp(const char *a, const char *b, size_t size)
+{
+    size_t n = compared(a, b, size);
+    CHECK_READ(a, n);
+    CHECK_READ(b, n);
+    if (have_strncmp())
+        return real_strncmp(a, b, size);
+    return n ? (unsigned char)a[n - 1] - (unsigned char)b[n - 1] : 0;
+}
+
+char *strchr(const char *s, int c)
+{
+    char *found = NULL;
+    size_t n = 0;
+    for (;; n++) {
+        if (s[n] == (char)c) {
+            found = (char *)s + n;
+            break;
+        }
+        if (!s[n])
+            break;
+    }
+    CHECK_READ(s, n + 1);
+    return found;
+}
+
+/* ---- the heap ---- */
+
+static void fresh(void *p)
+{
+    if (p && intercepting()) {
+        det.busy++;
+        shadow_clear((uintptr_t)p, malloc_usable_size(p));
+        det.busy--;
+    }
+}
+
+void *malloc(size_t size)
+{
+    void *p = __libc_malloc(size);
+    fresh(p);
+    return p;
+}
+
+void *calloc(size_t count, size_t size)
+{
+    void *p = __libc_calloc(count, size);
+    fresh(p);
+    return p;
+}
+
+void free(void *p)
+{
+    if (p)
+        CHECK_WRITE(p, malloc_usable_size(p));
+    __libc_free(p);
+}
+
+void *realloc(void *p, size_t size)
+{
+    if (p)
+        CHECK_WRITE(p, malloc_usable_size(p));
+    void *q = __libc_realloc(p, size);
+    fresh(q);
+    if (q)
+        CHECK_WRITE(q, size);
+    return q;
+}
+
+void *memalign(size_t alignment, size_t size)
+{
+    void *p = __libc_memalign(alignment, size);
+    fresh(p);
+    return p;
+}
+
+void *aligned_alloc(size_t alignment, size_t size)
+{
+    return memalign(alignment, size);
+}
+
+int posix_memalign(void **out, size_t alignment, size_t size)
+{
+    if (alignment % sizeof(void *) || (alignment & (alignment - 1)))
+        return 22; /* EINVAL */
+    void *p = memalign(alignment, size);
+    if (!p && size)
+        return 12; /* ENOMEM */
+    *out = p;
+    return 0;
+}

@@ -1,0 +1,214 @@
+#define _GNU_SOURCE /* program_invocation_name */
+/*
+ * Race reports (see report.h).
+ *
+ * Invariants: a report is written only outside any check in progress
+ * (det.busy is held, so libc calls made here are not checked); each
+ * unordered pair of access sites (the two innermost pcs) is reported once;
+ * a suppressed race is neither printed nor counted.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "depot.h"
+#include "detector.h"
+#include "detector_hooks.h"
+#include "stack.h"
+#include "state.h"
+#include "weft.h"
+
+struct report_options report_options = {.exitcode = 66};
+
+static uint64_t races_found;
+static char *replay_hint;
+
+/* reported pairs of sites: open addressing, 0 is empty */
+static uint64_t *pairs;
+static size_t pairs_mask, pairs_used;
+
+uint64_t detector_races_found(void)
+{
+    return races_found;
+}
+
+void detector_forget_races(void)
+{
+    races_found = 0;
+    if (pairs)
+        det_zero(pairs, (pairs_mask + 1) * sizeof *pairs);
+    pairs_used = 0;
+}
+
+void detector_set_replay_hint(const char *command)
+{
+    det_free(replay_hint);
+    replay_hint = NULL;
+    if (command) {
+        size_t length = strlen(command);
+        replay_hint = det_alloc(length + 1);
+        det_copy(replay_hint, command, length + 1);
+    }
+}
+
+static bool option_bool(const char *key)
+{
+    const char *value = weft_env_option(key);
+    return value && (strcmp(value, "1") == 0 || strcmp(value, "true") == 0);
+}
+
+static FILE *open_log(const char *path)
+{
+    if (!path || strcmp(path, "stderr") == 0)
+        return stderr;
+    if (strcmp(path, "stdout") == 0)
+        return stdout;
+    char name[4096];
+    snprintf(name, sizeof name, "%s.%d", path, (int)getpid());
+    FILE *f = fopen(name, "w");
+    if (!f) {
+        fprintf(stderr, "weft: WEFT_OPTIONS: cannot open log_path %s: %s\n",
+                name, strerror(errno));
+        exit(2);
+    }
+    return f;
+}
+
+void report_configure(void)
+{
+    report_options.halt_on_error = option_bool("halt_on_error");
+    const char *exitcode = weft_env_option("exitcode");
+    if (exitcode) {
+        char *end;
+        long code = strtol(exitcode, &end, 0);
+        if (*end || code < 0 || code > 255) {
+            fprintf(stderr, "weft: WEFT_OPTIONS: bad exitcode: %s\n", exitcode);
+            exit(2);
+        }
+        report_options.exitcode = (int)code;
+    }
+    report_options.log = open_log(weft_env_option("log_path"));
+    const char *suppressions = weft_env_option("suppressions");
+    if (suppressions)
+        suppressions_load(suppressions);
+}
+
+/* Records the pair; false if it was already there. */
+static bool pair_is_new(uintptr_t a, uintptr_t b)
+{
+    if (a > b) {
+        uintptr_t t = a;
+        a = b;
+        b = t;
+    }
+    uint64_t key = ((uint64_t)a * 0x9E3779B97F4A7C15ull) ^ (uint64_t)b;
+    key |= 1; /* never 0 */
+    if (!pairs || (pairs_used + 1) * 2 > pairs_mask + 1) {
+        size_t old_size = pairs ? pairs_mask + 1 : 0;
+        uint64_t *old = pairs;
+        pairs_mask = (old_size ? old_size * 2 : 256) - 1;
+        pairs = det_calloc(pairs_mask + 1, sizeof *pairs);
+        for (size_t i = 0; i < old_size; i++) {
+            if (!old[i])
+                continue;
+            size_t j = (size_t)(old[i] >> 20) & pairs_mask;
+            while (pairs[j])
+                j = (j + 1) & pairs_mask;
+            pairs[j] = old[i];
+        }
+        det_free(old);
+    }
+    size_t i = (size_t)(key >> 20) & pairs_mask;
+    for (; pairs[i]; i = (i + 1) & pairs_mask)
+        if (pairs[i] == key)
+            return false;
+    pairs[i] = key;
+    pairs_used++;
+    return true;
+}
+
+static unsigned first_byte(unsigned mask)
+{
+    return (unsigned)__builtin_ctz(mask);
+}
+
+static void print_access(FILE *out, const char *prefix, uint64_t cell,
+                         uintptr_t word)
+{
+    unsigned mask = cell_mask(cell);
+    const char *kind = cell & CELL_WRITE ? "write" : "read";
+    char what[32];
+    snprintf(what, sizeof what, "%s%s%s", prefix,
+             cell & CELL_ATOMIC ? "atomic " : "", kind);
+    if (!*prefix)
+        what[0] = (char)(what[0] - 'a' + 'A');
+    fprintf(out, "%s of size %d at %p by goroutine %u:\n", what,
+            __builtin_popcount(mask), (void *)(word + first_byte(mask)),
+            cell_tid(cell));
+}
+
+static void print_creation(FILE *out, uint32_t tid)
+{
+    if (tid <= 1 || tid >= det.goroutine_capacity)
+        return;
+    struct det_goroutine *g = &det.goroutines[tid];
+    fprintf(out, "Goroutine %u (%s) created at:\n", tid,
+            g->finished ? "finished" : "running");
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    size_t n = depot_unwind(g->creation, pcs, STACK_MAX_FRAMES);
+    stack_print(out, pcs, n, false);
+}
+
+static void print_schedule(FILE *out)
+{
+    uint64_t seed;
+    if (!weft_env_seed(&seed))
+        return;
+    fprintf(out, "Schedule: seed 0x%llx, step %llu \xe2\x80\x94 replay: ",
+            (unsigned long long)seed, (unsigned long long)weft_step());
+    if (replay_hint)
+        fprintf(out, "%s\n", replay_hint);
+    else
+        fprintf(out, "WEFT_OPTIONS=seed=0x%llx %s\n", (unsigned long long)seed,
+                program_invocation_name);
+}
+
+void report_race(uintptr_t addr, uint64_t cell, uint32_t stack, uint64_t old,
+                 uint32_t old_stack)
+{
+    det.busy++;
+    uintptr_t word = addr & ~(uintptr_t)7;
+    uintptr_t pcs[STACK_MAX_FRAMES], old_pcs[STACK_MAX_FRAMES];
+    size_t n = depot_unwind(stack, pcs, STACK_MAX_FRAMES);
+    size_t old_n = depot_unwind(old_stack, old_pcs, STACK_MAX_FRAMES);
+    if (!pair_is_new(n ? pcs[0] : 0, old_n ? old_pcs[0] : 0) ||
+        suppressions_match(pcs, n) || suppressions_match(old_pcs, old_n)) {
+        det.busy--;
+        return;
+    }
+    races_found++;
+    FILE *out = report_options.log;
+    fprintf(out, "==================\nWARNING: DATA RACE\n");
+    print_access(out, "", cell, word);
+    stack_print(out, pcs, n, false);
+    if (n)
+        disasm_print_access(out, pcs[0],
+                            (unsigned)__builtin_popcount(cell_mask(cell)),
+                            cell & CELL_WRITE);
+    print_access(out, "Previous ", old, word);
+    stack_print(out, old_pcs, old_n, false);
+    print_creation(out, cell_tid(cell));
+    if (cell_tid(old) != cell_tid(cell))
+        print_creation(out, cell_tid(old));
+    print_schedule(out);
+    fprintf(out, "==================\n");
+    fflush(out);
+    det.busy--;
+    if (report_options.halt_on_error) {
+        fflush(NULL);
+        _exit(report_options.exitcode);
+    }
+}

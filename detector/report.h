@@ -1,0 +1,37 @@
+/*
+ * Race reports, in Go's shape (DESIGN.md "Race report"): both accesses with
+ * their stacks, where each goroutine was created, the disassembled access,
+ * and the schedule's seed and step with a replay command.
+ */
+#ifndef WEFT_DETECTOR_REPORT_H
+#define WEFT_DETECTOR_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A race between the current access (cell, at the depot node stack) and an
+ * earlier one (old, old_stack) on the word holding addr. Reports it unless
+ * the pair of sites was reported before or a suppression matches. */
+void report_race(uintptr_t addr, uint64_t cell, uint32_t stack, uint64_t old,
+                 uint32_t old_stack);
+
+struct report_options {
+    bool halt_on_error;
+    int exitcode;
+    FILE *log;
+};
+extern struct report_options report_options;
+
+/* Reads the report options of WEFT_OPTIONS (once, at start). */
+void report_configure(void);
+
+/* Writes "  access: <instruction>" for the memory access made just after
+ * the call that returns to pc, if it can be found (disasm.c). */
+void disasm_print_access(FILE *out, uintptr_t pc, unsigned size, bool write);
+
+/* suppress.c: loads the suppressions file; whether a stack matches one. */
+void suppressions_load(const char *path);
+bool suppressions_match(const uintptr_t *pcs, size_t count);
+
+#endif

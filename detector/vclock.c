@@ -1,0 +1,55 @@
+/*
+ * Vector clocks (see vclock.h). Invariant: time[0..size) is valid, the
+ * rest of the capacity is garbage; an entry at or past size reads as 0.
+ */
+#include "vclock.h"
+
+#include "state.h"
+
+static void vclock_grow(struct vclock *c, uint32_t size)
+{
+    if (size > c->capacity) {
+        uint32_t capacity = c->capacity ? c->capacity : 4;
+        while (capacity < size)
+            capacity *= 2;
+        c->time = det_realloc(c->time, capacity * sizeof *c->time);
+        c->capacity = capacity;
+    }
+    for (uint32_t i = c->size; i < size; i++)
+        c->time[i] = 0;
+    if (size > c->size)
+        c->size = size;
+}
+
+void vclock_set(struct vclock *c, uint32_t tid, uint32_t time)
+{
+    vclock_grow(c, tid + 1);
+    c->time[tid] = time;
+}
+
+void vclock_join(struct vclock *to, const struct vclock *from)
+{
+    vclock_grow(to, from->size);
+    for (uint32_t i = 0; i < from->size; i++)
+        if (from->time[i] > to->time[i])
+            to->time[i] = from->time[i];
+}
+
+void vclock_copy(struct vclock *to, const struct vclock *from)
+{
+    to->size = 0;
+    vclock_grow(to, from->size);
+    for (uint32_t i = 0; i < from->size; i++)
+        to->time[i] = from->time[i];
+}
+
+void vclock_clear(struct vclock *c)
+{
+    c->size = 0;
+}
+
+void vclock_free(struct vclock *c)
+{
+    det_free(c->time);
+    *c = (struct vclock){0};
+}
