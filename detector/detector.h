@@ -30,4 +30,12 @@ void detector_forget_races(void);
  * "WEFT_OPTIONS=seed=0x... <argv[0]>". The string is copied. */
 void detector_set_replay_hint(const char *command);
 
+/* Under the harness: the schedule's seed and the command that replays it,
+ * for the "Schedule:" line (instead of WEFT_OPTIONS's seed). */
+void detector_set_schedule(uint64_t seed, const char *replay_command);
+
+/* Makes every instrumented access a scheduling point (the harness's
+ * --preempt-on-access). */
+void detector_set_preempt_on_access(bool on);
+
 #endif

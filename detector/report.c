@@ -162,10 +162,27 @@ static void print_creation(FILE *out, uint32_t tid)
     stack_print(out, pcs, n, false);
 }
 
+static struct {
+    bool known;
+    uint64_t seed;
+} harness_schedule;
+
+void detector_set_schedule(uint64_t seed, const char *replay_command)
+{
+    harness_schedule.known = true;
+    harness_schedule.seed = seed;
+    detector_set_replay_hint(replay_command);
+}
+
+void detector_set_preempt_on_access(bool on)
+{
+    det.preempt_on_access = on;
+}
+
 static void print_schedule(FILE *out)
 {
-    uint64_t seed;
-    if (!weft_env_seed(&seed))
+    uint64_t seed = harness_schedule.seed;
+    if (!harness_schedule.known && !weft_env_seed(&seed))
         return;
     fprintf(out, "Schedule: seed 0x%llx, step %llu \xe2\x80\x94 replay: ",
             (unsigned long long)seed, (unsigned long long)weft_step());

@@ -65,6 +65,7 @@ struct det_goroutine {
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
     bool initialized; /* __tsan_init ran */
+    bool preempt_on_access; /* every access is a scheduling point too */
     bool disabled;    /* gave up (too many goroutines); says so once */
     unsigned busy;    /* inside the detector: interceptors pass through */
     unsigned ignore;  /* __tsan_ignore_thread_begin depth */

@@ -274,6 +274,9 @@ static void on_memory_fresh(const void *addr, size_t size)
     det.busy--;
 }
 
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+
 static const struct sync_events events = {
     .run_start = on_run_start,
     .goroutine_start = on_goroutine_start,
@@ -286,6 +289,8 @@ static const struct sync_events events = {
     .memory_fresh = on_memory_fresh,
     .copy_unchecked = det_copy,
     .zero_unchecked = det_zero,
+    .ignore_begin = __tsan_ignore_thread_begin,
+    .ignore_end = __tsan_ignore_thread_end,
 };
 
 void sync_install_events(void)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "detector_hooks.h"
+#include "state.h"
 #include "atomic.h"
 #include "depot.h"
 #include "sync.h"
@@ -44,13 +46,23 @@ void __tsan_func_exit(void)
 
 /* ---- plain accesses ---- */
 
+/* --preempt-on-access: the harness may switch goroutines before any
+ * instrumented access, for bugs between two plain accesses. */
+#define ACCESS_POINT()                                                         \
+    do {                                                                       \
+        if (unlikely(det.preempt_on_access))                                   \
+            runtime_access_point();                                            \
+    } while (0)
+
 #define ACCESS(name, size, kind)                                               \
     void __tsan_##name(void *addr)                                             \
     {                                                                          \
+        ACCESS_POINT();                                                        \
         access_check((uintptr_t)addr, size, kind, CALLER_PC);                  \
     }                                                                          \
     void __tsan_##name##_pc(void *addr, void *pc)                              \
     {                                                                          \
+        ACCESS_POINT();                                                        \
         access_check((uintptr_t)addr, size, kind, (uintptr_t)pc);              \
     }
 

@@ -35,7 +35,7 @@ struct frame {
     struct weft_option *options; /* NULL: not recorded */
     struct weft_option *sleep;   /* asleep at this node */
     size_t sleep_count;
-    uint32_t *explored;          /* options run from this node */
+    uint32_t *explored; /* options run from this node */
     size_t explored_count;
 };
 
@@ -124,7 +124,8 @@ static void extend(struct frame *frames, size_t from, size_t to,
     for (size_t i = from; i < to; i++) {
         const struct decision *d = &log->decisions[i];
         struct frame *f = &frames[i];
-        *f = (struct frame){.chosen = d->index, .count = d->count,
+        *f = (struct frame){.chosen = d->index,
+                            .count = d->count,
                             .preemptible = d->preemptible,
                             .goroutine = d->goroutine};
         if (d->first_option != NO_OPTIONS) {
@@ -151,8 +152,8 @@ static void report_end(const struct weft_explore_options *o,
         fprintf(o->report_file,
                 "weft: %s: all %llu distinct schedules with <= %u "
                 "preemptions explored (%llu runs)\n",
-                o->test_name, (unsigned long long)v->distinct_schedules,
-                bound, (unsigned long long)v->schedules);
+                o->test_name, (unsigned long long)v->distinct_schedules, bound,
+                (unsigned long long)v->schedules);
     else
         fprintf(o->report_file,
                 "weft: %s: %llu schedules explored, the space with <= %u "
@@ -180,6 +181,8 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
             sleep_below(&frames[depth - 1], &sleep, &sleep_count);
         struct schedule_request request = {
             .body = fn,
+            .program = o->replay_program,
+            .test_name = o->test_name,
             .spec = *spec,
             .forced = prefix,
             .forced_count = depth,
@@ -243,8 +246,8 @@ struct weft_verdict explore_dfs(void (*fn)(void),
         struct strategy_spec bounded = *spec;
         bounded.depth = bound;
         budget.iterations = o->iterations - runs;
-        verdict = dfs_bounded(fn, &budget, bound == spec->depth ? spec : &bounded,
-                              log);
+        verdict = dfs_bounded(fn, &budget,
+                              bound == spec->depth ? spec : &bounded, log);
         runs += verdict.schedules;
         if (verdict.kind != WEFT_PASS || !verdict.exhausted ||
             runs >= o->iterations)

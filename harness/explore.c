@@ -80,7 +80,7 @@ struct explorer {
     const struct weft_explore_options *options;
     struct strategy_spec fixed; /* options->strategy, if given */
     bool has_fixed;
-    uint64_t pct_steps;         /* pct's K */
+    uint64_t pct_steps; /* pct's K */
     struct decision_log *log;
 };
 
@@ -97,6 +97,8 @@ static struct schedule_request request_for(const struct explorer *e,
 {
     return (struct schedule_request){
         .body = e->body,
+        .program = e->options->replay_program,
+        .test_name = e->options->test_name,
         .spec = spec_for(e, index),
         .seed = explore_seed(e->options->seed, index),
         .max_steps = e->options->max_steps,
@@ -122,8 +124,7 @@ void explore_print_failure(FILE *out, const char *test, const char *program,
     verdict->kind = result->kind;
     verdict->seed = seed;
     strategy_spec_format(spec, verdict->strategy, sizeof verdict->strategy);
-    size_t recorded =
-        log->count < log->capacity ? log->count : log->capacity;
+    size_t recorded = log->count < log->capacity ? log->count : log->capacity;
     if (!schedule_encode(log->decisions, recorded, verdict->schedule,
                          sizeof verdict->schedule))
         verdict->schedule[0] = '\0';
@@ -221,9 +222,8 @@ static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
         if (result.kind != WEFT_PASS) {
             atomic_fetch_add(&progress->failures[result.kind], 1);
             uint64_t lowest = atomic_load(&progress->lowest_failure);
-            while (i < lowest &&
-                   !atomic_compare_exchange_weak(&progress->lowest_failure,
-                                                 &lowest, i))
+            while (i < lowest && !atomic_compare_exchange_weak(
+                                     &progress->lowest_failure, &lowest, i))
                 ;
             if (!o->keep_going)
                 return;
@@ -234,7 +234,8 @@ static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
 struct weft_verdict weft_explore(void (*fn)(void),
                                  const struct weft_explore_options *options)
 {
-    struct weft_explore_options o = options ? *options : (struct weft_explore_options){0};
+    struct weft_explore_options o =
+        options ? *options : (struct weft_explore_options){0};
     explore_defaults(&o);
     struct weft_verdict verdict = {.kind = WEFT_PASS};
     struct explorer e = {.body = fn, .options = &o};
@@ -298,11 +299,10 @@ struct weft_verdict weft_explore(void (*fn)(void),
     struct schedule_request request = request_for(&e, failing);
     schedule_run(&request, &result);
     struct strategy_spec spec = request.spec;
-    fprintf(o.report_file, "weft: %s: %s found in schedule %llu\n",
-            o.test_name, weft_verdict_name(result.kind),
-            (unsigned long long)failing + 1);
-    explore_print_failure(o.report_file, o.test_name, o.replay_program,
-                          &result, &spec, explore_seed(o.seed, failing), e.log,
+    fprintf(o.report_file, "weft: %s: %s found in schedule %llu\n", o.test_name,
+            weft_verdict_name(result.kind), (unsigned long long)failing + 1);
+    explore_print_failure(o.report_file, o.test_name, o.replay_program, &result,
+                          &spec, explore_seed(o.seed, failing), e.log,
                           &verdict);
     free(result.output);
     minimise_and_explain(o.report_file, &request, verdict.kind, e.log,

@@ -44,8 +44,8 @@ struct decision {
 
 /* "v1:" then dot-separated decisions, a run of n equal ones as "i*n":
  * v1:0*12.2.0*5.1. Returns false if it does not fit in size. */
-bool schedule_encode(const struct decision *decisions, size_t count,
-                     char *out, size_t size);
+bool schedule_encode(const struct decision *decisions, size_t count, char *out,
+                     size_t size);
 /* Parses a schedule string into indices (counts are left 0). Returns the
  * number of decisions, or -1 with *error set to the reason. */
 long schedule_decode(const char *text, struct decision *out, size_t max,
@@ -57,9 +57,9 @@ enum strategy_kind { STRATEGY_RANDOM, STRATEGY_PCT, STRATEGY_DFS };
 
 struct strategy_spec {
     enum strategy_kind kind;
-    unsigned depth;      /* pct: bug depth d; dfs: preemption bound */
-    uint64_t steps;      /* pct: the step count k its change points span */
-    bool full;           /* dfs: without the sleep-set reduction */
+    unsigned depth; /* pct: bug depth d; dfs: preemption bound */
+    uint64_t steps; /* pct: the step count k its change points span */
+    bool full;      /* dfs: without the sleep-set reduction */
 };
 
 /* Parses "random", "pct", "pct:D", "pct:D:K", "dfs", "dfs:B",
@@ -72,8 +72,8 @@ void strategy_spec_format(const struct strategy_spec *spec, char *out,
 /* Where a schedule's decisions are recorded: shared with the parent so it
  * can read them even when the child crashed. */
 struct decision_log {
-    uint64_t count;     /* decisions made */
-    uint64_t steps;     /* scheduling points passed */
+    uint64_t count; /* decisions made */
+    uint64_t steps; /* scheduling points passed */
     uint64_t preemptions;
     uint64_t capacity;
     uint64_t option_count; /* options recorded (dfs needs them) */
@@ -126,19 +126,21 @@ void schedule_strategy_init(struct schedule_strategy *s,
 
 struct schedule_result {
     enum weft_verdict_kind kind;
-    bool pruned;      /* dfs: every enabled transition was asleep */
-    char *output;     /* what the schedule printed, malloc'ed */
+    bool pruned;  /* dfs: every enabled transition was asleep */
+    char *output; /* what the schedule printed, malloc'ed */
     size_t output_length;
 };
 
 struct schedule_request {
     void (*body)(void);
+    const char *program; /* for replay commands in reports */
+    const char *test_name;
     struct strategy_spec spec;
     uint64_t seed;
     const struct decision *forced;
     size_t forced_count;
     bool forced_by_id;
-    int trace_fd;     /* > 0: write a located trace of the points here */
+    int trace_fd; /* > 0: write a located trace of the points here */
     const struct weft_option *sleep; /* dfs: asleep after the prefix */
     size_t sleep_count;
     uint64_t max_steps;
@@ -157,8 +159,8 @@ void schedule_run(const struct schedule_request *request,
  * steps with source locations, and leaves the minimised run's decisions
  * in log. */
 void minimise_and_explain(FILE *out, const struct schedule_request *request,
-                          enum weft_verdict_kind kind,
-                          struct decision_log *log, const char *trace_path);
+                          enum weft_verdict_kind kind, struct decision_log *log,
+                          const char *trace_path);
 
 /* ---- trace_export.c ---- */
 

@@ -102,8 +102,7 @@ static char *explain(FILE *out, const struct schedule_request *base,
     close(trace);
     fprintf(out, "--- minimised to %llu preemption%s, %llu steps:\n",
             (unsigned long long)log->preemptions,
-            log->preemptions == 1 ? "" : "s",
-            (unsigned long long)log->steps);
+            log->preemptions == 1 ? "" : "s", (unsigned long long)log->steps);
     /* "12 g3 chan send ch#2 @ bank.c:41" -> "    g3 chan send ch#2 @ ..." */
     for (const char *line = text; *line;) {
         size_t length = strcspn(line, "\n");
@@ -118,8 +117,8 @@ static char *explain(FILE *out, const struct schedule_request *base,
 /* Greedy removal can stop in a local minimum: look for a schedule with
  * fewer preemptions systematically, bound by bound, on a small budget. */
 static void search_fewer(const struct schedule_request *request,
-                         struct candidate *current,
-                         enum weft_verdict_kind kind, struct decision_log *log)
+                         struct candidate *current, enum weft_verdict_kind kind,
+                         struct decision_log *log)
 {
     FILE *quiet = fopen("/dev/null", "w");
     struct weft_explore_options o = {
@@ -142,8 +141,8 @@ static void search_fewer(const struct schedule_request *request,
 }
 
 void minimise_and_explain(FILE *out, const struct schedule_request *request,
-                          enum weft_verdict_kind kind,
-                          struct decision_log *log, const char *trace_path)
+                          enum weft_verdict_kind kind, struct decision_log *log,
+                          const char *trace_path)
 {
     /* searching runs dfs, which explains its own failures: not again */
     static bool minimising;
@@ -163,7 +162,8 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
     if (trace_path && !trace_export_chrome(trace_path, trace))
         fprintf(out, "weft: cannot write the trace to %s\n", trace_path);
     else if (trace_path)
-        fprintf(out, "    trace: %s (open it in Perfetto or chrome://tracing)\n",
+        fprintf(out,
+                "    trace: %s (open it in Perfetto or chrome://tracing)\n",
                 trace_path);
     free(trace);
     char schedule[512];

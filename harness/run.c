@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "detector.h"
 #include "harness.h"
 #include "harness_hooks.h"
 
@@ -32,6 +33,24 @@ static void test_main(void *arg)
         fflush(NULL);
         _exit(WEFT_EXIT_LEAK);
     }
+}
+
+/* What a race report's "Schedule:" line offers: the replay command. */
+static void describe_schedule(const struct schedule_request *request)
+{
+    char spec[32], command[1024];
+    strategy_spec_format(&request->spec, spec, sizeof spec);
+    const char *program = request->program ? request->program : "./test";
+    const char *test = request->test_name ? request->test_name : "test";
+    if (request->spec.kind == STRATEGY_DFS || request->forced_count)
+        snprintf(command, sizeof command,
+                 "weft replay %s --test %s --schedule (in the report below)",
+                 program, test);
+    else
+        snprintf(command, sizeof command,
+                 "weft replay %s --test %s --strategy %s --seed 0x%llx",
+                 program, test, spec, (unsigned long long)request->seed);
+    detector_set_schedule(request->seed, command);
 }
 
 _Noreturn static void child(const struct schedule_request *request, int output)
@@ -59,6 +78,8 @@ _Noreturn static void child(const struct schedule_request *request, int output)
         config.trace_locations = true;
     }
     current_body = request->body;
+    describe_schedule(request);
+    detector_set_preempt_on_access(request->preempt_on_access);
     weft_run(test_main, NULL, &config);
     fflush(NULL);
     exit(0); /* exit, not _exit: the detector reports at exit */

@@ -12,7 +12,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "explore.h"
 #include "options.h"
@@ -225,6 +227,8 @@ static int replay(const char *program, struct runner_options *r)
     struct decision_log *log = decision_log_create(MAX_DECISIONS);
     struct schedule_request request = {
         .body = test->body,
+        .program = program,
+        .test_name = test->name,
         .spec = spec,
         .seed = by_schedule ? 0 : o->seed,
         .forced = forced,
@@ -257,10 +261,18 @@ static void xml_escaped(FILE *out, const char *text)
 {
     for (; *text; text++) {
         switch (*text) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
         default:
             if ((unsigned char)*text >= 0x20 || *text == '\n' || *text == '\t')
                 fputc(*text, out);
@@ -358,16 +370,31 @@ static int run_tests(const char *program, struct runner_options *r)
     }
     if (r->junit)
         write_junit(r->junit, program, outcomes, count);
-    fprintf(stderr, "%s: %zu of %zu tests failed\n",
-            failed ? "FAIL" : "PASS", failed, count);
+    fprintf(stderr, "%s: %zu of %zu tests failed\n", failed ? "FAIL" : "PASS",
+            failed, count);
     for (size_t i = 0; i < count; i++)
         free(outcomes[i].report);
     free(outcomes);
     return failed ? 1 : 0;
 }
 
+/* Reports print addresses, and a replay must print the same bytes as the
+ * exploration that found the schedule: run without address-space
+ * randomisation, re-executing once to get there (as TSan does). */
+static void without_aslr(char **argv)
+{
+    int persona = personality(0xffffffff);
+    if (persona < 0 || (persona & ADDR_NO_RANDOMIZE))
+        return;
+    if (personality((unsigned long)persona | ADDR_NO_RANDOMIZE) < 0)
+        return;
+    execv("/proc/self/exe", argv);
+    /* not fatal: replays are still exact, only addresses may differ */
+}
+
 int weft_test_main(int argc, char **argv)
 {
+    without_aslr(argv);
     const char *program = argc > 0 ? argv[0] : "test";
     const char *command = argc > 1 ? argv[1] : "test";
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||

@@ -14,13 +14,14 @@
 
 static const char prefix[] = "v1:";
 
-bool schedule_encode(const struct decision *decisions, size_t count,
-                     char *out, size_t size)
+bool schedule_encode(const struct decision *decisions, size_t count, char *out,
+                     size_t size)
 {
     size_t used = (size_t)snprintf(out, size, "%s", prefix);
     for (size_t i = 0; i < count && used < size;) {
         size_t run = 1;
-        while (i + run < count && decisions[i + run].index == decisions[i].index)
+        while (i + run < count &&
+               decisions[i + run].index == decisions[i].index)
             run++;
         const char *dot = i ? "." : "";
         if (run > 1)

@@ -207,8 +207,7 @@ _Noreturn static void step_limit_exceeded(uint64_t steps)
     _exit(WEFT_EXIT_HANG);
 }
 
-_Noreturn static void diverged(uint64_t decision, uint32_t index,
-                               size_t count)
+_Noreturn static void diverged(uint64_t decision, uint32_t index, size_t count)
 {
     fflush(stdout);
     fprintf(stderr,
@@ -261,9 +260,9 @@ static size_t schedule_choose(struct weft_strategy *self,
         bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
         bool fits = log->option_count + c->count <= log->option_capacity;
         log->decisions[log->count] = (struct decision){
-            (uint32_t)index, (uint32_t)c->count, c->current_can_continue,
-            goroutine, c->options[index].id,
-            fits ? log->option_count : NO_OPTIONS};
+            (uint32_t)index,         (uint32_t)c->count,
+            c->current_can_continue, goroutine,
+            c->options[index].id,    fits ? log->option_count : NO_OPTIONS};
         if (fits) {
             memcpy(log->options + log->option_count, c->options,
                    c->count * sizeof *c->options);

@@ -89,8 +89,9 @@ bool trace_export_chrome(const char *path, const char *trace)
     }
     for (size_t i = 0; i < count; i++) {
         const struct point *p = &points[i];
-        fprintf(out, "%s{\"ph\":\"X\",\"pid\":1,\"tid\":%lu,\"ts\":%lu,"
-                     "\"dur\":1,\"name\":",
+        fprintf(out,
+                "%s{\"ph\":\"X\",\"pid\":1,\"tid\":%lu,\"ts\":%lu,"
+                "\"dur\":1,\"name\":",
                 separator, p->goroutine, p->step);
         json_string(out, p->operation);
         fprintf(out, ",\"args\":{\"step\":%lu,\"location\":", p->step);
@@ -105,13 +106,14 @@ bool trace_export_chrome(const char *path, const char *trace)
                 continue;
             if (points[j].goroutine == p->goroutine)
                 break;
-            fprintf(out,
-                    ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":1,\"tid\":%lu,"
-                    "\"ts\":%lu,\"name\":\"order\",\"cat\":\"sync\"},\n"
-                    "{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":1,"
-                    "\"tid\":%lu,\"ts\":%lu,\"name\":\"order\",\"cat\":\"sync\"}",
-                    i, p->goroutine, p->step, i, points[j].goroutine,
-                    points[j].step);
+            fprintf(
+                out,
+                ",\n{\"ph\":\"s\",\"id\":%zu,\"pid\":1,\"tid\":%lu,"
+                "\"ts\":%lu,\"name\":\"order\",\"cat\":\"sync\"},\n"
+                "{\"ph\":\"f\",\"bp\":\"e\",\"id\":%zu,\"pid\":1,"
+                "\"tid\":%lu,\"ts\":%lu,\"name\":\"order\",\"cat\":\"sync\"}",
+                i, p->goroutine, p->step, i, points[j].goroutine,
+                points[j].step);
             break;
         }
     }

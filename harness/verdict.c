@@ -6,10 +6,14 @@
 #include "harness_hooks.h"
 
 static const char *names[] = {
-    [WEFT_PASS] = "pass",       [WEFT_RACE] = "data race",
-    [WEFT_DEADLOCK] = "deadlock", [WEFT_LEAK] = "goroutine leak",
-    [WEFT_ASSERT] = "assertion failed", [WEFT_PANIC] = "panic",
-    [WEFT_CRASH] = "crash",     [WEFT_HANG] = "hang",
+    [WEFT_PASS] = "pass",
+    [WEFT_RACE] = "data race",
+    [WEFT_DEADLOCK] = "deadlock",
+    [WEFT_LEAK] = "goroutine leak",
+    [WEFT_ASSERT] = "assertion failed",
+    [WEFT_PANIC] = "panic",
+    [WEFT_CRASH] = "crash",
+    [WEFT_HANG] = "hang",
 };
 
 const char *weft_verdict_name(enum weft_verdict_kind kind)

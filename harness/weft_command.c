@@ -16,7 +16,8 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: weft test BINARY [TEST...] [--strategy S] [--iterations N | --time D]\n"
+    "usage: weft test BINARY [TEST...] [--strategy S] [--iterations N | --time "
+    "D]\n"
     "                 [--seed S] [-j N] [--shard I/N] [--junit FILE]\n"
     "                 [--trace FILE]"
     " [--max-steps N] [--keep-going] [--preempt-on-access]\n"
@@ -67,8 +68,7 @@ int main(int argc, char **argv)
     const char *command = argv[1];
     if (strcmp(command, "test") != 0 && strcmp(command, "replay") != 0 &&
         strcmp(command, "list") != 0)
-        return fail("unknown command '%s'%s (test, replay, list)", command,
-                    "");
+        return fail("unknown command '%s'%s (test, replay, list)", command, "");
     if (argc < 3)
         return fail("%s needs a test binary%s", command, "");
     const char *binary = argv[2];

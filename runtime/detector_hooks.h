@@ -15,6 +15,10 @@
  * the runtime is initialised. */
 void runtime_atomic_point(void);
 
+/* The same for an instrumented memory access (WEFT_OP_ACCESS), when the
+ * harness asked for them (--preempt-on-access). */
+void runtime_access_point(void);
+
 /* The value of another layer's WEFT_OPTIONS key (halt_on_error, exitcode,
  * log_path, history_size, suppressions, ...), or NULL when not given. The
  * runtime parses WEFT_OPTIONS once, for every layer. */

@@ -96,8 +96,10 @@ struct weft_option *options_buffer(size_t count)
 {
     if (count > rt.options_capacity) {
         size_t capacity = count < 64 ? 64 : count * 2;
+        DETECT(ignore_begin);
         struct weft_option *options =
             realloc(rt.options, capacity * sizeof *options);
+        DETECT(ignore_end);
         if (!options)
             runtime_panic("out of memory");
         rt.options = options;
@@ -121,7 +123,10 @@ static size_t choose_with(enum weft_choice_kind kind,
         .current_can_continue = current_can_continue,
         .step = rt.step,
     };
+    /* the strategy's own memory use is not the goroutine's */
+    DETECT(ignore_begin);
     size_t index = rt.strategy->choose(rt.strategy, &choice);
+    DETECT(ignore_end);
     if (index >= count)
         runtime_panic("strategy %s chose option %zu of %zu", rt.strategy->name,
                       index, count);
@@ -562,6 +567,12 @@ void runtime_atomic_point(void)
     /* atomics before the first weft call (constructors) schedule nothing */
     if (rt.initialized && !rt.plain_points)
         sched_point_slow(WEFT_OP_ATOMIC, NULL);
+}
+
+void runtime_access_point(void)
+{
+    if (rt.initialized && !rt.plain_points)
+        sched_point_slow(WEFT_OP_ACCESS, NULL);
 }
 
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)

@@ -41,6 +41,11 @@ struct sync_events {
      * memset. */
     void *(*copy_unchecked)(void *to, const void *from, size_t size);
     void *(*zero_unchecked)(void *to, size_t size);
+    /* Brackets weft's own work done in a goroutine's name (a strategy's
+     * choice, the runtime's buffers): the libc calls it makes are not the
+     * user's accesses. Nests; never spans a goroutine switch. */
+    void (*ignore_begin)(void);
+    void (*ignore_end)(void);
 };
 
 /* Installs (or, with NULL, removes) the detector. */

@@ -33,6 +33,7 @@ static void run(struct command_result *r, const char *format, ...)
 
 #define WEFT_CMD WEFT_COMMAND
 #define BUGS BUGS_BINARY
+#define RACES RACES_BINARY
 
 /* The report block of a failure: from the schedule's output to the replay
  * line, which `weft replay` must print identically. */
@@ -190,9 +191,9 @@ Test(harness, jobs_and_shards_find_the_same_schedule_as_one_process)
     /* the shard that owns the failing index finds it too */
     struct command_result shard0, shard1;
     run(&shard0, WEFT_CMD " test " BUGS " bank_lost_update --seed 7"
-                 " --shard 0/2");
+                          " --shard 0/2");
     run(&shard1, WEFT_CMD " test " BUGS " bank_lost_update --seed 7"
-                 " --shard 1/2");
+                          " --shard 1/2");
     unsigned long number = strtoul(a + strlen("found in schedule "), NULL, 10);
     const char *owner = (number - 1) % 2 == 0 ? shard0.output : shard1.output;
     failure_identity(owner, b, sizeof b);
@@ -212,8 +213,8 @@ Test(harness, junit_report_names_each_test_and_failure)
     struct command_result r;
     run(&r, WEFT_CMD " test " BUGS " bank_lost_update bank_one_mutex"
                      " --iterations 100 --junit junit.xml; cat junit.xml");
-    cr_assert(strstr(r.output, "<testsuites tests=\"2\" failures=\"1\""),
-              "%s", r.output);
+    cr_assert(strstr(r.output, "<testsuites tests=\"2\" failures=\"1\""), "%s",
+              r.output);
     cr_assert(strstr(r.output, "<testcase name=\"bank_lost_update\""));
     cr_assert(strstr(r.output,
                      "<failure type=\"assertion failed\" message=\"assertion "
@@ -242,8 +243,9 @@ Test(harness, bad_input_gets_a_one_line_reason)
     expect_usage_error("test " BUGS " --strategy fast",
                        "weft: unknown strategy 'fast' (random, pct[:D], "
                        "dfs[:B])\n");
-    expect_usage_error("test " BUGS " --shard 3/2",
-                       "weft: --shard expects I/N with 0 <= I < N, not '3/2'\n");
+    expect_usage_error(
+        "test " BUGS " --shard 3/2",
+        "weft: --shard expects I/N with 0 <= I < N, not '3/2'\n");
     expect_usage_error("test /bin/true",
                        "weft: /bin/true is not a weft test binary (link it "
                        "with weft_main and define tests with WEFT_TEST)\n");
@@ -255,8 +257,8 @@ Test(harness, bad_input_gets_a_one_line_reason)
 Test(harness, corrupt_schedule_file_is_rejected)
 {
     struct command_result r;
-    run(&r, "printf 'v2:garbage\\n' > bad.schedule && " WEFT_CMD
-            " replay " BUGS " --test double_close --schedule-file bad.schedule");
+    run(&r, "printf 'v2:garbage\\n' > bad.schedule && " WEFT_CMD " replay " BUGS
+            " --test double_close --schedule-file bad.schedule");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.output, "weft: corrupt schedule file bad.schedule: a "
                                "schedule string starts with \"v1:\"\n");
@@ -290,15 +292,15 @@ Test(harness, weft_explore_returns_the_verdict_as_a_library_call)
     char *report = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&report, &size);
-    struct weft_explore_options options = {.iterations = 100,
-                                           .report_file = out,
-                                           .test_name = "lost_increment"};
+    struct weft_explore_options options = {
+        .iterations = 100, .report_file = out, .test_name = "lost_increment"};
     struct weft_verdict v = weft_explore(lost_increment, &options);
     fclose(out);
     cr_assert_eq(v.kind, WEFT_ASSERT);
     cr_assert_str_eq(v.strategy, "random");
-    cr_assert(strstr(report, "assertion failed: lib_counter == 2: counter is 1"),
-              "%s", report);
+    cr_assert(
+        strstr(report, "assertion failed: lib_counter == 2: counter is 1"),
+        "%s", report);
     /* isolation: the counter in this process never moved */
     cr_assert_eq(lib_counter, 0);
     free(report);
@@ -329,11 +331,68 @@ Test(harness, keep_going_counts_every_failing_schedule)
     cr_assert_eq(r.status, 1);
     unsigned failing = 0;
     const char *counts = strstr(r.output, "weft: failing schedules: ");
-    cr_assert(counts && sscanf(counts, "weft: failing schedules: %u assertion "
-                                       "failed\n",
+    cr_assert(counts && sscanf(counts,
+                               "weft: failing schedules: %u assertion "
+                               "failed\n",
                                &failing) == 1,
               "%s", r.output);
     cr_assert(failing > 1 && failing < 200, "%u", failing);
     cr_assert(strstr(r.output, "check_then_act: assertion failed found in "
                                "schedule "));
+}
+
+/* ---- with the race detector (races.c is built with -fsanitize=thread) ---- */
+
+Test(harness, data_race_is_a_verdict_with_a_replayable_report)
+{
+    struct command_result found, replayed;
+    run(&found, WEFT_CMD " test " RACES " unprotected_stack");
+    cr_assert_eq(found.status, 1, "%s", found.output);
+    cr_assert(strstr(found.output, "FAIL  unprotected_stack: data race\n"),
+              "%s", found.output);
+    cr_assert(strstr(found.output, "WARNING: DATA RACE\n"));
+    cr_assert(strstr(found.output, "  push_two() "), "%s", found.output);
+    /* the report's Schedule line names the harness's replay command */
+    const char *schedule = strstr(found.output, "Schedule: seed 0x");
+    cr_assert(schedule, "%s", found.output);
+    cr_assert(strstr(schedule, " replay: weft replay "), "%s", schedule);
+    char *block = report_block(found.output);
+    const char *replay = strstr(block, "    replay: ") + strlen("    replay: ");
+    char command[1024];
+    snprintf(command, sizeof command, "%s %.*s", WEFT_CMD,
+             (int)strcspn(replay + 5, "\n"), replay + 5);
+    run(&replayed, "%s", command);
+    cr_assert_eq(replayed.status, 1);
+    cr_assert_str_eq(replayed.output, block);
+    free(block);
+}
+
+Test(harness, atomics_do_not_race_and_are_scheduling_points)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " RACES " atomic_counter --iterations 200");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "ok    atomic_counter: 200 schedules"));
+}
+
+/* Steps of the first failing schedule's footer. */
+static unsigned footer_steps(const char *output)
+{
+    unsigned steps = 0;
+    const char *footer = strstr(output, "    strategy ");
+    cr_assert(footer, "%s", output);
+    cr_assert(
+        sscanf(strstr(footer, ", seed "), ", seed %*x, %u steps", &steps) == 1,
+        "%s", footer);
+    return steps;
+}
+
+Test(harness, preempt_on_access_makes_every_access_a_scheduling_point)
+{
+    struct command_result plain, accesses;
+    run(&plain, WEFT_CMD " test " RACES " unprotected_stack --seed 3");
+    run(&accesses, WEFT_CMD " test " RACES " unprotected_stack --seed 3"
+                            " --preempt-on-access");
+    cr_assert_eq(accesses.status, 1, "%s", accesses.output);
+    cr_assert_gt(footer_steps(accesses.output), footer_steps(plain.output));
 }

@@ -17,8 +17,8 @@ static int run(const char *command, char *output, size_t size)
 Test(samples, bank_check_then_act_is_found_minimised_and_replayed)
 {
     static char found[65536], replayed[65536];
-    int status = run(WEFT_COMMAND " test " BANK_BINARY " 2>&1", found,
-                     sizeof found);
+    int status =
+        run(WEFT_COMMAND " test " BANK_BINARY " 2>&1", found, sizeof found);
     cr_assert_eq(status, 1, "%s", found);
     cr_assert(strstr(found, "ok    check_and_act_atomically: 1000 schedules"),
               "%s", found);

@@ -116,8 +116,7 @@ WEFT_TEST(waitgroup_add_inside_goroutine)
     for (int i = 0; i < 2; i++)
         weft_go(add_inside, NULL);
     weft_waitgroup_wait(&done);
-    weft_assert(finished == 2, "Wait returned with %d of 2 finished",
-                finished);
+    weft_assert(finished == 2, "Wait returned with %d of 2 finished", finished);
 }
 
 /* ---- a double close reached only in one interleaving ---- */
@@ -200,7 +199,8 @@ WEFT_TEST(dining_philosophers_ordered)
 static void drain_until_closed(void *arg)
 {
     int v;
-    weft_chan_range((weft_chan *)arg, v);
+    weft_chan_range ((weft_chan *)arg, v)
+        ;
 }
 
 WEFT_TEST(missed_close_leaks)
