@@ -34,3 +34,20 @@ Test(samples, bank_check_then_act_is_found_minimised_and_replayed)
     cr_assert_eq(run(command, replayed, sizeof replayed), 1);
     cr_assert(strstr(found, replayed), "replay:\n%s", replayed);
 }
+
+Test(samples, bookcache_race_is_reported_with_both_stacks)
+{
+    static char found[65536];
+    int status = run(WEFT_COMMAND " test " BOOKCACHE_BINARY " 2>&1", found,
+                     sizeof found);
+    cr_assert_eq(status, 1, "%s", found);
+    cr_assert(strstr(found, "ok    rwmutex_cache: 1000 schedules"), "%s",
+              found);
+    cr_assert(strstr(found, "FAIL  unguarded_cache: data race\n"), "%s", found);
+    cr_assert(strstr(found, "WARNING: DATA RACE\n"));
+    cr_assert(strstr(found, "  query_database() "), "%s", found);
+    cr_assert(strstr(found, "  query_cache() "), "%s", found);
+    cr_assert(strstr(found, "  access: mov "), "%s", found);
+    cr_assert(strstr(found, " created at:\n  weft_test_body_unguarded_cache() "),
+              "%s", found);
+}
