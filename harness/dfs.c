@@ -179,20 +179,11 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
         size_t sleep_count = 0;
         if (depth > 0 && !spec->full)
             sleep_below(&frames[depth - 1], &sleep, &sleep_count);
-        struct schedule_request request = {
-            .body = fn,
-            .program = o->replay_program,
-            .test_name = o->test_name,
-            .spec = *spec,
-            .forced = prefix,
-            .forced_count = depth,
-            .sleep = sleep,
-            .sleep_count = sleep_count,
-            .max_steps = o->max_steps,
-            .timeout_ns = o->schedule_timeout_ns,
-            .preempt_on_access = o->preempt_on_access,
-            .log = log,
-        };
+        struct schedule_request request = explore_request(o, fn, spec, 0, log);
+        request.forced = prefix;
+        request.forced_count = depth;
+        request.sleep = sleep;
+        request.sleep_count = sleep_count;
         struct schedule_result result;
         schedule_run(&request, &result);
         free(sleep);

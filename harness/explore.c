@@ -32,6 +32,24 @@ static int64_t monotonic_ns(void)
     return (int64_t)ts.tv_sec * WEFT_SECOND + ts.tv_nsec;
 }
 
+struct schedule_request explore_request(const struct weft_explore_options *o,
+                                        void (*body)(void),
+                                        const struct strategy_spec *spec,
+                                        uint64_t seed, struct decision_log *log)
+{
+    return (struct schedule_request){
+        .body = body,
+        .program = o->replay_program,
+        .test_name = o->test_name,
+        .spec = *spec,
+        .seed = seed,
+        .max_steps = o->max_steps,
+        .timeout_ns = o->schedule_timeout_ns,
+        .preempt_on_access = o->preempt_on_access,
+        .log = log,
+    };
+}
+
 uint64_t explore_seed(uint64_t base, uint64_t index)
 {
     uint64_t z = base + (index + 1) * 0x9e3779b97f4a7c15ull;
@@ -95,17 +113,9 @@ static struct strategy_spec spec_for(const struct explorer *e, uint64_t index)
 static struct schedule_request request_for(const struct explorer *e,
                                            uint64_t index)
 {
-    return (struct schedule_request){
-        .body = e->body,
-        .program = e->options->replay_program,
-        .test_name = e->options->test_name,
-        .spec = spec_for(e, index),
-        .seed = explore_seed(e->options->seed, index),
-        .max_steps = e->options->max_steps,
-        .timeout_ns = e->options->schedule_timeout_ns,
-        .preempt_on_access = e->options->preempt_on_access,
-        .log = e->log,
-    };
+    struct strategy_spec spec = spec_for(e, index);
+    return explore_request(e->options, e->body, &spec,
+                           explore_seed(e->options->seed, index), e->log);
 }
 
 static void run_index(const struct explorer *e, uint64_t index,
@@ -251,14 +261,9 @@ struct weft_verdict weft_explore(void (*fn)(void),
             return explore_dfs(fn, &o, &e.fixed, e.log);
     }
     /* calibrate pct's K from one random schedule (index 0's seed) */
-    struct schedule_request calibration = {
-        .body = fn,
-        .spec = {.kind = STRATEGY_RANDOM, .depth = 0},
-        .seed = explore_seed(o.seed, 0),
-        .max_steps = o.max_steps,
-        .timeout_ns = o.schedule_timeout_ns,
-        .log = e.log,
-    };
+    struct strategy_spec random = {.kind = STRATEGY_RANDOM};
+    struct schedule_request calibration =
+        explore_request(&o, fn, &random, explore_seed(o.seed, 0), e.log);
     struct schedule_result result;
     schedule_run(&calibration, &result);
     free(result.output);

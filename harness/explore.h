@@ -7,6 +7,15 @@
 /* Fills the zero fields of o with defaults. */
 void explore_defaults(struct weft_explore_options *o);
 
+/* A request to run one schedule of body as the options say (limits, the
+ * replay command's names, --preempt-on-access); callers add forced
+ * decisions or a sleep set. */
+struct schedule_request explore_request(const struct weft_explore_options *o,
+                                        void (*body)(void),
+                                        const struct strategy_spec *spec,
+                                        uint64_t seed,
+                                        struct decision_log *log);
+
 /* The seed of schedule index under base: a pure function of both. */
 uint64_t explore_seed(uint64_t base, uint64_t index);
 

@@ -225,19 +225,12 @@ static int replay(const char *program, struct runner_options *r)
         forced_count = load_schedule(r, forced);
     }
     struct decision_log *log = decision_log_create(MAX_DECISIONS);
-    struct schedule_request request = {
-        .body = test->body,
-        .program = program,
-        .test_name = test->name,
-        .spec = spec,
-        .seed = by_schedule ? 0 : o->seed,
-        .forced = forced,
-        .forced_count = forced_count,
-        .max_steps = o->max_steps,
-        .timeout_ns = o->schedule_timeout_ns,
-        .preempt_on_access = o->preempt_on_access,
-        .log = log,
-    };
+    o->test_name = test->name;
+    o->replay_program = program;
+    struct schedule_request request =
+        explore_request(o, test->body, &spec, by_schedule ? 0 : o->seed, log);
+    request.forced = forced;
+    request.forced_count = forced_count;
     struct schedule_result result;
     schedule_run(&request, &result);
     struct weft_verdict verdict;

@@ -5,6 +5,7 @@
 #ifndef WEFT_TESTS_CHILD_H
 #define WEFT_TESTS_CHILD_H
 
+#include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,18 @@ static inline void child_run(void (*scenario)(void), struct child_result *r)
     size_t n = fread(r->output, 1, sizeof r->output - 1, capture);
     r->output[n] = '\0';
     fclose(capture);
+}
+
+/* Runs scenario in a child and asserts it exits with status, its output
+ * starting with prefix (a panic's message and first frame, say). */
+static inline void child_expect_start(void (*scenario)(void), int status,
+                                      const char *prefix)
+{
+    struct child_result r;
+    child_run(scenario, &r);
+    cr_assert_eq(r.exit_status, status, "%s", r.output);
+    cr_assert(strncmp(r.output, prefix, strlen(prefix)) == 0,
+              "want it to start with:\n%s\ngot:\n%s", prefix, r.output);
 }
 
 #endif

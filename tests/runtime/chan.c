@@ -184,14 +184,10 @@ static void receive_nil(void)
 static void expect_panic(void (*scenario)(void), const char *message,
                          const char *function)
 {
-    struct child_result r;
-    child_run(scenario, &r);
-    cr_assert_eq(r.exit_status, 2, "%s", r.output);
-    char first_line[256];
-    snprintf(first_line, sizeof first_line,
+    char first_lines[256];
+    snprintf(first_lines, sizeof first_lines,
              "panic: %s\n\ngoroutine 1 [running]:\n  %s() ", message, function);
-    cr_assert(strncmp(r.output, first_line, strlen(first_line)) == 0,
-              "got:\n%s", r.output);
+    child_expect_start(scenario, 2, first_lines);
 }
 
 Test(chan, close_of_closed_channel_panics)
