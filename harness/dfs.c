@@ -204,8 +204,11 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
             free(result.output);
             request.sleep = NULL; /* freed above; the run is by decisions */
             request.sleep_count = 0;
-            minimise_and_explain(o->report_file, &request, verdict.kind, log,
-                                 o->trace_path);
+            if (verdict.kind == WEFT_LOCK_ORDER)
+                confirm_lock_cycle(o, &request, log, &verdict);
+            else
+                minimise_and_explain(o->report_file, &request, verdict.kind,
+                                     log, o->trace_path);
             break;
         }
         free(result.output);

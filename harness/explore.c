@@ -46,6 +46,7 @@ struct schedule_request explore_request(const struct weft_explore_options *o,
         .max_steps = o->max_steps,
         .timeout_ns = o->schedule_timeout_ns,
         .preempt_on_access = o->preempt_on_access,
+        .lock_order = !o->no_lock_order,
         .log = log,
     };
 }
@@ -140,10 +141,16 @@ void explore_print_failure(FILE *out, const char *test, const char *program,
         verdict->schedule[0] = '\0';
     fwrite(result->output, 1, result->output_length, out);
     fprintf(out, "--- %s in %s\n", weft_verdict_name(result->kind), test);
-    fprintf(out, "    strategy %s, seed 0x%llx, %llu steps, %llu preemptions\n",
-            verdict->strategy, (unsigned long long)seed,
-            (unsigned long long)log->steps,
-            (unsigned long long)log->preemptions);
+    if (spec->kind == STRATEGY_CONFIRM) /* its seed replays nothing alone */
+        fprintf(out, "    strategy confirm, %llu steps, %llu preemptions\n",
+                (unsigned long long)log->steps,
+                (unsigned long long)log->preemptions);
+    else
+        fprintf(out,
+                "    strategy %s, seed 0x%llx, %llu steps, %llu preemptions\n",
+                verdict->strategy, (unsigned long long)seed,
+                (unsigned long long)log->steps,
+                (unsigned long long)log->preemptions);
     if (verdict->schedule[0])
         fprintf(out, "    schedule %s\n", verdict->schedule);
     if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
@@ -151,6 +158,11 @@ void explore_print_failure(FILE *out, const char *test, const char *program,
                 "    replay: weft replay %s --test %s --strategy %s "
                 "--schedule %s\n",
                 program, test, verdict->strategy, verdict->schedule);
+    else if (spec->kind == STRATEGY_CONFIRM) /* its seed needs the cycle */
+        fprintf(out,
+                "    replay: weft replay %s --test %s --strategy confirm "
+                "--schedule %s\n",
+                program, test, verdict->schedule);
     else
         fprintf(out,
                 "    replay: weft replay %s --test %s --strategy %s --seed "
@@ -164,7 +176,8 @@ void explore_print_failure(FILE *out, const char *test, const char *program,
 struct shared_progress {
     _Atomic uint64_t lowest_failure;
     _Atomic uint64_t schedules;
-    _Atomic uint64_t failures[WEFT_HANG + 1]; /* failing schedules by kind */
+    _Atomic uint64_t
+        failures[WEFT_LOCK_ORDER + 1]; /* failing schedules by kind */
 };
 
 /* On a terminal: schedules run, their rate, and failures by verdict. */
@@ -178,7 +191,7 @@ static void show_progress(const struct weft_explore_options *o,
     double seconds = (double)(monotonic_ns() - start) / 1e9;
     fprintf(stderr, "\r\033[K  %s: %llu schedules, %.0f/s", o->test_name,
             (unsigned long long)done, seconds > 0 ? (double)done / seconds : 0);
-    for (int kind = WEFT_RACE; kind <= WEFT_HANG; kind++) {
+    for (int kind = WEFT_RACE; kind <= WEFT_LOCK_ORDER; kind++) {
         uint64_t n = atomic_load(&progress->failures[kind]);
         if (n)
             fprintf(stderr, ", %llu %s", (unsigned long long)n,
@@ -192,7 +205,7 @@ static void show_progress(const struct weft_explore_options *o,
 static void print_failure_counts(FILE *out, struct shared_progress *progress)
 {
     fputs("weft: failing schedules:", out);
-    for (int kind = WEFT_RACE; kind <= WEFT_HANG; kind++) {
+    for (int kind = WEFT_RACE; kind <= WEFT_LOCK_ORDER; kind++) {
         uint64_t n = atomic_load(&progress->failures[kind]);
         if (n)
             fprintf(out, " %llu %s", (unsigned long long)n,
@@ -256,9 +269,15 @@ struct weft_verdict weft_explore(void (*fn)(void),
             verdict.kind = WEFT_PANIC;
             return verdict;
         }
+        if (e.fixed.kind == STRATEGY_CONFIRM) {
+            fprintf(o.report_file,
+                    "weft: the confirm strategy only replays schedules\n");
+            verdict.kind = WEFT_PANIC;
+            return verdict;
+        }
         e.has_fixed = true;
         if (e.fixed.kind == STRATEGY_DFS)
-            return explore_dfs(fn, &o, &e.fixed, e.log);
+            return explore_dfs(fn, &o, &e.fixed, e.log); /* confirms too */
     }
     /* calibrate pct's K from one random schedule (index 0's seed) */
     struct strategy_spec random = {.kind = STRATEGY_RANDOM};
@@ -310,7 +329,10 @@ struct weft_verdict weft_explore(void (*fn)(void),
                           &spec, explore_seed(o.seed, failing), e.log,
                           &verdict);
     free(result.output);
-    minimise_and_explain(o.report_file, &request, verdict.kind, e.log,
-                         o.trace_path);
+    if (verdict.kind == WEFT_LOCK_ORDER)
+        confirm_lock_cycle(&o, &request, e.log, &verdict);
+    else
+        minimise_and_explain(o.report_file, &request, verdict.kind, e.log,
+                             o.trace_path);
     return verdict;
 }

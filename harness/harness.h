@@ -53,7 +53,15 @@ long schedule_decode(const char *text, struct decision *out, size_t max,
 
 /* ---- strategies.c ---- */
 
-enum strategy_kind { STRATEGY_RANDOM, STRATEGY_PCT, STRATEGY_DFS };
+/* confirm: random, but a goroutine about to close the targeted lock-order
+ * cycle runs only when nothing else can (confirm.c); not for users, who
+ * replay its schedules by their decisions. */
+enum strategy_kind {
+    STRATEGY_RANDOM,
+    STRATEGY_PCT,
+    STRATEGY_DFS,
+    STRATEGY_CONFIRM,
+};
 
 struct strategy_spec {
     enum strategy_kind kind;
@@ -69,6 +77,8 @@ bool strategy_spec_parse(const char *text, struct strategy_spec *out);
 void strategy_spec_format(const struct strategy_spec *spec, char *out,
                           size_t size);
 
+enum { LOCK_CYCLE_MAX = 16 };
+
 /* Where a schedule's decisions are recorded: shared with the parent so it
  * can read them even when the child crashed. */
 struct decision_log {
@@ -79,6 +89,10 @@ struct decision_log {
     uint64_t option_count; /* options recorded (dfs needs them) */
     uint64_t option_capacity;
     struct weft_option *options;
+    /* the locks of the first potential deadlock reported, in cycle order:
+     * addresses, the same in every copy of the process */
+    uint64_t lock_cycle_length;
+    const void *lock_cycle[LOCK_CYCLE_MAX];
     struct decision decisions[];
 };
 
@@ -146,11 +160,27 @@ struct schedule_request {
     uint64_t max_steps;
     int64_t timeout_ns;
     bool preempt_on_access;
+    bool lock_order; /* report lock-order cycles (potential deadlocks) */
+    /* confirm: the lock-order cycle to turn into a deadlock */
+    const void *const *lock_target;
+    size_t lock_target_length;
     struct decision_log *log;
 };
 
 void schedule_run(const struct schedule_request *request,
                   struct schedule_result *result);
+
+/* ---- confirm.c ---- */
+
+/* After a potential deadlock (the cycle in log, from request's run): runs
+ * schedules that hold each goroutine just before its inverted acquisition
+ * until the others reach theirs. Prints "confirmed: ..." with the
+ * deadlocking schedule (and its report, replay command and minimised
+ * steps), or "not reached in N schedules"; a confirmed cycle turns verdict
+ * into that deadlock. */
+void confirm_lock_cycle(const struct weft_explore_options *o,
+                        const struct schedule_request *request,
+                        struct decision_log *log, struct weft_verdict *verdict);
 
 /* ---- minimise.c ---- */
 

@@ -23,15 +23,27 @@
 #include "harness.h"
 #include "harness_hooks.h"
 
-static void (*current_body)(void);
+static const struct schedule_request *current_request;
+
+/* Hands the first potential deadlock's locks to the parent, which may try
+ * to confirm it. */
+static void record_lock_cycle(struct decision_log *log)
+{
+    log->lock_cycle_length =
+        runtime_lock_cycle(log->lock_cycle, LOCK_CYCLE_MAX);
+}
 
 static void test_main(void *arg)
 {
     (void)arg;
-    current_body();
+    current_request->body();
     if (runtime_report_leaks(stderr) > 0) {
         fflush(NULL);
         _exit(WEFT_EXIT_LEAK);
+    }
+    if (runtime_lock_cycles_reported() > 0) {
+        record_lock_cycle(current_request->log);
+        exit(WEFT_EXIT_LOCK_ORDER); /* exit: a race reported at exit wins */
     }
 }
 
@@ -42,7 +54,8 @@ static void describe_schedule(const struct schedule_request *request)
     strategy_spec_format(&request->spec, spec, sizeof spec);
     const char *program = request->program ? request->program : "./test";
     const char *test = request->test_name ? request->test_name : "test";
-    if (request->spec.kind == STRATEGY_DFS || request->forced_count)
+    if (request->spec.kind == STRATEGY_DFS ||
+        request->spec.kind == STRATEGY_CONFIRM || request->forced_count)
         snprintf(command, sizeof command,
                  "weft replay %s --test %s --schedule (in the report below)",
                  program, test);
@@ -77,7 +90,10 @@ _Noreturn static void child(const struct schedule_request *request, int output)
         config.trace_file = trace;
         config.trace_locations = true;
     }
-    current_body = request->body;
+    current_request = request;
+    runtime_lock_order_enable(request->lock_order);
+    runtime_target_lock_cycle(request->lock_target,
+                              request->lock_target_length);
     describe_schedule(request);
     detector_set_preempt_on_access(request->preempt_on_access);
     weft_run(test_main, NULL, &config);
@@ -145,6 +161,7 @@ void schedule_run(const struct schedule_request *request,
     }
     request->log->count = request->log->steps = 0;
     request->log->preemptions = request->log->option_count = 0;
+    request->log->lock_cycle_length = 0;
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {

@@ -24,8 +24,8 @@ enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20 };
 static const char usage[] =
     "usage: %s [test] [TEST...] [--strategy S] [--iterations N | --time D]\n"
     "          [--seed S] [-j N] [--shard I/N] [--junit FILE] [--trace FILE]\n"
-    "          [--max-steps N]"
-    " [--keep-going] [--preempt-on-access]\n"
+    "          [--max-steps N] [--keep-going] [--preempt-on-access]\n"
+    "          [--no-lock-order]\n"
     "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
     "          --schedule-file FILE)\n"
     "       %s list\n"
@@ -110,6 +110,10 @@ static void parse_options(int argc, char **argv, int first,
         }
         if (strcmp(arg, "--preempt-on-access") == 0) {
             o->preempt_on_access = true;
+            continue;
+        }
+        if (strcmp(arg, "--no-lock-order") == 0) {
+            o->no_lock_order = true;
             continue;
         }
         if (!value)
@@ -216,8 +220,10 @@ static int replay(const char *program, struct runner_options *r)
     if (spec.kind == STRATEGY_PCT && spec.steps == 0)
         fail_usage("replay a pct schedule with its strategy as printed, "
                    "pct:D:K");
-    if (spec.kind == STRATEGY_DFS && !by_schedule)
-        fail_usage("dfs schedules are replayed with --schedule");
+    if ((spec.kind == STRATEGY_DFS || spec.kind == STRATEGY_CONFIRM) &&
+        !by_schedule)
+        fail_usage("%s schedules are replayed with --schedule",
+                   spec.kind == STRATEGY_DFS ? "dfs" : "confirm");
     struct decision *forced = NULL;
     size_t forced_count = 0;
     if (by_schedule) {
@@ -332,6 +338,9 @@ static int run_tests(const char *program, struct runner_options *r)
             selected[count++] = test_at(i);
     if (count == 0)
         fail_usage("%s defines no tests (WEFT_TEST)", program);
+    if (r->explore.strategy && strcmp(r->explore.strategy, "confirm") == 0)
+        fail_usage("the confirm strategy only replays schedules (it needs "
+                   "the lock-order cycle a test run found)");
     struct outcome *outcomes = calloc(count, sizeof *outcomes);
     size_t failed = 0;
     for (size_t i = 0; i < count; i++) {

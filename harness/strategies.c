@@ -27,6 +27,10 @@ bool strategy_spec_parse(const char *text, struct strategy_spec *out)
         out->kind = STRATEGY_RANDOM;
         return true;
     }
+    if (strcmp(text, "confirm") == 0) { /* replays only: see harness.h */
+        out->kind = STRATEGY_CONFIRM;
+        return true;
+    }
     bool pct = strncmp(text, "pct", 3) == 0;
     bool dfs = strncmp(text, "dfs", 3) == 0;
     if (!pct && !dfs)
@@ -71,6 +75,9 @@ void strategy_spec_format(const struct strategy_spec *spec, char *out,
         break;
     case STRATEGY_DFS:
         snprintf(out, size, "dfs:%u%s", spec->depth, spec->full ? ":full" : "");
+        break;
+    case STRATEGY_CONFIRM:
+        snprintf(out, size, "confirm");
         break;
     }
 }
@@ -193,6 +200,26 @@ static size_t pct_choose(struct schedule_strategy *s,
     return best;
 }
 
+/* ---- confirm ---- */
+
+/* Uniform among the goroutines not about to close the targeted cycle; one
+ * that is runs only when every option is (then each holds its first lock,
+ * and running them deadlocks). */
+static size_t confirm_choose(struct schedule_strategy *s,
+                             const struct weft_choice *c)
+{
+    size_t free_count = 0;
+    if (c->kind == WEFT_CHOOSE_GOROUTINE)
+        for (size_t i = 0; i < c->count; i++)
+            free_count += !c->options[i].inverted_lock;
+    if (free_count == 0 || free_count == c->count)
+        return (size_t)weft_random_below(s->rng, c->count);
+    uint64_t pick = weft_random_below(s->rng, free_count);
+    for (size_t i = 0;; i++)
+        if (!c->options[i].inverted_lock && pick-- == 0)
+            return i;
+}
+
 /* ---- the strategy ---- */
 
 _Noreturn static void step_limit_exceeded(uint64_t steps)
@@ -250,6 +277,8 @@ static size_t schedule_choose(struct weft_strategy *self,
         index = (size_t)weft_random_below(s->rng, c->count);
     } else if (s->spec.kind == STRATEGY_PCT) {
         index = pct_choose(s, c);
+    } else if (s->spec.kind == STRATEGY_CONFIRM) {
+        index = confirm_choose(s, c);
     } else {
         index = dfs_choose(s, c);
     }

@@ -14,11 +14,12 @@ static const char *names[] = {
     [WEFT_PANIC] = "panic",
     [WEFT_CRASH] = "crash",
     [WEFT_HANG] = "hang",
+    [WEFT_LOCK_ORDER] = "potential deadlock",
 };
 
 const char *weft_verdict_name(enum weft_verdict_kind kind)
 {
-    return kind <= WEFT_HANG ? names[kind] : "?";
+    return kind <= WEFT_LOCK_ORDER ? names[kind] : "?";
 }
 
 enum weft_verdict_kind verdict_classify(int status, const char *output)
@@ -36,6 +37,8 @@ enum weft_verdict_kind verdict_classify(int status, const char *output)
         return WEFT_HANG;
     case WEFT_EXIT_LEAK:
         return WEFT_LEAK;
+    case WEFT_EXIT_LOCK_ORDER:
+        return WEFT_LOCK_ORDER;
     case WEFT_EXIT_PANIC:
         if (strstr(output, "fatal error: all goroutines are asleep") ||
             strstr(output, "fatal error: no goroutines"))

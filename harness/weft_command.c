@@ -19,8 +19,8 @@ static const char usage[] =
     "usage: weft test BINARY [TEST...] [--strategy S] [--iterations N | --time "
     "D]\n"
     "                 [--seed S] [-j N] [--shard I/N] [--junit FILE]\n"
-    "                 [--trace FILE]"
-    " [--max-steps N] [--keep-going] [--preempt-on-access]\n"
+    "                 [--trace FILE] [--max-steps N] [--keep-going]\n"
+    "                 [--preempt-on-access] [--no-lock-order]\n"
     "       weft replay BINARY --test T (--seed S [--strategy S] |\n"
     "                 --schedule STRING | --schedule-file FILE)\n"
     "       weft list BINARY\n";

@@ -110,6 +110,9 @@ struct weft_option {
     uint64_t id;     /* goroutine id, case index, or timer id */
     enum weft_op op; /* WEFT_CHOOSE_GOROUTINE: its pending operation */
     uint64_t object; /* that operation's object id (ch#N, mutex#N), or 0 */
+    /* its pending lock would close the lock-order cycle the harness is
+     * trying to turn into a deadlock (potential deadlock confirmation) */
+    bool inverted_lock;
 };
 
 /** A decision point. Options are in a deterministic order: for goroutines,
@@ -504,6 +507,7 @@ enum weft_verdict_kind {
     WEFT_PANIC,    /* a runtime panic (misuse) */
     WEFT_CRASH,    /* a signal: SIGSEGV, SIGABRT, stack overflow, ... */
     WEFT_HANG,     /* the step limit or the per-schedule time limit */
+    WEFT_LOCK_ORDER, /* a lock-order inversion: a potential deadlock */
 };
 
 /** "pass", "data race", "deadlock", ... */
@@ -523,6 +527,7 @@ struct weft_explore_options {
     unsigned jobs;              /* worker processes (default 1) */
     bool preempt_on_access;     /* instrumented accesses are points too */
     bool keep_going;            /* don't stop at the first failure */
+    bool no_lock_order;         /* no potential-deadlock (lock-order) check */
     const char *test_name;      /* for reports and replay commands */
     const char *replay_program; /* argv[0] for the printed replay command */
     const char *trace_path;     /* write the failing schedule here as Chrome

@@ -16,6 +16,7 @@
  * memory model, rule 4). Unbuffered channels use the channel itself.
  */
 #include "chan.h"
+#include "lockorder.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -204,6 +205,23 @@ void chan_before_park(weft_chan *c)
         DETECT(release, c);
 }
 
+/* A 1-slot channel may be a lock: a send that leaves its value in the
+ * buffer takes it, the receive of that value gives it back (lockorder.h). */
+void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
+                     bool blocking)
+{
+    if (likely(!rt.lock_order) || !c || c->capacity != 1)
+        return;
+    if (dir == WEFT_RECV) {
+        if (got)
+            lockorder_chan_received(c);
+    } else if (c->count == 1) {
+        lockorder_acquired(c, LOCK_CHAN, &c->id, LOCK_WRITE, blocking);
+    } else {
+        rt.current->pending_inverted = false;
+    }
+}
+
 _Noreturn static void block_forever(enum wait_reason reason)
 {
     for (;;)
@@ -212,13 +230,17 @@ _Noreturn static void block_forever(enum wait_reason reason)
 
 void weft_chan_send(weft_chan *c, const void *value)
 {
+    if (c && c->capacity == 1)
+        LOCK_ORDER(before, c);
     sched_point(WEFT_OP_CHAN_SEND, c ? &c->id : NULL);
     if (!c)
         block_forever(WAIT_CHAN_SEND_NIL);
     if (c->closed)
         runtime_panic("send on closed channel");
-    if (likely(chan_try_send(c, value)))
+    if (likely(chan_try_send(c, value))) {
+        chan_lock_order(c, WEFT_SEND, true, true);
         return;
+    }
     struct waiter w = {.g = rt.current, .elem = (void *)value};
     chan_before_park(c);
     waitq_push(&c->sendq, &w);
@@ -226,6 +248,7 @@ void weft_chan_send(weft_chan *c, const void *value)
     if (!w.ok)
         runtime_panic("send on closed channel");
     chan_after_wake(c, &w);
+    chan_lock_order(c, WEFT_SEND, true, true);
 }
 
 bool weft_chan_recv_ok(weft_chan *c, void *out)
@@ -234,13 +257,16 @@ bool weft_chan_recv_ok(weft_chan *c, void *out)
     if (!c)
         block_forever(WAIT_CHAN_RECV_NIL);
     enum chan_recv_result result = chan_try_recv(c, out);
-    if (likely(result != CHAN_EMPTY))
+    if (likely(result != CHAN_EMPTY)) {
+        chan_lock_order(c, WEFT_RECV, result == CHAN_GOT, true);
         return result == CHAN_GOT;
+    }
     struct waiter w = {.g = rt.current, .elem = out};
     chan_before_park(c);
     waitq_push(&c->recvq, &w);
     park(WAIT_CHAN_RECV);
     chan_after_wake(c, &w);
+    chan_lock_order(c, WEFT_RECV, w.ok, true);
     return w.ok;
 }
 

@@ -27,6 +27,10 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out);
 /* Detector events around a parked send or receive (see chan.c). */
 void chan_before_park(weft_chan *c);
 void chan_after_wake(weft_chan *c, const struct waiter *w);
+/* After a send or receive completed on c: the lock-order graph's view of
+ * 1-slot channels used as locks (chan.c). */
+void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
+                     bool blocking);
 /* Close without a scheduling point, for the runtime's own use (context
  * cancellation from a timer). */
 void chan_close(weft_chan *c);

@@ -4,16 +4,18 @@
  * to no goroutine: any goroutine may unlock it.
  * Detector: the n-th Unlock HB the return of the (n+1)-th Lock.
  */
-#include "runtime.h"
+#include "lockorder.h"
 
 void weft_mutex_lock(weft_mutex *m)
 {
+    LOCK_ORDER(before, m);
     sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
     if (likely(!m->locked))
         m->locked = 1;
     else
         waitq_park(&m->waiters, WAIT_MUTEX); /* woken as the owner */
     DETECT(acquire, m);
+    LOCK_ORDER(acquired, m, LOCK_MUTEX, &m->id, LOCK_WRITE, true);
 }
 
 bool weft_mutex_trylock(weft_mutex *m)
@@ -23,6 +25,7 @@ bool weft_mutex_trylock(weft_mutex *m)
         return false;
     m->locked = 1;
     DETECT(acquire, m);
+    LOCK_ORDER(acquired, m, LOCK_MUTEX, &m->id, LOCK_WRITE, false);
     return true;
 }
 
@@ -37,6 +40,7 @@ void mutex_release(weft_mutex *m)
     if (!m->locked)
         runtime_panic("sync: unlock of unlocked mutex");
     DETECT(release_store, m);
+    LOCK_ORDER(released, m);
     if (likely(waitq_empty(&m->waiters)))
         m->locked = 0;
     else

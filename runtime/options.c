@@ -17,8 +17,9 @@
 enum { DEFAULT_STACK_SIZE = 256 * 1024 };
 
 static const char *other_layer_keys[] = {
-    "halt_on_error", "exitcode",     "log_path",          "history_size",
-    "suppressions",  "report_leaks", "preempt_on_access", NULL,
+    "halt_on_error",     "exitcode",         "log_path",
+    "history_size",      "suppressions",     "report_leaks",
+    "preempt_on_access", "detect_deadlocks", NULL,
 };
 
 /* Values of other layers' keys, by the index of the key above (the last

@@ -71,8 +71,10 @@ struct goroutine {
     enum weft_op pending_op;               /* at its last scheduling point */
     uint64_t pending_object;
     uint64_t parent_id;
-    uintptr_t created_pc; /* the weft_go call site */
-    struct waiter *fired; /* select: the case that woke it */
+    uintptr_t created_pc;          /* the weft_go call site */
+    struct waiter *fired;          /* select: the case that woke it */
+    struct held_locks *held_locks; /* lockorder.c, while it is on */
+    bool pending_inverted; /* its pending lock closes a targeted cycle */
     bool started;
 };
 
@@ -107,8 +109,9 @@ struct runtime {
     bool fifo;         /* strategy is FIFO: skip building options */
     bool plain_points; /* initialised, not preemptive, not tracing */
     bool resume_work;  /* rt.dead or rt.visit set: see after_resume */
+    bool lock_order;   /* the lock-order graph is kept (lockorder.h) */
     FILE *trace;
-    bool trace_locations; /* points only, with the user's file:line */
+    bool trace_locations;        /* points only, with the user's file:line */
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
     uint32_t case_rotation;

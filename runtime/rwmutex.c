@@ -6,7 +6,7 @@
  * Detector: Unlock HB later RLock and Lock; RUnlock HB a later Lock; readers
  * are not ordered with each other (their releases go to a second object).
  */
-#include "runtime.h"
+#include "lockorder.h"
 
 static const void *readers_sync(weft_rwmutex *rw)
 {
@@ -24,12 +24,14 @@ static void admit_writer(weft_rwmutex *rw)
 
 void weft_rwmutex_rlock(weft_rwmutex *rw)
 {
+    LOCK_ORDER(before, rw);
     sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
     if (rw->writer || rw->writers_waiting)
         waitq_park(&rw->reader_waiters, WAIT_RWMUTEX_RLOCK);
     else
         rw->readers++;
     DETECT(acquire, rw);
+    LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_READ, true);
 }
 
 bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
@@ -39,6 +41,7 @@ bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
         return false;
     rw->readers++;
     DETECT(acquire, rw);
+    LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_READ, false);
     return true;
 }
 
@@ -48,12 +51,14 @@ void weft_rwmutex_runlock(weft_rwmutex *rw)
     if (rw->readers == 0)
         runtime_panic("sync: RUnlock of unlocked RWMutex");
     DETECT(release, readers_sync(rw));
+    LOCK_ORDER(released, rw);
     if (--rw->readers == 0)
         admit_writer(rw);
 }
 
 void weft_rwmutex_lock(weft_rwmutex *rw)
 {
+    LOCK_ORDER(before, rw);
     sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
     if (!rw->writer && rw->readers == 0) {
         rw->writer = 1;
@@ -63,6 +68,7 @@ void weft_rwmutex_lock(weft_rwmutex *rw)
     }
     DETECT(acquire, rw);
     DETECT(acquire, readers_sync(rw));
+    LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_WRITE, true);
 }
 
 bool weft_rwmutex_trylock(weft_rwmutex *rw)
@@ -73,6 +79,7 @@ bool weft_rwmutex_trylock(weft_rwmutex *rw)
     rw->writer = 1;
     DETECT(acquire, rw);
     DETECT(acquire, readers_sync(rw));
+    LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_WRITE, false);
     return true;
 }
 
@@ -82,6 +89,7 @@ void weft_rwmutex_unlock(weft_rwmutex *rw)
     if (!rw->writer)
         runtime_panic("sync: Unlock of unlocked RWMutex");
     DETECT(release_store, rw);
+    LOCK_ORDER(released, rw);
     rw->writer = 0;
     while (!waitq_empty(&rw->reader_waiters)) {
         rw->readers++;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "detector_hooks.h"
+#include "lockorder.h"
 #include "options.h"
 #include "runtime.h"
 #include "stack.h"
@@ -152,8 +153,8 @@ static void fill_run_queue_options(struct weft_option *options)
 {
     size_t i = 0;
     for (struct goroutine *g = rt.runnable.head; g; g = g->next)
-        options[i++] =
-            (struct weft_option){g->id, g->pending_op, g->pending_object};
+        options[i++] = (struct weft_option){
+            g->id, g->pending_op, g->pending_object, g->pending_inverted};
 }
 
 static struct goroutine *take_runnable(void)
@@ -364,7 +365,7 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
     if (!rt.strategy->preemptive || rt.runnable.length == 0)
         return;
     struct weft_option *options = options_buffer(rt.runnable.length + 1);
-    options[0] = (struct weft_option){g->id, op, object};
+    options[0] = (struct weft_option){g->id, op, object, g->pending_inverted};
     fill_run_queue_options(options + 1);
     size_t index = choose_with(WEFT_CHOOSE_GOROUTINE, options,
                                rt.runnable.length + 1, true);
@@ -409,6 +410,7 @@ static void runtime_init(const struct weft_config *config)
     all_add(main_g);
     rt.current = main_g;
     rt.next_goroutine_id = 2;
+    rt.lock_order = lockorder_run_start();
     rt.initialized = true;
     DETECT(run_start);
     DETECT(goroutine_switch, 1);
@@ -515,6 +517,7 @@ _Noreturn void weft_exit(void)
     sched_point(WEFT_OP_EXIT, NULL);
     struct goroutine *g = rt.current;
     DETECT(goroutine_end, g->id);
+    LOCK_ORDER(goroutine_end, g);
     g->status = G_DEAD;
     all_remove(g);
     if (g == &rt.main_goroutine) {

@@ -52,11 +52,11 @@ static int pick_ready(struct weft_case *cases, size_t count)
     size_t n = 0;
     for (size_t i = 0; i < count; i++)
         if (case_ready(&cases[i]))
-            options[n++] = (struct weft_option){i,
-                                                cases[i].dir == WEFT_SEND
-                                                    ? WEFT_OP_CHAN_SEND
-                                                    : WEFT_OP_CHAN_RECV,
-                                                chan_object_id(cases[i].chan)};
+            options[n++] = (struct weft_option){
+                .id = i,
+                .op = cases[i].dir == WEFT_SEND ? WEFT_OP_CHAN_SEND
+                                                : WEFT_OP_CHAN_RECV,
+                .object = chan_object_id(cases[i].chan)};
     size_t chosen = ready == 1 ? 0 : choose(WEFT_CHOOSE_CASE, options, ready);
     return (int)options[chosen].id;
 }
@@ -115,14 +115,17 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
     int index = pick_ready(cases, count);
     if (index >= 0) {
         perform(&cases[index]);
-        return index;
+    } else {
+        if (!block)
+            return WEFT_DEFAULT;
+        if (count == 0)
+            for (;;)
+                park(WAIT_SELECT_NO_CASES);
+        index = select_block(cases, count);
     }
-    if (!block)
-        return WEFT_DEFAULT;
-    if (count == 0)
-        for (;;)
-            park(WAIT_SELECT_NO_CASES);
-    return select_block(cases, count);
+    struct weft_case *c = &cases[index];
+    chan_lock_order(c->chan, c->dir, c->ok, block);
+    return index;
 }
 
 int weft_select(struct weft_case *cases, size_t count)

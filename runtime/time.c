@@ -180,7 +180,8 @@ static struct timer *next_due(int64_t now)
     qsort(list, due, sizeof *list, compare_timers);
     struct weft_option *options = options_buffer(due);
     for (size_t i = 0; i < due; i++)
-        options[i] = (struct weft_option){list[i]->seq, WEFT_OP_TIMER, 0};
+        options[i] =
+            (struct weft_option){.id = list[i]->seq, .op = WEFT_OP_TIMER};
     struct timer *chosen = list[choose(WEFT_CHOOSE_TIMER, options, due)];
     free(list);
     DETECT(ignore_end);

@@ -396,3 +396,70 @@ Test(harness, preempt_on_access_makes_every_access_a_scheduling_point)
     cr_assert_eq(accesses.status, 1, "%s", accesses.output);
     cr_assert_gt(footer_steps(accesses.output), footer_steps(plain.output));
 }
+
+/* ---- potential deadlocks ---- */
+
+/* The replay command of the block that starts at from. */
+static void replay_after(const char *from, struct command_result *replayed)
+{
+    const char *replay = strstr(from, "    replay: weft ");
+    cr_assert(replay);
+    replay += strlen("    replay: weft ");
+    run(replayed, "%s %.*s", WEFT_CMD, (int)strcspn(replay, "\n"), replay);
+}
+
+Test(harness, lock_order_inversion_is_reported_then_confirmed_by_a_schedule)
+{
+    /* the potential deadlock's own schedule replays byte for byte */
+    expect_found_and_replayed("opposite_transfers", "deadlock", "");
+    struct command_result r, replayed;
+    run(&r, WEFT_CMD " test " BUGS " opposite_transfers");
+    const char *lines[] = {
+        "weft: opposite_transfers: potential deadlock found in schedule 1\n"
+        "==================\n"
+        "WARNING: POTENTIAL DEADLOCK (lock-order inversion)\n"
+        "Cycle in lock order: mutex#",
+        "\n--- potential deadlock in opposite_transfers\n",
+        "    confirmed: seed 0x",
+        "fatal error: all goroutines are asleep - deadlock!\n",
+        "[mutex lock]:\n  move() ",
+        "--- deadlock in opposite_transfers\n    strategy confirm, ",
+        "    replay: weft replay ",
+        " --test opposite_transfers --strategy confirm --schedule v1:",
+        "--- minimised to ",
+        "FAIL  opposite_transfers: deadlock\n",
+    };
+    const char *at = r.output;
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        const char *found = strstr(at, lines[i]);
+        cr_assert(found, "missing (in order) \"%s\" in:\n%s", lines[i],
+                  r.output);
+        at = found + strlen(lines[i]);
+    }
+    /* the confirmed deadlock replays from its decisions */
+    const char *deadlock = strstr(r.output, "    confirmed: seed ");
+    replay_after(deadlock, &replayed);
+    cr_assert_eq(replayed.status, 1, "%s", replayed.output);
+    const char *start = strchr(deadlock, '\n') + 1;
+    const char *end = strstr(start, "    replay: ");
+    end = strchr(end, '\n') + 1;
+    cr_assert_eq(strncmp(replayed.output, start, (size_t)(end - start)), 0,
+                 "found:\n%.*s\nreplayed:\n%s", (int)(end - start), start,
+                 replayed.output);
+}
+
+Test(harness, a_cycle_no_schedule_can_close_is_not_confirmed)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " opposite_transfers_in_sequence");
+    cr_assert_eq(r.status, 1, "%s", r.output);
+    cr_assert(strstr(r.output, "WARNING: POTENTIAL DEADLOCK"), "%s", r.output);
+    cr_assert(strstr(r.output, "    not reached in 100 schedules\n"), "%s",
+              r.output);
+    cr_assert(strstr(r.output, "FAIL  opposite_transfers_in_sequence: "
+                               "potential deadlock\n"),
+              "%s", r.output);
+    run(&r, WEFT_CMD " test " BUGS " opposite_transfers_in_sequence"
+                     " --no-lock-order --iterations 50");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+}

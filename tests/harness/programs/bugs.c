@@ -282,3 +282,69 @@ WEFT_TEST(publish_before_data)
     weft_go(consume, NULL);
     weft_waitgroup_wait(&done);
 }
+
+/* ---- lock-order inversions: a transfer locks its two accounts in
+ * argument order, so two opposite transfers can deadlock ---- */
+
+struct account {
+    weft_mutex lock;
+    int balance;
+};
+
+static struct account alice = {.balance = 100}, bob = {.balance = 100};
+
+struct transfer {
+    struct account *from, *to;
+    int amount;
+};
+
+static void move(struct transfer *t)
+{
+    weft_mutex_lock(&t->from->lock);
+    weft_mutex_lock(&t->to->lock);
+    t->from->balance -= t->amount;
+    t->to->balance += t->amount;
+    weft_mutex_unlock(&t->to->lock);
+    weft_mutex_unlock(&t->from->lock);
+}
+
+static void transfer(void *arg)
+{
+    move(arg);
+    weft_waitgroup_done(&done);
+}
+
+WEFT_TEST(opposite_transfers)
+{
+    struct transfer to_bob = {&alice, &bob, 10}, to_alice = {&bob, &alice, 20};
+    weft_waitgroup_add(&done, 2);
+    weft_go(transfer, &to_bob);
+    weft_go(transfer, &to_alice);
+    weft_waitgroup_wait(&done);
+}
+
+/* The same inversion, but the second transfer starts only after the first
+ * is done: the cycle is in the lock order, yet no schedule deadlocks. */
+static weft_chan *first_done;
+
+static void transfer_then_signal(void *arg)
+{
+    move(arg);
+    weft_chan_close(first_done);
+}
+
+static void transfer_after(void *arg)
+{
+    weft_chan_recv(first_done, NULL);
+    transfer(arg);
+}
+
+WEFT_TEST(opposite_transfers_in_sequence)
+{
+    struct transfer to_bob = {&alice, &bob, 10}, to_alice = {&bob, &alice, 20};
+    first_done = weft_chan_make(sizeof(int), 0);
+    weft_waitgroup_add(&done, 1);
+    weft_go(transfer_then_signal, &to_bob);
+    weft_go(transfer_after, &to_alice);
+    weft_waitgroup_wait(&done);
+}
