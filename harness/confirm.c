@@ -46,8 +46,7 @@ void confirm_lock_cycle(const struct weft_explore_options *o,
                 "    confirmed: seed 0x%llx (confirmation schedule %llu) "
                 "deadlocks:\n",
                 (unsigned long long)seed, (unsigned long long)i + 1);
-        explore_print_failure(out, o->test_name, o->replay_program, &result,
-                              &spec, seed, log, verdict);
+        explore_print_failure(out, o, &result, &spec, seed, log, verdict);
         free(result.output);
         minimise_and_explain(out, &attempt, WEFT_DEADLOCK, log, o->trace_path);
         return;

@@ -197,8 +197,7 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
                     o->test_name, weft_verdict_name(result.kind),
                     (unsigned long long)verdict.schedules);
             struct weft_verdict failure = verdict;
-            explore_print_failure(o->report_file, o->test_name,
-                                  o->replay_program, &result, spec, 0, log,
+            explore_print_failure(o->report_file, o, &result, spec, 0, log,
                                   &failure);
             verdict = failure;
             free(result.output);

@@ -126,12 +126,23 @@ static void run_index(const struct explorer *e, uint64_t index,
     schedule_run(&request, result);
 }
 
-void explore_print_failure(FILE *out, const char *test, const char *program,
+const char *replay_flags(bool preempt_on_access, bool lock_order)
+{
+    static const char *flags[2][2] = {
+        {" --no-lock-order", ""},
+        {" --preempt-on-access --no-lock-order", " --preempt-on-access"},
+    };
+    return flags[preempt_on_access][lock_order];
+}
+
+void explore_print_failure(FILE *out, const struct weft_explore_options *o,
                            const struct schedule_result *result,
                            const struct strategy_spec *spec, uint64_t seed,
                            const struct decision_log *log,
                            struct weft_verdict *verdict)
 {
+    const char *test = o->test_name, *program = o->replay_program;
+    const char *flags = replay_flags(o->preempt_on_access, !o->no_lock_order);
     verdict->kind = result->kind;
     verdict->seed = seed;
     strategy_spec_format(spec, verdict->strategy, sizeof verdict->strategy);
@@ -155,19 +166,20 @@ void explore_print_failure(FILE *out, const char *test, const char *program,
         fprintf(out, "    schedule %s\n", verdict->schedule);
     if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
         fprintf(out,
-                "    replay: weft replay %s --test %s --strategy %s "
+                "    replay: weft replay %s --test %s%s --strategy %s "
                 "--schedule %s\n",
-                program, test, verdict->strategy, verdict->schedule);
+                program, test, flags, verdict->strategy, verdict->schedule);
     else if (spec->kind == STRATEGY_CONFIRM) /* its seed needs the cycle */
         fprintf(out,
-                "    replay: weft replay %s --test %s --strategy confirm "
+                "    replay: weft replay %s --test %s%s --strategy confirm "
                 "--schedule %s\n",
-                program, test, verdict->schedule);
+                program, test, flags, verdict->schedule);
     else
         fprintf(out,
-                "    replay: weft replay %s --test %s --strategy %s --seed "
+                "    replay: weft replay %s --test %s%s --strategy %s --seed "
                 "0x%llx\n",
-                program, test, verdict->strategy, (unsigned long long)seed);
+                program, test, flags, verdict->strategy,
+                (unsigned long long)seed);
     fflush(out);
 }
 
@@ -325,9 +337,8 @@ struct weft_verdict weft_explore(void (*fn)(void),
     struct strategy_spec spec = request.spec;
     fprintf(o.report_file, "weft: %s: %s found in schedule %llu\n", o.test_name,
             weft_verdict_name(result.kind), (unsigned long long)failing + 1);
-    explore_print_failure(o.report_file, o.test_name, o.replay_program, &result,
-                          &spec, explore_seed(o.seed, failing), e.log,
-                          &verdict);
+    explore_print_failure(o.report_file, &o, &result, &spec,
+                          explore_seed(o.seed, failing), e.log, &verdict);
     free(result.output);
     if (verdict.kind == WEFT_LOCK_ORDER)
         confirm_lock_cycle(&o, &request, e.log, &verdict);

@@ -19,9 +19,14 @@ struct schedule_request explore_request(const struct weft_explore_options *o,
 /* The seed of schedule index under base: a pure function of both. */
 uint64_t explore_seed(uint64_t base, uint64_t index);
 
+/* The flags a replay command repeats so the replay makes the same
+ * scheduling points and checks: "", " --preempt-on-access", ... */
+const char *replay_flags(bool preempt_on_access, bool lock_order);
+
 /* Prints a failing schedule: its output, then the verdict, the strategy
- * and seed, the schedule string and the replay command; fills verdict. */
-void explore_print_failure(FILE *out, const char *test, const char *program,
+ * and seed, the schedule string and the replay command (naming o's test
+ * and program, with o's flags); fills verdict. */
+void explore_print_failure(FILE *out, const struct weft_explore_options *o,
                            const struct schedule_result *result,
                            const struct strategy_spec *spec, uint64_t seed,
                            const struct decision_log *log,

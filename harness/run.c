@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "detector.h"
-#include "harness.h"
+#include "explore.h"
 #include "harness_hooks.h"
 
 static const struct schedule_request *current_request;
@@ -54,15 +54,17 @@ static void describe_schedule(const struct schedule_request *request)
     strategy_spec_format(&request->spec, spec, sizeof spec);
     const char *program = request->program ? request->program : "./test";
     const char *test = request->test_name ? request->test_name : "test";
+    const char *flags =
+        replay_flags(request->preempt_on_access, request->lock_order);
     if (request->spec.kind == STRATEGY_DFS ||
         request->spec.kind == STRATEGY_CONFIRM || request->forced_count)
         snprintf(command, sizeof command,
-                 "weft replay %s --test %s --schedule (in the report below)",
-                 program, test);
+                 "weft replay %s --test %s%s --schedule (in the report below)",
+                 program, test, flags);
     else
         snprintf(command, sizeof command,
-                 "weft replay %s --test %s --strategy %s --seed 0x%llx",
-                 program, test, spec, (unsigned long long)request->seed);
+                 "weft replay %s --test %s%s --strategy %s --seed 0x%llx",
+                 program, test, flags, spec, (unsigned long long)request->seed);
     detector_set_schedule(request->seed, command);
 }
 

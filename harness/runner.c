@@ -240,8 +240,8 @@ static int replay(const char *program, struct runner_options *r)
     struct schedule_result result;
     schedule_run(&request, &result);
     struct weft_verdict verdict;
-    explore_print_failure(stderr, test->name, program, &result, &spec,
-                          request.seed, log, &verdict);
+    explore_print_failure(stderr, o, &result, &spec, request.seed, log,
+                          &verdict);
     free(result.output);
     free(forced);
     return result.kind == WEFT_PASS ? 0 : 1;

@@ -395,6 +395,15 @@ Test(harness, preempt_on_access_makes_every_access_a_scheduling_point)
                             " --preempt-on-access");
     cr_assert_eq(accesses.status, 1, "%s", accesses.output);
     cr_assert_gt(footer_steps(accesses.output), footer_steps(plain.output));
+    /* its replay makes the same points, so it replays the same schedule */
+    char *block = report_block(accesses.output);
+    const char *replay = strstr(block, "    replay: weft ");
+    cr_assert(strstr(replay, " --preempt-on-access "), "%s", replay);
+    struct command_result replayed;
+    replay += strlen("    replay: weft ");
+    run(&replayed, "%s %.*s", WEFT_CMD, (int)strcspn(replay, "\n"), replay);
+    cr_assert_str_eq(replayed.output, block);
+    free(block);
 }
 
 /* ---- potential deadlocks ---- */
