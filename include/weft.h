@@ -48,7 +48,8 @@ uint64_t weft_id(void);
 
 /** Sets the stack size of goroutines started from now on (rounded up to
  * pages). The default is 256 KiB, or $WEFT_STACK_SIZE (bytes, or with a
- * K/M suffix). Stacks are reserved, not committed: only touched pages cost. */
+ * K/M/G suffix). Stacks are reserved, not committed: only touched pages
+ * cost. */
 void weft_set_stack_size(size_t bytes);
 
 /** The stack size new goroutines get. */
