@@ -1,4 +1,5 @@
-/*
+/**
+ * @file weft.h
  * weft — Go's concurrency model for C.
  *
  * Goroutines, channels, select, the sync package, timers and context, run by
@@ -47,7 +48,8 @@ uint64_t weft_id(void);
 
 /** Sets the stack size of goroutines started from now on (rounded up to
  * pages). The default is 256 KiB, or $WEFT_STACK_SIZE (bytes, or with a
- * K/M suffix). Stacks are reserved, not committed: only touched pages cost. */
+ * K/M/G suffix). Stacks are reserved, not committed: only touched pages
+ * cost. */
 void weft_set_stack_size(size_t bytes);
 
 /** The stack size new goroutines get. */
@@ -107,10 +109,10 @@ const char *weft_op_name(enum weft_op op);
 /** One option of a choice: a goroutine (with the operation it is about to
  * perform and that operation's object), a select case, or a timer. */
 struct weft_option {
-    uint64_t id;     /* goroutine id, case index, or timer id */
-    enum weft_op op; /* WEFT_CHOOSE_GOROUTINE: its pending operation */
-    uint64_t object; /* that operation's object id (ch#N, mutex#N), or 0 */
-    /* its pending lock would close the lock-order cycle the harness is
+    uint64_t id;     /**< goroutine id, case index, or timer id */
+    enum weft_op op; /**< WEFT_CHOOSE_GOROUTINE: its pending operation */
+    uint64_t object; /**< that operation's object id (ch#N, mutex#N), or 0 */
+    /** its pending lock would close the lock-order cycle the harness is
      * trying to turn into a deadlock (potential deadlock confirmation) */
     bool inverted_lock;
 };
@@ -119,26 +121,27 @@ struct weft_option {
  * the current one first when it may continue, then the run queue in FIFO
  * order; for cases, case order; for timers, deadline then creation order. */
 struct weft_choice {
-    enum weft_choice_kind kind;
-    size_t count; /* >= 1: choose an index below it */
-    const struct weft_option *options;
-    uint64_t current;          /* goroutine at this point */
-    bool current_can_continue; /* options[0] is current (a preemption
+    enum weft_choice_kind kind;        /**< what is chosen */
+    size_t count;                      /**< >= 1: choose an index below it */
+    const struct weft_option *options; /**< the count options */
+    uint64_t current;          /**< goroutine at this point */
+    bool current_can_continue; /**< options[0] is current (a preemption
                                   point rather than a block) */
-    uint64_t step;             /* scheduling points so far in this run */
+    uint64_t step;             /**< scheduling points so far in this run */
 };
 
 /** A scheduling strategy. The runtime decides what is possible, the strategy
  * which of it happens. choose() must depend only on its own state and the
  * choice, never on time or addresses, so a run replays. */
 struct weft_strategy {
-    const char *name;
-    /* true: consulted at every operation (preemptive exploration);
+    const char *name; /**< for messages: "fifo", "random", ... */
+    /** true: consulted at every operation (preemptive exploration);
      * false: only when the current goroutine blocks, yields or ends. */
     bool preemptive;
-    /* true: timers use a virtual clock that jumps to the next deadline when
+    /** true: timers use a virtual clock that jumps to the next deadline when
      * every goroutine is blocked. */
     bool virtual_time;
+    /** Returns the index of the option to take, below choice->count. */
     size_t (*choose)(struct weft_strategy *self,
                      const struct weft_choice *choice);
 };
@@ -148,25 +151,27 @@ struct weft_strategy *weft_strategy_fifo(void);
 
 /** Uniform random choice at every scheduling point, from a seed. */
 struct weft_random_strategy {
-    struct weft_strategy base;
-    uint64_t state[4];
+    struct weft_strategy base; /**< pass &s.base as the strategy */
+    uint64_t state[4];         /**< the generator's state */
 };
+/** Makes s a random strategy seeded with seed (virtual time, preemptive). */
 void weft_strategy_random_init(struct weft_random_strategy *s, uint64_t seed);
 
 /** A tiny deterministic generator (xoshiro256**), for strategies. */
 uint64_t weft_random_next(uint64_t state[4]);
+/** Seeds the generator: the same seed, the same sequence. */
 void weft_random_seed(uint64_t state[4], uint64_t seed);
 /** Uniform in [0, bound), bound > 0. */
 uint64_t weft_random_below(uint64_t state[4], uint64_t bound);
 
 /** How to run a main goroutine under weft_run(). Zero means defaults. */
 struct weft_config {
-    struct weft_strategy *strategy; /* NULL: from $WEFT_OPTIONS, else FIFO */
-    size_t stack_size;              /* 0: weft_stack_size() */
-    /* Non-NULL: one line per scheduling point and decision, for comparing
+    struct weft_strategy *strategy; /**< NULL: from $WEFT_OPTIONS, else FIFO */
+    size_t stack_size;              /**< 0: weft_stack_size() */
+    /** Non-NULL: one line per scheduling point and decision, for comparing
      * runs (same seed ⇒ same trace). */
     void *trace_file; /* a FILE * */
-    /* Trace only scheduling points (no decisions), each with the user's
+    /** Trace only scheduling points (no decisions), each with the user's
      * source location: " @ file:line". Slower; for explaining a schedule. */
     bool trace_locations;
 };
@@ -213,9 +218,11 @@ bool weft_chan_try_send(weft_chan *c, const void *value);
  * values; senders panic. Panics on a nil or already closed channel. */
 void weft_chan_close(weft_chan *c);
 
-/** Buffered elements, and capacity. Both order nothing. */
+/** Buffered elements (orders nothing, as len(c) in Go). */
 size_t weft_chan_len(const weft_chan *c);
+/** The capacity given to weft_chan_make (orders nothing). */
 size_t weft_chan_cap(const weft_chan *c);
+/** The element size given to weft_chan_make. */
 size_t weft_chan_elem_size(const weft_chan *c);
 
 /** for (var from c): receives until the channel is closed and drained.
@@ -268,20 +275,23 @@ size_t weft_chan_elem_size(const weft_chan *c);
 /* select                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/** A select case's direction. */
 enum weft_case_dir { WEFT_RECV = 0, WEFT_SEND = 1 };
 
 /** One case of a select: a send of *value, or a receive into *value (NULL
  * discards). After a receive case is taken, ok says whether a value came
  * (false: the channel was closed and drained). */
 struct weft_case {
-    weft_chan *chan;
-    enum weft_case_dir dir;
-    void *value;
-    bool ok;
+    weft_chan *chan;        /**< NULL: never ready */
+    enum weft_case_dir dir; /**< WEFT_RECV or WEFT_SEND */
+    void *value;            /**< what to send, or where to receive */
+    bool ok;                /**< receive: a value came */
 };
 
+/** A case receiving from c into *out (NULL discards). */
 #define WEFT_RECV_CASE(c, out)                                                 \
     ((struct weft_case){(c), WEFT_RECV, (out), false})
+/** A case sending *in on c. */
 #define WEFT_SEND_CASE(c, in)                                                  \
     ((struct weft_case){(c), WEFT_SEND, (void *)(in), false})
 
@@ -307,11 +317,12 @@ struct weft_waitq {
 
 /** A mutual exclusion lock; zero is unlocked. Belongs to no goroutine. */
 typedef struct weft_mutex {
-    uint32_t locked;
-    uint32_t id;
-    struct weft_waitq waiters;
+    uint32_t locked;           /**< 1 while held */
+    uint32_t id;               /**< N of mutex#N in traces; 0 until used */
+    struct weft_waitq waiters; /**< goroutines blocked in lock */
 } weft_mutex;
 
+/** Locks m, blocking while another holds it. */
 void weft_mutex_lock(weft_mutex *m);
 /** Panics ("unlock of unlocked mutex") if m is not locked. */
 void weft_mutex_unlock(weft_mutex *m);
@@ -321,31 +332,36 @@ bool weft_mutex_trylock(weft_mutex *m);
 /** A reader/writer lock; zero is unlocked. A writer waiting in Lock blocks
  * new readers, so writers do not starve (as Go). */
 typedef struct weft_rwmutex {
-    uint32_t readers; /* readers holding the lock */
-    uint32_t writer;  /* 1 while a writer holds the lock */
-    uint32_t writers_waiting;
-    uint32_t id;
-    struct weft_waitq reader_waiters, writer_waiters;
+    uint32_t readers; /**< readers holding the lock */
+    uint32_t writer;  /**< 1 while a writer holds the lock */
+    uint32_t writers_waiting; /**< writers blocked in lock */
+    uint32_t id;              /**< N of rwmutex#N in traces */
+    struct weft_waitq reader_waiters, writer_waiters; /**< blocked */
 } weft_rwmutex;
 
+/** Locks rw for reading, blocking while a writer holds or waits for it. */
 void weft_rwmutex_rlock(weft_rwmutex *rw);
 /** Panics ("RUnlock of unlocked RWMutex") without a matching RLock. */
 void weft_rwmutex_runlock(weft_rwmutex *rw);
+/** Locks rw for writing, blocking while anyone holds it. */
 void weft_rwmutex_lock(weft_rwmutex *rw);
 /** Panics ("Unlock of unlocked RWMutex") if no writer holds it. */
 void weft_rwmutex_unlock(weft_rwmutex *rw);
+/** Locks for writing if that does not block; returns whether it did. */
 bool weft_rwmutex_trylock(weft_rwmutex *rw);
+/** Locks for reading if that does not block; returns whether it did. */
 bool weft_rwmutex_tryrlock(weft_rwmutex *rw);
 
 /** Waits for a collection of goroutines; zero is a counter of 0. */
 typedef struct weft_waitgroup {
-    int64_t counter;
-    uint32_t id;
-    struct weft_waitq waiters;
+    int64_t counter;           /**< goroutines still to call done */
+    uint32_t id;               /**< N of wg#N in traces */
+    struct weft_waitq waiters; /**< goroutines blocked in wait */
 } weft_waitgroup;
 
 /** Adds delta (may be negative); panics if the counter goes below zero. */
 void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta);
+/** Decrements the counter by one: weft_waitgroup_add(wg, -1). */
 void weft_waitgroup_done(weft_waitgroup *wg);
 /** Blocks until the counter is zero. */
 void weft_waitgroup_wait(weft_waitgroup *wg);
@@ -353,11 +369,12 @@ void weft_waitgroup_wait(weft_waitgroup *wg);
 /** A condition variable bound to a mutex. Wait is woken only by Signal or
  * Broadcast; a Signal with no waiter is lost. */
 typedef struct weft_cond {
-    weft_mutex *mutex;
-    uint32_t id;
-    struct weft_waitq waiters;
+    weft_mutex *mutex;         /**< held around wait */
+    uint32_t id;               /**< N of cond#N in traces */
+    struct weft_waitq waiters; /**< goroutines blocked in wait */
 } weft_cond;
 
+/** A static initialiser: weft_cond c = WEFT_COND_INIT(&m); */
 #define WEFT_COND_INIT(mutex_ptr)                                              \
     {                                                                          \
         (mutex_ptr), 0,                                                        \
@@ -365,17 +382,20 @@ typedef struct weft_cond {
             0, 0                                                               \
         }                                                                      \
     }
+/** Binds c to the mutex m (the runtime equivalent of WEFT_COND_INIT). */
 void weft_cond_init(weft_cond *c, weft_mutex *m);
 /** Unlocks the mutex, waits for a Signal/Broadcast, relocks, returns. */
 void weft_cond_wait(weft_cond *c);
+/** Wakes one waiting goroutine, if any. */
 void weft_cond_signal(weft_cond *c);
+/** Wakes every waiting goroutine. */
 void weft_cond_broadcast(weft_cond *c);
 
 /** Runs a function exactly once; zero is not yet run. */
 typedef struct weft_once {
-    uint32_t state; /* 0 not run, 1 running, 2 done */
-    uint32_t id;
-    struct weft_waitq waiters;
+    uint32_t state; /**< 0 not run, 1 running, 2 done */
+    uint32_t id;    /**< N of once#N in traces */
+    struct weft_waitq waiters; /**< goroutines waiting for fn to finish */
 } weft_once;
 
 /** Calls fn(arg) if no call on this once has; every call returns after fn
@@ -386,12 +406,13 @@ void weft_once_do(weft_once *o, weft_fn fn, void *arg);
 /* Time                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/** Durations in ns, as Go's time.Nanosecond ... time.Hour. */
 #define WEFT_NANOSECOND ((int64_t)1)
-#define WEFT_MICROSECOND ((int64_t)1000)
-#define WEFT_MILLISECOND ((int64_t)1000000)
-#define WEFT_SECOND ((int64_t)1000000000)
-#define WEFT_MINUTE (60 * WEFT_SECOND)
-#define WEFT_HOUR (60 * WEFT_MINUTE)
+#define WEFT_MICROSECOND ((int64_t)1000)      /**< 1000 ns */
+#define WEFT_MILLISECOND ((int64_t)1000000)   /**< 1000 µs */
+#define WEFT_SECOND ((int64_t)1000000000)     /**< 1000 ms */
+#define WEFT_MINUTE (60 * WEFT_SECOND)        /**< 60 s */
+#define WEFT_HOUR (60 * WEFT_MINUTE)          /**< 60 min */
 
 /** Monotonic time in ns: the real clock in ordinary runs, the virtual clock
  * under a strategy with virtual_time (it starts at 0). */
@@ -432,6 +453,7 @@ void weft_timer_free(weft_timer *t);
 /** A cancellation scope carrying a deadline and values (Go's context). */
 typedef struct weft_context weft_context;
 
+/** Why a context is done (Go's context.Canceled, DeadlineExceeded). */
 enum weft_context_err {
     WEFT_CONTEXT_OK = 0,
     WEFT_CONTEXT_CANCELED,
@@ -445,6 +467,7 @@ weft_context *weft_context_with_cancel(weft_context *parent);
 /** A child that is also cancelled when deadline_ns (of weft_now) passes. */
 weft_context *weft_context_with_deadline(weft_context *parent,
                                          int64_t deadline_ns);
+/** weft_context_with_deadline at weft_now() + timeout_ns. */
 weft_context *weft_context_with_timeout(weft_context *parent,
                                         int64_t timeout_ns);
 /** A child carrying key → value (keys compare by pointer). */
@@ -483,6 +506,7 @@ void *weft_context_value(weft_context *ctx, const void *key);
     }                                                                          \
     static void weft_test_body_##name(void)
 
+/** Registers a test; WEFT_TEST calls it from a constructor. */
 void weft_test_register(const char *name, void (*body)(void), const char *file,
                         int line);
 
@@ -493,6 +517,7 @@ void weft_test_register(const char *name, void (*body)(void), const char *file,
                  : weft_assert_fail(#condition, __FILE__, __LINE__,            \
                                     __VA_ARGS__))
 
+/** weft_assert's failure: reports it and ends the schedule. */
 _Noreturn void weft_assert_fail(const char *condition, const char *file,
                                 int line, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
@@ -515,35 +540,37 @@ const char *weft_verdict_name(enum weft_verdict_kind kind);
 
 /** How to explore. Zero means defaults. */
 struct weft_explore_options {
-    /* "random", "pct", "pct:D", "dfs", "dfs:B", or NULL for the default
+    /** "random", "pct", "pct:D", "dfs", "dfs:B", or NULL for the default
      * portfolio (random and pct mixed). */
     const char *strategy;
-    uint64_t iterations;        /* schedules to run (default 1000) */
-    int64_t time_budget_ns;     /* stop after this long, if > 0 */
-    uint64_t seed;              /* base seed (default 0x5eed) */
-    uint64_t max_steps;         /* hang: steps per schedule (default 1e6) */
-    int64_t schedule_timeout_ns; /* hang: wall clock per schedule (10 s) */
-    unsigned shard_index, shard_count; /* this shard of the seed space */
-    unsigned jobs;              /* worker processes (default 1) */
-    bool preempt_on_access;     /* instrumented accesses are points too */
-    bool keep_going;            /* don't stop at the first failure */
-    bool no_lock_order;         /* no potential-deadlock (lock-order) check */
-    const char *test_name;      /* for reports and replay commands */
-    const char *replay_program; /* argv[0] for the printed replay command */
-    const char *trace_path;     /* write the failing schedule here as Chrome
+    uint64_t iterations;        /**< schedules to run (default 1000) */
+    int64_t time_budget_ns;     /**< stop after this long, if > 0 */
+    uint64_t seed;              /**< base seed (default 0x5eed) */
+    uint64_t max_steps;         /**< hang: steps per schedule (default 1e6) */
+    int64_t schedule_timeout_ns; /**< hang: wall clock per schedule (10 s) */
+    /** This shard of the seed space: schedules i with i % shard_count ==
+     * shard_index. */
+    unsigned shard_index, shard_count; /**< 0: one shard */
+    unsigned jobs;              /**< worker processes (default 1) */
+    bool preempt_on_access;     /**< instrumented accesses are points too */
+    bool keep_going;            /**< don't stop at the first failure */
+    bool no_lock_order; /**< no potential-deadlock (lock-order) check */
+    const char *test_name;      /**< for reports and replay commands */
+    const char *replay_program; /**< argv[0] for the printed replay command */
+    const char *trace_path;     /**< write the failing schedule here as Chrome
                                    trace-event JSON (Perfetto opens it) */
-    void *report_file;          /* FILE * for reports (default stderr) */
+    void *report_file;          /**< FILE * for reports (default stderr) */
 };
 
 /** One exploration's outcome: the first failing schedule, if any. */
 struct weft_verdict {
-    enum weft_verdict_kind kind;
-    uint64_t schedules;         /* schedules run */
-    uint64_t distinct_schedules; /* dfs: distinct schedules explored */
-    bool exhausted;             /* dfs: the whole bounded space was run */
-    uint64_t seed;              /* the failing schedule's seed */
-    char strategy[32];          /* its strategy, e.g. "pct:3" */
-    char schedule[512];         /* its decisions, replayable ("" if long) */
+    enum weft_verdict_kind kind; /**< WEFT_PASS, or the first failure's */
+    uint64_t schedules;         /**< schedules run */
+    uint64_t distinct_schedules; /**< dfs: distinct schedules explored */
+    bool exhausted;             /**< dfs: the whole bounded space was run */
+    uint64_t seed;              /**< the failing schedule's seed */
+    char strategy[32];          /**< its strategy, e.g. "pct:3" */
+    char schedule[512];         /**< its decisions, replayable ("" if long) */
 };
 
 /** Runs fn as the main goroutine under many schedules, each in a fresh copy
