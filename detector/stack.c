@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
 #include "stack.h"
+#include "state.h"
 
 #include <elfutils/libdwfl.h>
 #include <inttypes.h>
@@ -182,6 +183,9 @@ bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
     copy_string(out->function, sizeof out->function, "??");
     out->file[0] = '\0';
     out->line = 0;
+    /* libdw's allocations are weft's, not the user's: unchecked, or a race
+     * on them would be reported, and symbolized, under our own lock */
+    det.busy++;
     pthread_mutex_lock(&symbolizer.lock);
     /* A return address may already be the next function's first byte. */
     symbolizer.address = exact || pc == 0 ? pc : pc - 1;
@@ -191,6 +195,7 @@ bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
         look_up();
     bool found = symbolizer.found;
     pthread_mutex_unlock(&symbolizer.lock);
+    det.busy--;
     return found;
 }
 

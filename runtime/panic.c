@@ -121,6 +121,14 @@ static bool anyone_sleeping(void)
     return false;
 }
 
+/* Until the next timer fires: sleeping one step at a time would take a
+ * virtual nanosecond per step, and a sleep of milliseconds would hang. */
+static int64_t until_next_timer(void)
+{
+    int64_t wait = rt.timer_count ? rt.timers[0]->when - clock_now() : 0;
+    return wait > 0 ? wait : 1;
+}
+
 size_t runtime_report_leaks(FILE *out)
 {
     runtime_init_if_needed();
@@ -129,7 +137,7 @@ size_t runtime_report_leaks(FILE *out)
         if (rt.runnable.length)
             weft_yield();
         else if (anyone_sleeping())
-            weft_sleep(1);
+            weft_sleep(until_next_timer());
         else
             break;
     }

@@ -218,6 +218,19 @@ WEFT_TEST(closed_no_leak)
     weft_chan_close(c);
 }
 
+/* ---- still asleep when the test returns: not a leak, nor a hang ---- */
+
+static void sleep_an_hour(void *arg)
+{
+    (void)arg;
+    weft_sleep(WEFT_HOUR);
+}
+
+WEFT_TEST(sleeper_outlives_the_test)
+{
+    weft_go(sleep_an_hour, NULL);
+}
+
 /* ---- a crash in one interleaving: a check, then a use ---- */
 
 static int *shared_pointer;

@@ -1,28 +1,15 @@
 /* The dining philosophers sample, as its README says: the lock-order cycle
  * is reported, then confirmed by a schedule that deadlocks and replays;
  * the lower-fork-first version passes. */
-#include <criterion/criterion.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/wait.h>
-
-static int run(const char *command, char *output, size_t size)
-{
-    FILE *pipe = popen(command, "r");
-    size_t n = fread(output, 1, size - 1, pipe);
-    output[n] = '\0';
-    int status = pclose(pipe);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#include "sample_test.h"
 
 Test(samples, philosophers_cycle_is_reported_confirmed_and_replayed)
 {
-    static char found[131072], replayed[65536];
+    static struct run found, replayed;
     /* from the source tree, so reports name files as the README does */
-    int status = run("cd " WEFT_SOURCE_DIR " && " WEFT_COMMAND
-                     " test " PHILOSOPHERS_BINARY " 2>&1",
-                     found, sizeof found);
-    cr_assert_eq(status, 1, "%s", found);
+    run_command(&found, "cd %s && %s test %s", WEFT_SOURCE_DIR, WEFT_COMMAND,
+                SAMPLE);
+    cr_assert_eq(found.status, 1, "%s", found.output);
     const char *lines[] = {
         "weft: left_fork_first: potential deadlock found in schedule 1\n",
         "WARNING: POTENTIAL DEADLOCK (lock-order inversion)\n"
@@ -38,27 +25,28 @@ Test(samples, philosophers_cycle_is_reported_confirmed_and_replayed)
         "FAIL  left_fork_first: deadlock\n",
         "ok    lower_fork_first: 1000 schedules, no failure",
     };
-    const char *at = found;
+    const char *at = found.output;
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
         const char *next = strstr(at, lines[i]);
-        cr_assert(next, "missing (in order) \"%s\" in:\n%s", lines[i], found);
+        cr_assert(next, "missing (in order) \"%s\" in:\n%s", lines[i],
+                  found.output);
         at = next + strlen(lines[i]);
     }
-    const char *cycle = strstr(found, "Cycle in lock order: ");
+    const char *cycle = strstr(found.output, "Cycle in lock order: ");
     size_t arrows = 0;
     for (const char *p = cycle; *p != '\n'; p++)
         arrows += strncmp(p, " => ", 4) == 0;
     cr_assert_eq(arrows, 5, "%s", cycle);
     /* the confirmed deadlock's replay command reproduces it */
-    const char *confirmed = strstr(found, "    confirmed: seed ");
+    const char *confirmed = strstr(found.output, "    confirmed: seed ");
     const char *replay = strstr(confirmed, "    replay: weft ");
     replay += strlen("    replay: weft ");
-    char command[2048];
-    snprintf(command, sizeof command, "cd %s && %s %.*s 2>&1", WEFT_SOURCE_DIR,
-             WEFT_COMMAND, (int)strcspn(replay, "\n"), replay);
-    cr_assert_eq(run(command, replayed, sizeof replayed), 1);
+    run_command(&replayed, "cd %s && %s %.*s", WEFT_SOURCE_DIR, WEFT_COMMAND,
+                (int)strcspn(replay, "\n"), replay);
+    cr_assert_eq(replayed.status, 1, "%s", replayed.output);
     const char *block = strchr(confirmed, '\n') + 1;
     size_t length = (size_t)(strchr(replay, '\n') + 1 - block);
-    cr_assert_eq(strncmp(replayed, block, length), 0,
-                 "found:\n%.*s\nreplayed:\n%s", (int)length, block, replayed);
+    cr_assert_eq(strncmp(replayed.output, block, length), 0,
+                 "found:\n%.*s\nreplayed:\n%s", (int)length, block,
+                 replayed.output);
 }
