@@ -9,6 +9,9 @@
  *  - Everything public is prefixed weft_ / WEFT_.
  *  - Misuse (close of a closed channel, unlock of an unlocked mutex, ...)
  *    panics as Go does: a message, the goroutine's stack, exit status 2.
+ *  - A fatal signal in a goroutine (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ *    SIGABRT) or a stack overflow prints a Go-style traceback of every
+ *    goroutine and exits with status 7 (docs/failures.md).
  *  - Sync objects (weft_mutex, weft_waitgroup, ...) are ready to use when
  *    zeroed, like Go's zero values; channels and timers are allocated.
  *  - Durations and instants are int64_t nanoseconds.

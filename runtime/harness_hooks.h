@@ -10,11 +10,12 @@
 
 /* Exit statuses that tell the harness how a schedule ended. */
 enum weft_exit_status {
-    WEFT_EXIT_PANIC = 2,    /* a panic or a fatal error (Go's status) */
-    WEFT_EXIT_ASSERT = 3,   /* a weft_assert failed */
-    WEFT_EXIT_HANG = 4,     /* the step limit was exceeded */
-    WEFT_EXIT_LEAK = 5,     /* goroutines blocked when the test returned */
-    WEFT_EXIT_RACE = 66,    /* the detector reported races (TSan's) */
+    WEFT_EXIT_PANIC = 2,  /* a panic or a fatal error (Go's status) */
+    WEFT_EXIT_ASSERT = 3, /* a weft_assert failed */
+    WEFT_EXIT_HANG = 4,   /* the step limit was exceeded */
+    WEFT_EXIT_LEAK = 5,   /* goroutines blocked when the test returned */
+    WEFT_EXIT_CRASH = 7,  /* a fatal signal or a stack overflow */
+    WEFT_EXIT_RACE = 66,  /* the detector reported races (TSan's) */
 };
 
 /* Called by the main goroutine when a test returns: lets the others run

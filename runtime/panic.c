@@ -41,20 +41,29 @@ static const char *state_string(struct goroutine *g)
     return "runnable";
 }
 
+void goroutine_print_header(FILE *out, struct goroutine *g)
+{
+    fprintf(out, "goroutine %llu [%s]:\n", (unsigned long long)g->id,
+            state_string(g));
+}
+
+void goroutine_print_creation(FILE *out, struct goroutine *g)
+{
+    if (!g->created_pc)
+        return;
+    struct symbol where;
+    symbolize(g->created_pc, false, &where);
+    fprintf(out, "created by %s() in goroutine %llu\n  %s:%d\n", where.function,
+            (unsigned long long)g->parent_id, where.file, where.line);
+}
+
 void goroutine_print(FILE *out, struct goroutine *g)
 {
     uintptr_t pcs[STACK_MAX_FRAMES];
     size_t count = goroutine_stack(g, pcs, STACK_MAX_FRAMES);
-    fprintf(out, "goroutine %llu [%s]:\n", (unsigned long long)g->id,
-            state_string(g));
+    goroutine_print_header(out, g);
     stack_print(out, pcs, count, false);
-    if (g->created_pc) {
-        struct symbol where;
-        symbolize(g->created_pc, false, &where);
-        fprintf(out, "created by %s() in goroutine %llu\n  %s:%d\n",
-                where.function, (unsigned long long)g->parent_id, where.file,
-                where.line);
-    }
+    goroutine_print_creation(out, g);
 }
 
 _Noreturn static void die(void)

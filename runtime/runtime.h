@@ -108,7 +108,7 @@ struct runtime {
     bool plain_points; /* initialised, not preemptive, not tracing */
     bool resume_work;  /* rt.dead or rt.visit set: see after_resume */
     FILE *trace;
-    bool trace_locations; /* points only, with the user's file:line */
+    bool trace_locations;        /* points only, with the user's file:line */
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
     uint32_t case_rotation;
@@ -221,8 +221,17 @@ _Noreturn void runtime_deadlock(void);
 const char *wait_reason_string(enum wait_reason reason);
 /* Stack of any goroutine, innermost first; 0 frames if it never ran. */
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max);
-/* Prints "goroutine N [state]:" and its stack, as Go does. */
+/* Prints "goroutine N [state]:", its stack and where it was created, as Go
+ * does. */
 void goroutine_print(FILE *out, struct goroutine *g);
+/* The first and last parts of goroutine_print, for a stack found otherwise
+ * (crash.c unwinds a signal's context). */
+void goroutine_print_header(FILE *out, struct goroutine *g);
+void goroutine_print_creation(FILE *out, struct goroutine *g);
+
+/* Fatal signals (crash.c): installs the handlers and the alternate signal
+ * stack they run on, once per process and thread. */
+void crash_handlers_install(void);
 
 /* Detector events (sync_events.h), one test away when detection is off. */
 #define DETECT(event, ...)                                                     \

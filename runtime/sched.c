@@ -400,6 +400,7 @@ static void runtime_init(const struct weft_config *config)
     rt.fifo = rt.strategy == weft_strategy_fifo();
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;
+    crash_handlers_install();
 
     struct goroutine *main_g = &rt.main_goroutine;
     main_g->id = 1;

@@ -1,0 +1,31 @@
+/*
+ * Test programs that crash in every schedule, for the reports the harness
+ * shows: a goroutine's stack overflow. A test binary of WEFT_TESTs (linked
+ * with weft_main).
+ */
+#include <weft.h>
+
+/* ---- a runaway recursion overflows a goroutine's stack ---- */
+
+static volatile int keep_recursing = 1;
+
+static int recurse(int depth)
+{
+    volatile char frame[128];
+    frame[0] = (char)depth;
+    if (!keep_recursing) /* always true; hides the recursion from -Werror */
+        return 0;
+    return recurse(depth + 1) + frame[0]; /* @recurse */
+}
+
+static void run_off_the_stack(void *arg)
+{
+    (void)arg;
+    recurse(0); /* @first_call */
+}
+
+WEFT_TEST(goroutine_stack_overflow)
+{
+    weft_set_stack_size(64 * 1024);
+    weft_go(run_off_the_stack, NULL); /* @go_overflow */
+}
