@@ -146,6 +146,10 @@ struct schedule_request {
     uint64_t max_steps;
     int64_t timeout_ns;
     bool preempt_on_access;
+    /* Record the stack of every weft_go call, for the leak report: only in
+     * runs whose report is shown (an unwind in a freshly forked process
+     * costs tens of microseconds). */
+    bool creation_stacks;
     struct decision_log *log;
 };
 

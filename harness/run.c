@@ -24,10 +24,13 @@
 #include "harness_hooks.h"
 
 static void (*current_body)(void);
+static bool record_creation_stacks;
 
 static void test_main(void *arg)
 {
     (void)arg;
+    if (record_creation_stacks) /* for the leak report below */
+        runtime_record_creation_stacks();
     current_body();
     if (runtime_report_leaks(stderr) > 0) {
         fflush(NULL);
@@ -78,6 +81,7 @@ _Noreturn static void child(const struct schedule_request *request, int output)
         config.trace_locations = true;
     }
     current_body = request->body;
+    record_creation_stacks = request->creation_stacks;
     describe_schedule(request);
     detector_set_preempt_on_access(request->preempt_on_access);
     weft_run(test_main, NULL, &config);

@@ -173,7 +173,9 @@ struct weft_config {
 
 /** Runs main_fn(arg) as goroutine 1 on the calling thread, with a fresh
  * runtime. Returns when main_fn returns; goroutines still alive are
- * discarded (as when a Go program's main returns). Returns 0. */
+ * discarded (as when a Go program's main returns). Returns 0. With
+ * WEFT_OPTIONS=report_leaks=1, goroutines still blocked then are listed
+ * and the program exits with status 5 instead. */
 int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config);
 
 /** Scheduling points so far in this run (counted under a preemptive

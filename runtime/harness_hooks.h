@@ -24,6 +24,11 @@ enum weft_exit_status {
  * there were. */
 size_t runtime_report_leaks(FILE *out);
 
+/* From now on, weft_go keeps the full stack of its call, so a leak report
+ * shows where each goroutine was created. Costly (an unwind per weft_go):
+ * for the runs whose report is shown. */
+void runtime_record_creation_stacks(void);
+
 /* Prints the running goroutine as "goroutine N [running]:" and its stack. */
 void runtime_print_current_goroutine(FILE *out);
 

@@ -74,7 +74,16 @@ struct goroutine {
     uintptr_t created_pc; /* the weft_go call site */
     struct waiter *fired; /* select: the case that woke it */
     bool started;
+    uint8_t creation_depth; /* frames in creation_stack(g), 0: not kept */
 };
+
+/* With rt.record_creation_stacks, weft_go keeps the stack of its call just
+ * below the goroutine's struct, at the top of its own stack. */
+enum { CREATION_STACK_FRAMES = 32 };
+static inline uintptr_t *creation_stack(struct goroutine *g)
+{
+    return (uintptr_t *)g - CREATION_STACK_FRAMES;
+}
 
 /* A timer in the heap: fires by sending on chan, waking g, or calling fn. */
 struct timer {
@@ -128,6 +137,8 @@ struct runtime {
 
     const struct sync_events *detector;
     size_t stack_size;
+    bool record_creation_stacks; /* leak reports show where each began */
+    bool report_leaks;           /* report_leaks=1: check when main ends */
     bool initialized;
     bool main_exited;
     struct goroutine main_goroutine;
@@ -232,6 +243,13 @@ void goroutine_print_creation(FILE *out, struct goroutine *g);
 /* Fatal signals (crash.c): installs the handlers and the alternate signal
  * stack they run on, once per process and thread. */
 void crash_handlers_install(void);
+
+/* Goroutine leaks (leak.c). With report_leaks=1, when the main goroutine
+ * ends (weft_run's main_fn returns, or main() returns into exit): lists the
+ * goroutines still blocked and exits WEFT_EXIT_LEAK if there are any. */
+void leaks_check_at_main_end(void);
+/* Registers the exit-time check, once per process. */
+void leaks_check_at_exit_install(void);
 
 /* Detector events (sync_events.h), one test away when detection is off. */
 #define DETECT(event, ...)                                                     \

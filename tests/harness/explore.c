@@ -137,9 +137,56 @@ static void expect_footer(struct expected_lines *e, const char *binary,
                 binary, test);
 }
 
-Test(harness, missed_close_leaks_a_receiver)
+Test(harness, missed_close_leaks_a_receiver_listed_with_its_creation_stack)
 {
-    expect_found_and_replayed("missed_close_leaks", "goroutine leak", "");
+    char *block =
+        found_and_replayed(BUGS, "missed_close_leaks", "goroutine leak", "");
+    struct expected_lines e = {0};
+    expect_line(&e, "leak: 1 goroutine still blocked when the test returned");
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 2 [chan receive]:");
+    expect_line(&e, "  drain_until_closed() " BUGS_SOURCE ":%d",
+                source_line(BUGS_SOURCE, "drain"));
+    expect_line(&e, "created by goroutine 1 at:");
+    expect_line(&e, "  weft_test_body_missed_close_leaks() " BUGS_SOURCE ":%d",
+                source_line(BUGS_SOURCE, "go_drain"));
+    expect_footer(&e, BUGS, "goroutine leak", "missed_close_leaks");
+    assert_lines(block, &e);
+    free(block);
+}
+
+Test(harness, dfs_leak_report_has_the_creation_stack_and_replays)
+{
+    char *block = found_and_replayed(BUGS, "missed_close_leaks",
+                                     "goroutine leak", "--strategy dfs:1");
+    char expected[512];
+    snprintf(expected, sizeof expected,
+             "created by goroutine 1 at:\n"
+             "  weft_test_body_missed_close_leaks() " BUGS_SOURCE ":%d\n",
+             source_line(BUGS_SOURCE, "go_drain"));
+    cr_assert(strstr(block, expected), "want:\n%s\nin:\n%s", expected, block);
+    free(block);
+}
+
+Test(harness, leak_report_shows_every_frame_of_the_creation_stack)
+{
+    char *block = found_and_replayed(CRASHES, "abandoned_producer_leaks",
+                                     "goroutine leak", "");
+    struct expected_lines e = {0};
+    expect_line(&e, "leak: 1 goroutine still blocked when the test returned");
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 2 [chan send]:");
+    expect_line(&e, "  produce() " CRASHES_SOURCE ":%d",
+                source_line(CRASHES_SOURCE, "send"));
+    expect_line(&e, "created by goroutine 1 at:");
+    expect_line(&e, "  start_producer() " CRASHES_SOURCE ":%d",
+                source_line(CRASHES_SOURCE, "go_producer"));
+    expect_line(
+        &e, "  weft_test_body_abandoned_producer_leaks() " CRASHES_SOURCE ":%d",
+        source_line(CRASHES_SOURCE, "start"));
+    expect_footer(&e, CRASHES, "goroutine leak", "abandoned_producer_leaks");
+    assert_lines(block, &e);
+    free(block);
 }
 
 Test(harness, a_crash_is_a_verdict_with_its_traceback_and_exploration_goes_on)
@@ -198,10 +245,10 @@ Test(harness, stack_overflow_is_a_crash_with_its_report)
         expect_line(&e, "  recurse() " CRASHES_SOURCE ":%d", recursion);
     expect_line(&e, "  run_off_the_stack() " CRASHES_SOURCE ":%d",
                 source_line(CRASHES_SOURCE, "first_call"));
-    expect_line(&e, "created by weft_test_body_goroutine_stack_overflow() "
-                    "in goroutine 1");
-    expect_line(&e, "  " CRASHES_SOURCE ":%d",
-                source_line(CRASHES_SOURCE, "go_overflow"));
+    expect_line(&e, "created by goroutine 1 at:");
+    expect_line(
+        &e, "  weft_test_body_goroutine_stack_overflow() " CRASHES_SOURCE ":%d",
+        source_line(CRASHES_SOURCE, "go_overflow"));
     expect_line(&e, "..."); /* goroutine 1, inside the harness */
     expect_footer(&e, CRASHES, "crash", "goroutine_stack_overflow");
     assert_lines(block, &e);

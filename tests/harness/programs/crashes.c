@@ -1,7 +1,8 @@
 /*
- * Test programs that crash in every schedule, for the reports the harness
- * shows: a goroutine's stack overflow. A test binary of WEFT_TESTs (linked
- * with weft_main).
+ * Test programs that crash or leak in every schedule, for the reports the
+ * harness shows: a goroutine's stack overflow, and a leak whose goroutine
+ * was started a few calls below the test. A test binary of WEFT_TESTs
+ * (linked with weft_main).
  */
 #include <weft.h>
 
@@ -28,4 +29,27 @@ WEFT_TEST(goroutine_stack_overflow)
 {
     weft_set_stack_size(64 * 1024);
     weft_go(run_off_the_stack, NULL); /* @go_overflow */
+}
+
+/* ---- a pipeline stage nobody reads from ---- */
+
+static void produce(void *arg)
+{
+    for (int i = 0;; i++)
+        weft_chan_send(arg, &i); /* @send */
+}
+
+static weft_chan *start_producer(void)
+{
+    weft_chan *out = weft_chan_make(sizeof(int), 0);
+    weft_go(produce, out); /* @go_producer */
+    return out;
+}
+
+WEFT_TEST(abandoned_producer_leaks)
+{
+    weft_chan *numbers = start_producer(); /* @start */
+    int first;
+    weft_chan_recv(numbers, &first);
+    weft_assert(first == 0, "first is %d", first);
 }
