@@ -1,5 +1,6 @@
 /*
- * The instruction that made an access, disassembled with capstone.
+ * Instructions disassembled with capstone: the one that made an access (race
+ * reports), and the one at a faulting pc (crash tracebacks, disasm.h).
  *
  * The compiler calls __tsan_readN/__tsan_writeN just before the access, so
  * the access is among the first instructions after the call's return
@@ -8,10 +9,15 @@
  * pointer (at -O0 the pointer is often reloaded from the frame first); for
  * a piece of a range access, the first of the right direction.
  */
+#define _GNU_SOURCE
 #include <capstone/capstone.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
+#include "disasm.h"
 #include "report.h"
 
 enum { LOOKAHEAD_BYTES = 128, LOOKAHEAD_INSNS = 24 };
@@ -84,13 +90,23 @@ static size_t readable(uintptr_t pc)
     return next - pc;
 }
 
+#ifdef WEFT_CS_ARCH
+static bool open_disassembler(csh *handle, bool detail)
+{
+    if (cs_open(WEFT_CS_ARCH, WEFT_CS_MODE, handle) != CS_ERR_OK)
+        return false;
+    if (detail)
+        cs_option(*handle, CS_OPT_DETAIL, CS_OPT_ON);
+    return true;
+}
+#endif
+
 void disasm_print_access(FILE *out, uintptr_t pc, unsigned size, bool write)
 {
 #ifdef WEFT_CS_ARCH
     csh handle;
-    if (cs_open(WEFT_CS_ARCH, WEFT_CS_MODE, &handle) != CS_ERR_OK)
+    if (!open_disassembler(&handle, true))
         return;
-    cs_option(handle, CS_OPT_DETAIL, CS_OPT_ON);
     cs_insn *insns;
     size_t count = cs_disasm(handle, (const uint8_t *)pc, readable(pc), pc,
                              LOOKAHEAD_INSNS, &insns);
@@ -113,5 +129,52 @@ void disasm_print_access(FILE *out, uintptr_t pc, unsigned size, bool write)
     cs_close(&handle);
 #else
     (void)out, (void)pc, (void)size, (void)write;
+#endif
+}
+
+enum { MAX_INSTRUCTION_BYTES = 16 };
+
+/* Copies up to size code bytes from pc, stopping where memory stops being
+ * readable: a faulting pc may lie in no mapping, or in one without read
+ * permission, and the kernel copies up to the first unreadable byte. */
+static size_t copy_code(uintptr_t pc, uint8_t *out, size_t size)
+{
+    struct iovec local = {.iov_base = out, .iov_len = size};
+    struct iovec remote = {.iov_base = (void *)pc, .iov_len = size};
+    ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+    if (n >= 0)
+        return (size_t)n;
+    if (errno == EFAULT)
+        return 0;
+    /* denied (a seccomp filter): trust the mappings instead */
+    uintptr_t page = pc & ~(uintptr_t)4095;
+    if (msync((void *)page, 1, MS_ASYNC) != 0)
+        return 0;
+    if (pc + size > page + 4096 && msync((void *)(page + 4096), 1, MS_ASYNC))
+        size = page + 4096 - pc;
+    memcpy(out, (const void *)pc, size);
+    return size;
+}
+
+bool disasm_instruction(uintptr_t pc, char *out, size_t size)
+{
+#ifdef WEFT_CS_ARCH
+    uint8_t code[MAX_INSTRUCTION_BYTES];
+    size_t length = copy_code(pc, code, sizeof code);
+    csh handle;
+    if (length == 0 || !open_disassembler(&handle, false))
+        return false;
+    cs_insn *insn;
+    size_t count = cs_disasm(handle, code, length, pc, 1, &insn);
+    if (count)
+        snprintf(out, size, "%s%s%s", insn->mnemonic,
+                 insn->op_str[0] ? " " : "", insn->op_str);
+    if (count)
+        cs_free(insn, count);
+    cs_close(&handle);
+    return count > 0;
+#else
+    (void)pc, (void)out, (void)size;
+    return false;
 #endif
 }

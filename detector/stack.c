@@ -48,6 +48,46 @@ __attribute__((noinline)) size_t stack_capture(uintptr_t *pcs, size_t max,
     return count;
 }
 
+enum { STACK_WALK_LIMIT = 1 << 20 };
+
+/* Puts the ring's oldest entry (at start) first. */
+static void unrotate(uintptr_t *ring, size_t count, size_t start)
+{
+    uintptr_t copy[STACK_MAX_FRAMES];
+    for (size_t i = 0; i < count; i++)
+        copy[i] = ring[(start + i) % count];
+    memcpy(ring, copy, count * sizeof *ring);
+}
+
+size_t stack_capture_context(void *ucontext, uintptr_t *pcs, size_t max,
+                             size_t outermost, size_t *total)
+{
+    unw_cursor_t cursor;
+    *total = 0;
+    if (outermost >= max || outermost > STACK_MAX_FRAMES ||
+        unw_init_local2(&cursor, ucontext, UNW_INIT_SIGNAL_FRAME) != 0)
+        return 0;
+    /* The innermost frames fill pcs in order; past them the last
+     * `outermost` slots are a ring of the frames seen most recently. */
+    size_t innermost = max - outermost, count = 0;
+    do {
+        unw_word_t ip;
+        if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
+            break;
+        if (count < innermost)
+            pcs[count] = (uintptr_t)ip;
+        else if (outermost > 0)
+            pcs[innermost + (count - innermost) % outermost] = (uintptr_t)ip;
+        count++;
+    } while (count < STACK_WALK_LIMIT && unw_step(&cursor) > 0);
+    *total = count;
+    if (count <= max)
+        return count;
+    if (outermost > 0)
+        unrotate(pcs + innermost, outermost, (count - innermost) % outermost);
+    return max;
+}
+
 enum { SYMBOLIZER_STACK_SIZE = 1 << 20 };
 
 static struct {

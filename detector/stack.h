@@ -23,6 +23,16 @@ enum { STACK_MAX_FRAMES = 64 };
  * (about 2 KiB), so it runs on small goroutine stacks and hot paths. */
 size_t stack_capture(uintptr_t *pcs, size_t max, size_t skip);
 
+/* Unwinds the code a signal interrupted, from the handler's ucontext_t:
+ * pcs[0] is the interrupted pc itself (exact: print with first_exact), the
+ * rest are return addresses. A stack deeper than max (a runaway recursion)
+ * keeps its innermost max - outermost frames followed by its outermost
+ * `outermost` frames; *total is the full depth (walked up to a million
+ * frames). Allocation-free; meant for signal handlers on an alternate
+ * stack. */
+size_t stack_capture_context(void *ucontext, uintptr_t *pcs, size_t max,
+                             size_t outermost, size_t *total);
+
 /* One frame, as far as it is known: "??", "" and 0 when not. */
 struct symbol {
     char function[128];

@@ -38,10 +38,13 @@ void confirm_lock_cycle(const struct weft_explore_options *o,
         attempt.lock_target_length = length;
         struct schedule_result result;
         schedule_run(&attempt, &result);
-        if (result.kind != WEFT_DEADLOCK) {
-            free(result.output);
+        free(result.output);
+        if (result.kind != WEFT_DEADLOCK)
             continue;
-        }
+        /* again, as the explorer does for the failure it shows: with the
+         * creation stacks its report (and a replay) prints */
+        attempt.creation_stacks = true;
+        schedule_run(&attempt, &result);
         fprintf(out,
                 "    confirmed: seed 0x%llx (confirmation schedule %llu) "
                 "deadlocks:\n",

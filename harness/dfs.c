@@ -186,6 +186,12 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
         request.sleep_count = sleep_count;
         struct schedule_result result;
         schedule_run(&request, &result);
+        if (result.kind != WEFT_PASS) {
+            /* again, with creation stacks for its report: same decisions */
+            free(result.output);
+            request.creation_stacks = true;
+            schedule_run(&request, &result);
+        }
         free(sleep);
         verdict.schedules++;
         verdict.distinct_schedules += !result.pruned;

@@ -333,6 +333,7 @@ struct weft_verdict weft_explore(void (*fn)(void),
     /* Run the failing schedule again here: it is deterministic, and this
      * gives its output and decisions however the work was split. */
     struct schedule_request request = request_for(&e, failing);
+    request.creation_stacks = true; /* its report is shown */
     schedule_run(&request, &result);
     struct strategy_spec spec = request.spec;
     fprintf(o.report_file, "weft: %s: %s found in schedule %llu\n", o.test_name,

@@ -164,6 +164,10 @@ struct schedule_request {
     /* confirm: the lock-order cycle to turn into a deadlock */
     const void *const *lock_target;
     size_t lock_target_length;
+    /* Record the stack of every weft_go call, for the leak report: only in
+     * runs whose report is shown (an unwind in a freshly forked process
+     * costs tens of microseconds). */
+    bool creation_stacks;
     struct decision_log *log;
 };
 

@@ -32,10 +32,13 @@ static void record_lock_cycle(struct decision_log *log)
     log->lock_cycle_length =
         runtime_lock_cycle(log->lock_cycle, LOCK_CYCLE_MAX);
 }
+static bool record_creation_stacks;
 
 static void test_main(void *arg)
 {
     (void)arg;
+    if (record_creation_stacks) /* for the leak report below */
+        runtime_record_creation_stacks();
     current_request->body();
     if (runtime_report_leaks(stderr) > 0) {
         fflush(NULL);
@@ -96,6 +99,7 @@ _Noreturn static void child(const struct schedule_request *request, int output)
     runtime_lock_order_enable(request->lock_order);
     runtime_target_lock_cycle(request->lock_target,
                               request->lock_target_length);
+    record_creation_stacks = request->creation_stacks;
     describe_schedule(request);
     detector_set_preempt_on_access(request->preempt_on_access);
     weft_run(test_main, NULL, &config);

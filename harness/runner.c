@@ -237,6 +237,7 @@ static int replay(const char *program, struct runner_options *r)
         explore_request(o, test->body, &spec, by_schedule ? 0 : o->seed, log);
     request.forced = forced;
     request.forced_count = forced_count;
+    request.creation_stacks = true; /* as in the report it replays */
     struct schedule_result result;
     schedule_run(&request, &result);
     struct weft_verdict verdict;

@@ -39,6 +39,8 @@ enum weft_verdict_kind verdict_classify(int status, const char *output)
         return WEFT_LEAK;
     case WEFT_EXIT_LOCK_ORDER:
         return WEFT_LOCK_ORDER;
+    case WEFT_EXIT_CRASH:
+        return WEFT_CRASH;
     case WEFT_EXIT_PANIC:
         if (strstr(output, "fatal error: all goroutines are asleep") ||
             strstr(output, "fatal error: no goroutines"))

@@ -10,6 +10,9 @@
  *  - Everything public is prefixed weft_ / WEFT_.
  *  - Misuse (close of a closed channel, unlock of an unlocked mutex, ...)
  *    panics as Go does: a message, the goroutine's stack, exit status 2.
+ *  - A fatal signal in a goroutine (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ *    SIGABRT) or a stack overflow prints a Go-style traceback of every
+ *    goroutine and exits with status 7 (docs/failures.md).
  *  - Sync objects (weft_mutex, weft_waitgroup, ...) are ready to use when
  *    zeroed, like Go's zero values; channels and timers are allocated.
  *  - Durations and instants are int64_t nanoseconds.
@@ -178,7 +181,9 @@ struct weft_config {
 
 /** Runs main_fn(arg) as goroutine 1 on the calling thread, with a fresh
  * runtime. Returns when main_fn returns; goroutines still alive are
- * discarded (as when a Go program's main returns). Returns 0. */
+ * discarded (as when a Go program's main returns). Returns 0. With
+ * WEFT_OPTIONS=report_leaks=1, goroutines still blocked then are listed
+ * and the program exits with status 5 instead. */
 int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config);
 
 /** Scheduling points so far in this run (counted under a preemptive

@@ -15,7 +15,8 @@ enum weft_exit_status {
     WEFT_EXIT_ASSERT = 3,     /* a weft_assert failed */
     WEFT_EXIT_HANG = 4,       /* the step limit was exceeded */
     WEFT_EXIT_LEAK = 5,       /* goroutines blocked when the test returned */
-    WEFT_EXIT_LOCK_ORDER = 7, /* a potential deadlock was reported */
+    WEFT_EXIT_CRASH = 7,      /* a fatal signal or a stack overflow */
+    WEFT_EXIT_LOCK_ORDER = 8, /* a potential deadlock was reported */
     WEFT_EXIT_RACE = 66,      /* the detector reported races (TSan's) */
 };
 
@@ -38,6 +39,10 @@ size_t runtime_lock_cycle(const void **locks, size_t max);
  * take locks[i+1] (cyclically) while holding locks[i] is offered to the
  * strategy with weft_option.inverted_lock set. */
 void runtime_target_lock_cycle(const void *const *locks, size_t count);
+/* From now on, weft_go keeps the full stack of its call, so a leak report
+ * shows where each goroutine was created. Costly (an unwind per weft_go):
+ * for the runs whose report is shown. */
+void runtime_record_creation_stacks(void);
 
 /* Prints the running goroutine as "goroutine N [running]:" and its stack. */
 void runtime_print_current_goroutine(FILE *out);

@@ -2,7 +2,7 @@
  * $WEFT_OPTIONS: "key=value" pairs separated by spaces, commas or colons,
  * in the manner of TSAN_OPTIONS. Keys this layer reads:
  *   strategy=fifo|random   seed=N (implies random)   trace=stderr|stdout|PATH
- *   stack_size=N[K|M|G]
+ *   stack_size=N[K|M|G]   report_leaks=0|1
  * Keys of the other layers are accepted here and read by them.
  */
 #include "options.h"
@@ -86,6 +86,10 @@ static void apply(const char *key, const char *value, const char *pair)
         if (!weft_parse_number(value, true, &number) || number == 0)
             bad_option("WEFT_OPTIONS: bad stack_size", pair);
         options.stack_size = (size_t)number;
+    } else if (strcmp(key, "report_leaks") == 0) {
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0)
+            bad_option("WEFT_OPTIONS: report_leaks is 0 or 1", pair);
+        options.report_leaks = value[0] == '1';
     } else if (strcmp(key, "trace") == 0) {
         if (strcmp(value, "stderr") == 0)
             options.trace = stderr;

@@ -14,7 +14,8 @@ struct weft_env_options {
     struct weft_strategy *strategy; /* fifo, or random when seeded */
     uint64_t seed;
     bool seeded;
-    FILE *trace; /* trace=stderr|stdout|PATH */
+    FILE *trace;       /* trace=stderr|stdout|PATH */
+    bool report_leaks; /* report_leaks=1 */
 };
 
 /* Parsed once; a malformed setting exits 2 with a one-line reason. */

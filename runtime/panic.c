@@ -41,20 +41,36 @@ static const char *state_string(struct goroutine *g)
     return "runnable";
 }
 
+void goroutine_print_header(FILE *out, struct goroutine *g)
+{
+    fprintf(out, "goroutine %llu [%s]:\n", (unsigned long long)g->id,
+            state_string(g));
+}
+
+void goroutine_print_creation(FILE *out, struct goroutine *g)
+{
+    struct symbol where;
+    if (g->creation_depth &&
+        stack_first_user_frame(creation_stack(g), g->creation_depth, &where)) {
+        fprintf(out, "created by goroutine %llu at:\n",
+                (unsigned long long)g->parent_id);
+        stack_print(out, creation_stack(g), g->creation_depth, false);
+        return;
+    }
+    if (!g->created_pc)
+        return;
+    symbolize(g->created_pc, false, &where);
+    fprintf(out, "created by %s() in goroutine %llu\n  %s:%d\n", where.function,
+            (unsigned long long)g->parent_id, where.file, where.line);
+}
+
 void goroutine_print(FILE *out, struct goroutine *g)
 {
     uintptr_t pcs[STACK_MAX_FRAMES];
     size_t count = goroutine_stack(g, pcs, STACK_MAX_FRAMES);
-    fprintf(out, "goroutine %llu [%s]:\n", (unsigned long long)g->id,
-            state_string(g));
+    goroutine_print_header(out, g);
     stack_print(out, pcs, count, false);
-    if (g->created_pc) {
-        struct symbol where;
-        symbolize(g->created_pc, false, &where);
-        fprintf(out, "created by %s() in goroutine %llu\n  %s:%d\n",
-                where.function, (unsigned long long)g->parent_id, where.file,
-                where.line);
-    }
+    goroutine_print_creation(out, g);
 }
 
 _Noreturn static void die(void)
@@ -110,50 +126,4 @@ void runtime_print_current_goroutine(FILE *out)
 {
     runtime_init_if_needed();
     goroutine_print(out, rt.current);
-}
-
-static bool anyone_sleeping(void)
-{
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
-        if (g->status == G_WAITING && g->wait_reason == WAIT_SLEEP &&
-            g != rt.current)
-            return true;
-    return false;
-}
-
-/* Until the next timer fires: sleeping one step at a time would take a
- * virtual nanosecond per step, and a sleep of milliseconds would hang. */
-static int64_t until_next_timer(void)
-{
-    int64_t wait = rt.timer_count ? rt.timers[0]->when - clock_now() : 0;
-    return wait > 0 ? wait : 1;
-}
-
-size_t runtime_report_leaks(FILE *out)
-{
-    runtime_init_if_needed();
-    /* a goroutine that would still finish is not a leak: let it */
-    for (;;) {
-        if (rt.runnable.length)
-            weft_yield();
-        else if (anyone_sleeping())
-            weft_sleep(until_next_timer());
-        else
-            break;
-    }
-    size_t leaked = 0;
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
-        leaked += g != rt.current && g->status == G_WAITING;
-    if (leaked == 0)
-        return 0;
-    fflush(stdout);
-    fprintf(out, "leak: %zu goroutine%s still blocked when the test "
-                 "returned\n",
-            leaked, leaked == 1 ? "" : "s");
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
-        if (g != rt.current && g->status == G_WAITING) {
-            fputc('\n', out);
-            goroutine_print(out, g);
-        }
-    return leaked;
 }

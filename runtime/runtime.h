@@ -76,7 +76,16 @@ struct goroutine {
     struct held_locks *held_locks; /* lockorder.c, while it is on */
     bool pending_inverted; /* its pending lock closes a targeted cycle */
     bool started;
+    uint8_t creation_depth; /* frames in creation_stack(g), 0: not kept */
 };
+
+/* With rt.record_creation_stacks, weft_go keeps the stack of its call just
+ * below the goroutine's struct, at the top of its own stack. */
+enum { CREATION_STACK_FRAMES = 32 };
+static inline uintptr_t *creation_stack(struct goroutine *g)
+{
+    return (uintptr_t *)g - CREATION_STACK_FRAMES;
+}
 
 /* A timer in the heap: fires by sending on chan, waking g, or calling fn. */
 struct timer {
@@ -131,6 +140,8 @@ struct runtime {
 
     const struct sync_events *detector;
     size_t stack_size;
+    bool record_creation_stacks; /* leak reports show where each began */
+    bool report_leaks;           /* report_leaks=1: check when main ends */
     bool initialized;
     bool main_exited;
     struct goroutine main_goroutine;
@@ -224,8 +235,24 @@ _Noreturn void runtime_deadlock(void);
 const char *wait_reason_string(enum wait_reason reason);
 /* Stack of any goroutine, innermost first; 0 frames if it never ran. */
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max);
-/* Prints "goroutine N [state]:" and its stack, as Go does. */
+/* Prints "goroutine N [state]:", its stack and where it was created, as Go
+ * does. */
 void goroutine_print(FILE *out, struct goroutine *g);
+/* The first and last parts of goroutine_print, for a stack found otherwise
+ * (crash.c unwinds a signal's context). */
+void goroutine_print_header(FILE *out, struct goroutine *g);
+void goroutine_print_creation(FILE *out, struct goroutine *g);
+
+/* Fatal signals (crash.c): installs the handlers and the alternate signal
+ * stack they run on, once per process and thread. */
+void crash_handlers_install(void);
+
+/* Goroutine leaks (leak.c). With report_leaks=1, when the main goroutine
+ * ends (weft_run's main_fn returns, or main() returns into exit): lists the
+ * goroutines still blocked and exits WEFT_EXIT_LEAK if there are any. */
+void leaks_check_at_main_end(void);
+/* Registers the exit-time check, once per process. */
+void leaks_check_at_exit_install(void);
 
 /* Detector events (sync_events.h), one test away when detection is off. */
 #define DETECT(event, ...)                                                     \

@@ -401,6 +401,11 @@ static void runtime_init(const struct weft_config *config)
     rt.fifo = rt.strategy == weft_strategy_fifo();
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;
+    rt.report_leaks = env->report_leaks;
+    rt.record_creation_stacks = env->report_leaks;
+    if (rt.report_leaks)
+        leaks_check_at_exit_install();
+    crash_handlers_install();
 
     struct goroutine *main_g = &rt.main_goroutine;
     main_g->id = 1;
@@ -449,6 +454,7 @@ int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
     }
     runtime_init(config);
     main_fn(arg);
+    leaks_check_at_main_end();
     if (rt.trace)
         fflush(rt.trace);
     runtime_teardown();
@@ -462,6 +468,17 @@ static void goroutine_entry(void)
     g->started = true;
     g->fn(g->arg);
     weft_exit();
+}
+
+/* Keeps the stack of the weft_go call below g; returns the top of what is
+ * left of the stack. */
+__attribute__((noinline)) static void *
+record_creation_stack(struct goroutine *g)
+{
+    /* skip this frame: the first is weft_go's */
+    g->creation_depth =
+        (uint8_t)stack_capture(creation_stack(g), CREATION_STACK_FRAMES, 1);
+    return creation_stack(g);
 }
 
 uint64_t weft_go(weft_fn fn, void *arg)
@@ -481,7 +498,10 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->parent_id = rt.current->id;
     g->created_pc = (uintptr_t)__builtin_return_address(0);
     g->pending_op = WEFT_OP_START;
-    g->sp = context_init(g, goroutine_entry);
+    void *stack_left = g;
+    if (unlikely(rt.record_creation_stacks))
+        stack_left = record_creation_stack(g);
+    g->sp = context_init(stack_left, goroutine_entry);
     all_add(g);
     DETECT(goroutine_start, g->parent_id, g->id, g->created_pc);
     ready(g);

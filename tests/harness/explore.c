@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <weft.h>
 
+#include "report_lines.h"
+
 struct command_result {
     int status;
     char output[65536];
@@ -34,6 +36,9 @@ static void run(struct command_result *r, const char *format, ...)
 #define WEFT_CMD WEFT_COMMAND
 #define BUGS BUGS_BINARY
 #define RACES RACES_BINARY
+#define CRASHES CRASHES_BINARY
+#define BUGS_SOURCE WEFT_SOURCE_DIR "/tests/harness/programs/bugs.c"
+#define CRASHES_SOURCE WEFT_SOURCE_DIR "/tests/harness/programs/crashes.c"
 
 /* The report block of a failure: from the schedule's output to the replay
  * line, which `weft replay` must print identically. */
@@ -45,11 +50,13 @@ static char *report_block(const char *output)
     return strndup(start, (size_t)(end - start));
 }
 
-static void expect_found_and_replayed(const char *test, const char *verdict,
-                                      const char *options)
+/* Runs test of binary under `weft test`, expects verdict, replays the
+ * failing schedule and expects the same report; returns that report. */
+static char *found_and_replayed(const char *binary, const char *test,
+                                const char *verdict, const char *options)
 {
     struct command_result found, replayed;
-    run(&found, WEFT_CMD " test " BUGS " %s %s", test, options);
+    run(&found, WEFT_CMD " test %s %s %s", binary, test, options);
     cr_assert_eq(found.status, 1, "%s", found.output);
     char expected[256];
     snprintf(expected, sizeof expected, "FAIL  %s: %s\n", test, verdict);
@@ -64,7 +71,13 @@ static void expect_found_and_replayed(const char *test, const char *verdict,
     run(&replayed, "%s %s", WEFT_CMD, command + 5);
     cr_assert_eq(replayed.status, 1);
     cr_assert_str_eq(replayed.output, block);
-    free(block);
+    return block;
+}
+
+static void expect_found_and_replayed(const char *test, const char *verdict,
+                                      const char *options)
+{
+    free(found_and_replayed(BUGS, test, verdict, options));
 }
 
 Test(harness, lost_update_under_two_mutexes_is_found_and_replays)
@@ -111,20 +124,135 @@ Test(harness, dining_philosophers_deadlock)
     expect_found_and_replayed("dining_philosophers", "deadlock", "");
 }
 
-Test(harness, missed_close_leaks_a_receiver)
+/* The footer of a report block: the verdict, the schedule, its replay. */
+static void expect_footer(struct expected_lines *e, const char *binary,
+                          const char *verdict, const char *test)
 {
-    expect_found_and_replayed("missed_close_leaks", "goroutine leak", "");
+    expect_line(e, "--- %s in %s", verdict, test);
+    expect_line(e, "    strategy random, seed 0x*");
+    expect_line(e, "    schedule v1:*");
+    expect_line(e,
+                "    replay: weft replay %s --test %s --strategy random "
+                "--seed 0x*",
+                binary, test);
 }
 
-Test(harness, a_crash_is_a_verdict_and_exploration_goes_on)
+Test(harness, missed_close_leaks_a_receiver_listed_with_its_creation_stack)
 {
-    expect_found_and_replayed("crash_in_one_interleaving", "crash", "");
+    char *block =
+        found_and_replayed(BUGS, "missed_close_leaks", "goroutine leak", "");
+    struct expected_lines e = {0};
+    expect_line(&e, "leak: 1 goroutine still blocked when the test returned");
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 2 [chan receive]:");
+    expect_line(&e, "  drain_until_closed() " BUGS_SOURCE ":%d",
+                source_line(BUGS_SOURCE, "drain"));
+    expect_line(&e, "created by goroutine 1 at:");
+    expect_line(&e, "  weft_test_body_missed_close_leaks() " BUGS_SOURCE ":%d",
+                source_line(BUGS_SOURCE, "go_drain"));
+    expect_footer(&e, BUGS, "goroutine leak", "missed_close_leaks");
+    assert_lines(block, &e);
+    free(block);
+}
+
+Test(harness, dfs_leak_report_has_the_creation_stack_and_replays)
+{
+    char *block = found_and_replayed(BUGS, "missed_close_leaks",
+                                     "goroutine leak", "--strategy dfs:1");
+    char expected[512];
+    snprintf(expected, sizeof expected,
+             "created by goroutine 1 at:\n"
+             "  weft_test_body_missed_close_leaks() " BUGS_SOURCE ":%d\n",
+             source_line(BUGS_SOURCE, "go_drain"));
+    cr_assert(strstr(block, expected), "want:\n%s\nin:\n%s", expected, block);
+    free(block);
+}
+
+Test(harness, leak_report_shows_every_frame_of_the_creation_stack)
+{
+    char *block = found_and_replayed(CRASHES, "abandoned_producer_leaks",
+                                     "goroutine leak", "");
+    struct expected_lines e = {0};
+    expect_line(&e, "leak: 1 goroutine still blocked when the test returned");
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 2 [chan send]:");
+    expect_line(&e, "  produce() " CRASHES_SOURCE ":%d",
+                source_line(CRASHES_SOURCE, "send"));
+    expect_line(&e, "created by goroutine 1 at:");
+    expect_line(&e, "  start_producer() " CRASHES_SOURCE ":%d",
+                source_line(CRASHES_SOURCE, "go_producer"));
+    expect_line(
+        &e, "  weft_test_body_abandoned_producer_leaks() " CRASHES_SOURCE ":%d",
+        source_line(CRASHES_SOURCE, "start"));
+    expect_footer(&e, CRASHES, "goroutine leak", "abandoned_producer_leaks");
+    assert_lines(block, &e);
+    free(block);
+}
+
+Test(harness, a_crash_is_a_verdict_with_its_traceback_and_exploration_goes_on)
+{
+    char *block =
+        found_and_replayed(BUGS, "crash_in_one_interleaving", "crash", "");
+    struct expected_lines e = {0};
+    expect_line(&e, "fatal error: invalid memory address or nil pointer "
+                    "dereference");
+    expect_line(&e, "[signal SIGSEGV: segmentation violation code=0x1 "
+                    "addr=0x0 pc=0x*");
+#if defined(__x86_64__)
+    expect_line(&e, "instruction: mov dword ptr [rax], 8");
+#else
+    expect_line(&e, "instruction: str*");
+#endif
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 1 [running]:");
+    expect_line(
+        &e, "  weft_test_body_crash_in_one_interleaving() " BUGS_SOURCE ":%d",
+        source_line(BUGS_SOURCE, "use_after_clear"));
+    expect_line(&e, "..."); /* goroutine 2, if it has not exited yet */
+    expect_footer(&e, BUGS, "crash", "crash_in_one_interleaving");
+    assert_lines(block, &e);
+    free(block);
+    /* the crash ends one schedule only: the same test goes on, then the
+     * next test */
     struct command_result r;
     run(&r, WEFT_CMD " test " BUGS " crash_in_one_interleaving bank_one_mutex"
-                     " --iterations 50");
-    cr_assert(strstr(r.output, "crash: killed by signal 11"), "%s", r.output);
+                     " --iterations 50 --keep-going");
+    unsigned crashes = 0;
+    const char *counts = strstr(r.output, "weft: failing schedules: ");
+    cr_assert(counts && sscanf(counts, "weft: failing schedules: %u crash\n",
+                               &crashes) == 1,
+              "%s", r.output);
+    cr_assert(crashes > 1 && crashes < 50, "%u", crashes);
     cr_assert(strstr(r.output, "ok    bank_one_mutex: 50 schedules"), "%s",
               r.output);
+}
+
+Test(harness, stack_overflow_is_a_crash_with_its_report)
+{
+    char *block =
+        found_and_replayed(CRASHES, "goroutine_stack_overflow", "crash", "");
+    int recursion = source_line(CRASHES_SOURCE, "recurse");
+    struct expected_lines e = {0};
+    expect_line(&e, "runtime: goroutine stack exceeds 65536-byte limit");
+    expect_line(&e, "fatal error: goroutine 2: stack overflow");
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 2 [running]:");
+    expect_line(&e, "  recurse() " CRASHES_SOURCE ":*");
+    for (int i = 1; i < 16; i++)
+        expect_line(&e, "  recurse() " CRASHES_SOURCE ":%d", recursion);
+    expect_line(&e, "  ...*"); /* ...N frames elided... */
+    for (int i = 0; i < 5; i++)
+        expect_line(&e, "  recurse() " CRASHES_SOURCE ":%d", recursion);
+    expect_line(&e, "  run_off_the_stack() " CRASHES_SOURCE ":%d",
+                source_line(CRASHES_SOURCE, "first_call"));
+    expect_line(&e, "created by goroutine 1 at:");
+    expect_line(
+        &e, "  weft_test_body_goroutine_stack_overflow() " CRASHES_SOURCE ":%d",
+        source_line(CRASHES_SOURCE, "go_overflow"));
+    expect_line(&e, "..."); /* goroutine 1, inside the harness */
+    expect_footer(&e, CRASHES, "crash", "goroutine_stack_overflow");
+    assert_lines(block, &e);
+    free(block);
 }
 
 Test(harness, reorder_bug_needs_one_preemption_and_dfs_finds_it)

@@ -1,6 +1,6 @@
-/* Goroutines: ids, order, yield, exit, stacks, a million live ones. */
+/* Goroutines: ids, order, yield, exit, stack sizes, a million live ones
+ * (stack overflows: tests/runtime/crash.c). */
 #include <criterion/criterion.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <weft.h>
 
@@ -139,36 +139,4 @@ Test(goroutine, program_ends_when_main_returns)
     cr_assert_str_eq(order, "");
     /* and the runtime can run again */
     cr_assert_eq(weft_run(main_returns, NULL, NULL), 0);
-}
-
-static volatile int keep_recursing = 1;
-
-static int recurse(int depth)
-{
-    volatile char frame[1024];
-    frame[0] = (char)depth;
-    if (!keep_recursing) /* always true; hides the recursion from -Werror */
-        return 0;
-    return recurse(depth + 1) + frame[0];
-}
-
-static void overflow(void *arg)
-{
-    (void)arg;
-    recurse(0);
-}
-
-static void overflow_a_goroutine(void)
-{
-    weft_set_stack_size(64 * 1024);
-    weft_go(overflow, NULL);
-    weft_yield();
-}
-
-Test(goroutine, stack_overflow_hits_the_guard_page)
-{
-    struct child_result r;
-    child_run(overflow_a_goroutine, &r);
-    cr_assert_eq(r.signal, SIGSEGV, "status %d, output:\n%s", r.exit_status,
-                 r.output);
 }

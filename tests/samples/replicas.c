@@ -15,6 +15,6 @@ Test(replicas, unbuffered_channel_leaks_the_losers)
                           "returned\n");
     expect_output(&found, " [chan send]:\n  result_chan_send() ");
     expect_output(&found, "\n  ask_replica() ");
-    expect_output(&found, "\ncreated by query() in goroutine 1\n");
+    expect_output(&found, "\ncreated by goroutine 1 at:\n  query() ");
     expect_replays(&found, "unbuffered_leaks_the_losers");
 }

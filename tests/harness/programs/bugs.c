@@ -199,14 +199,14 @@ WEFT_TEST(dining_philosophers_ordered)
 static void drain_until_closed(void *arg)
 {
     int v;
-    weft_chan_range ((weft_chan *)arg, v)
+    weft_chan_range ((weft_chan *)arg, v) /* @drain */
         ;
 }
 
 WEFT_TEST(missed_close_leaks)
 {
     weft_chan *c = weft_chan_make(sizeof(int), 0);
-    weft_go(drain_until_closed, c);
+    weft_go(drain_until_closed, c); /* @go_drain */
     weft_chan_send(c, &(int){1});
 }
 
@@ -252,8 +252,9 @@ WEFT_TEST(crash_in_one_interleaving)
     bool set = shared_pointer != NULL;
     weft_mutex_unlock(&balance_lock);
     weft_yield();
+    /* the pointer may be gone */
     if (set)
-        *(volatile int *)shared_pointer = 8; /* the pointer may be gone */
+        *(volatile int *)shared_pointer = 8; /* @use_after_clear */
 }
 
 /* ---- a reorder bug: the flag is published before the data it guards;
