@@ -17,6 +17,7 @@
  */
 #include "chan.h"
 #include "lockorder.h"
+#include "parallel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,7 @@ weft_chan *weft_chan_make(size_t elem_size, size_t capacity)
     return c;
 }
 
-void weft_chan_free(weft_chan *c)
+void chan_destroy(weft_chan *c)
 {
     if (!c)
         return;
@@ -105,6 +106,13 @@ void weft_chan_free(weft_chan *c)
     chan_detach_timer(c);
     DETECT(sync_free, c);
     free(c);
+}
+
+void weft_chan_free(weft_chan *c)
+{
+    RT_LOCK(); /* its timer is in the runtime's heap */
+    chan_destroy(c);
+    RT_UNLOCK();
 }
 
 uint32_t chan_object_id(weft_chan *c)
@@ -218,7 +226,7 @@ void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
     } else if (c->count == 1) {
         lockorder_acquired(c, LOCK_CHAN, &c->id, LOCK_WRITE, blocking);
     } else {
-        rt.current->pending_inverted = false;
+        ws.current->pending_inverted = false;
     }
 }
 
@@ -239,9 +247,10 @@ void weft_chan_send(weft_chan *c, const void *value)
         runtime_panic("send on closed channel");
     if (likely(chan_try_send(c, value))) {
         chan_lock_order(c, WEFT_SEND, true, true);
+        RT_UNLOCK();
         return;
     }
-    struct waiter w = {.g = rt.current, .elem = (void *)value};
+    struct waiter w = {.g = ws.current, .elem = (void *)value};
     chan_before_park(c);
     waitq_push(&c->sendq, &w);
     park(WAIT_CHAN_SEND);
@@ -249,6 +258,7 @@ void weft_chan_send(weft_chan *c, const void *value)
         runtime_panic("send on closed channel");
     chan_after_wake(c, &w);
     chan_lock_order(c, WEFT_SEND, true, true);
+    RT_UNLOCK();
 }
 
 bool weft_chan_recv_ok(weft_chan *c, void *out)
@@ -259,14 +269,16 @@ bool weft_chan_recv_ok(weft_chan *c, void *out)
     enum chan_recv_result result = chan_try_recv(c, out);
     if (likely(result != CHAN_EMPTY)) {
         chan_lock_order(c, WEFT_RECV, result == CHAN_GOT, true);
+        RT_UNLOCK();
         return result == CHAN_GOT;
     }
-    struct waiter w = {.g = rt.current, .elem = out};
+    struct waiter w = {.g = ws.current, .elem = out};
     chan_before_park(c);
     waitq_push(&c->recvq, &w);
     park(WAIT_CHAN_RECV);
     chan_after_wake(c, &w);
     chan_lock_order(c, WEFT_RECV, w.ok, true);
+    RT_UNLOCK();
     return w.ok;
 }
 
@@ -299,6 +311,7 @@ void weft_chan_close(weft_chan *c)
 {
     sched_point(WEFT_OP_CHAN_CLOSE, c ? &c->id : NULL);
     chan_close(c);
+    RT_UNLOCK();
 }
 
 void chan_close(weft_chan *c)

@@ -31,6 +31,8 @@ void chan_after_wake(weft_chan *c, const struct waiter *w);
  * 1-slot channels used as locks (chan.c). */
 void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
                      bool blocking);
+/* weft_chan_free without taking the runtime's lock (held already). */
+void chan_destroy(weft_chan *c);
 /* Close without a scheduling point, for the runtime's own use (context
  * cancellation from a timer). */
 void chan_close(weft_chan *c);

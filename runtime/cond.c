@@ -3,7 +3,7 @@
  * always finds it; a Signal with no waiter is lost; there are no spurious
  * wake-ups. Detector: Signal/Broadcast HB the return of the Wait it wakes.
  */
-#include "runtime.h"
+#include "parallel.h"
 
 void weft_cond_init(weft_cond *c, weft_mutex *m)
 {
@@ -17,11 +17,12 @@ void weft_cond_wait(weft_cond *c)
         runtime_panic("sync: Cond.Wait on a cond with no mutex");
     /* enqueue, unlock and park with no scheduling point between them, so
      * no Signal can slip in unseen */
-    struct waiter w = {.g = rt.current};
+    struct waiter w = {.g = ws.current};
     waitq_push(&c->waiters, &w);
     mutex_release(c->mutex);
     park(WAIT_COND);
     DETECT(acquire, c);
+    RT_UNLOCK(); /* the lock below is an operation of its own */
     weft_mutex_lock(c->mutex);
 }
 
@@ -30,6 +31,7 @@ void weft_cond_signal(weft_cond *c)
     sched_point(WEFT_OP_COND_SIGNAL, &c->id);
     DETECT(release, c);
     wake_one(&c->waiters);
+    RT_UNLOCK();
 }
 
 void weft_cond_broadcast(weft_cond *c)
@@ -37,4 +39,5 @@ void weft_cond_broadcast(weft_cond *c)
     sched_point(WEFT_OP_COND_BROADCAST, &c->id);
     DETECT(release, c);
     wake_all(&c->waiters);
+    RT_UNLOCK();
 }

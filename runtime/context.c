@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "chan.h"
+#include "parallel.h"
 
 struct weft_context {
     weft_context *parent;
@@ -94,7 +95,9 @@ static void deadline_passed(void *ctx)
     context_cancel(ctx, WEFT_CONTEXT_DEADLINE_EXCEEDED);
 }
 
-weft_context *weft_context_with_cancel(weft_context *parent)
+/* The public functions below take the runtime's lock in parallel mode;
+ * these work under it. */
+static weft_context *with_cancel(weft_context *parent)
 {
     weft_context *ctx = context_new(parent);
     ctx->cancellable = true;
@@ -114,18 +117,27 @@ weft_context *weft_context_with_cancel(weft_context *parent)
     return ctx;
 }
 
-weft_context *weft_context_with_deadline(weft_context *parent,
-                                         int64_t deadline_ns)
+static bool deadline_of(weft_context *ctx, int64_t *deadline_ns)
+{
+    for (; ctx; ctx = ctx->parent)
+        if (ctx->has_deadline) {
+            *deadline_ns = ctx->deadline_ns;
+            return true;
+        }
+    return false;
+}
+
+static weft_context *with_deadline(weft_context *parent, int64_t deadline_ns)
 {
     int64_t inherited;
-    weft_context *ctx = weft_context_with_cancel(parent);
-    if (weft_context_deadline(parent, &inherited) && inherited <= deadline_ns)
+    weft_context *ctx = with_cancel(parent);
+    if (deadline_of(parent, &inherited) && inherited <= deadline_ns)
         return ctx; /* the parent's earlier deadline already applies */
     ctx->has_deadline = true;
     ctx->deadline_ns = deadline_ns;
     if (ctx->err)
         return ctx;
-    if (deadline_ns <= weft_now()) {
+    if (deadline_ns <= clock_now()) {
         context_cancel(ctx, WEFT_CONTEXT_DEADLINE_EXCEEDED);
         return ctx;
     }
@@ -133,6 +145,25 @@ weft_context *weft_context_with_deadline(weft_context *parent,
     ctx->timer.fn = deadline_passed;
     ctx->timer.arg = ctx;
     timer_start(&ctx->timer);
+    return ctx;
+}
+
+weft_context *weft_context_with_cancel(weft_context *parent)
+{
+    runtime_init_if_needed();
+    RT_LOCK();
+    weft_context *ctx = with_cancel(parent);
+    RT_UNLOCK();
+    return ctx;
+}
+
+weft_context *weft_context_with_deadline(weft_context *parent,
+                                         int64_t deadline_ns)
+{
+    runtime_init_if_needed();
+    RT_LOCK();
+    weft_context *ctx = with_deadline(parent, deadline_ns);
+    RT_UNLOCK();
     return ctx;
 }
 
@@ -145,10 +176,13 @@ weft_context *weft_context_with_timeout(weft_context *parent,
 weft_context *weft_context_with_value(weft_context *parent, const void *key,
                                       void *value)
 {
+    runtime_init_if_needed();
+    RT_LOCK();
     weft_context *ctx = context_new(parent);
     ctx->key = key;
     ctx->value = value;
     ctx->has_value = true;
+    RT_UNLOCK();
     return ctx;
 }
 
@@ -156,13 +190,14 @@ void weft_context_cancel(weft_context *ctx)
 {
     sched_point(WEFT_OP_CHAN_CLOSE, ctx->done ? &ctx->done->id : NULL);
     context_cancel(ctx, WEFT_CONTEXT_CANCELED);
+    RT_UNLOCK();
 }
 
 static void context_release(weft_context *ctx)
 {
     while (ctx != &background && --ctx->references == 0) {
         weft_context *parent = ctx->parent;
-        weft_chan_free(ctx->done);
+        chan_destroy(ctx->done);
         free(ctx);
         ctx = parent;
     }
@@ -173,19 +208,26 @@ void weft_context_free(weft_context *ctx)
     if (!ctx || ctx == &background)
         return;
     weft_context_cancel(ctx);
+    RT_LOCK();
     context_release(ctx);
+    RT_UNLOCK();
 }
 
 weft_chan *weft_context_done(weft_context *ctx)
 {
+    RT_LOCK();
     weft_context *c = nearest_cancellable(ctx);
+    RT_UNLOCK();
     return c ? c->done : NULL;
 }
 
 enum weft_context_err weft_context_err(weft_context *ctx)
 {
+    RT_LOCK();
     weft_context *c = nearest_cancellable(ctx);
-    return c ? c->err : WEFT_CONTEXT_OK;
+    enum weft_context_err err = c ? c->err : WEFT_CONTEXT_OK;
+    RT_UNLOCK();
+    return err;
 }
 
 const char *weft_context_err_string(enum weft_context_err err)
@@ -202,12 +244,7 @@ const char *weft_context_err_string(enum weft_context_err err)
 
 bool weft_context_deadline(weft_context *ctx, int64_t *deadline_ns)
 {
-    for (; ctx; ctx = ctx->parent)
-        if (ctx->has_deadline) {
-            *deadline_ns = ctx->deadline_ns;
-            return true;
-        }
-    return false;
+    return deadline_of(ctx, deadline_ns); /* fixed when ctx was made */
 }
 
 void *weft_context_value(weft_context *ctx, const void *key)

@@ -258,7 +258,7 @@ static void print_stack_limit(FILE *out, struct goroutine *g)
 
 static bool on_runtime_thread(void)
 {
-    return rt.initialized && rt.current &&
+    return rt.initialized && ws.current &&
            pthread_equal(pthread_self(), crash.thread);
 }
 
@@ -275,7 +275,7 @@ static void report(int sig, siginfo_t *info, ucontext_t *uc)
         print_context_stack(out, &start, CRASH_INNERMOST, CRASH_OUTERMOST);
         return;
     }
-    struct goroutine *g = rt.current;
+    struct goroutine *g = ws.current;
     if (sig == SIGSEGV && is_stack_overflow(g, info, context_sp(uc))) {
         print_stack_limit(out, g);
         fprintf(out, "fatal error: goroutine %llu: stack overflow\n",

@@ -19,7 +19,7 @@ static bool anyone_sleeping(void)
 {
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
         if (g->status == G_WAITING && g->wait_reason == WAIT_SLEEP &&
-            g != rt.current)
+            g != ws.current)
             return true;
     return false;
 }
@@ -38,7 +38,7 @@ static size_t report_blocked(FILE *out, const char *when)
 {
     /* a goroutine that would still finish is not a leak: let it */
     for (;;) {
-        if (rt.runnable.length)
+        if (ws.runnable.length)
             weft_yield();
         else if (anyone_sleeping())
             weft_sleep(until_next_timer());
@@ -47,14 +47,14 @@ static size_t report_blocked(FILE *out, const char *when)
     }
     size_t leaked = 0;
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
-        leaked += g != rt.current && g->status == G_WAITING;
+        leaked += g != ws.current && g->status == G_WAITING;
     if (leaked == 0)
         return 0;
     fflush(stdout);
     fprintf(out, "leak: %zu goroutine%s still blocked when %s\n", leaked,
             leaked == 1 ? "" : "s", when);
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
-        if (g != rt.current && g->status == G_WAITING) {
+        if (g != ws.current && g->status == G_WAITING) {
             fputc('\n', out);
             goroutine_print(out, g);
         }
@@ -78,7 +78,7 @@ void runtime_record_creation_stacks(void)
 static bool main_is_ending(void)
 {
     return rt.report_leaks && rt.initialized &&
-           rt.current == &rt.main_goroutine && !rt.main_exited;
+           ws.current == &rt.main_goroutine && !rt.main_exited;
 }
 
 /* Reports leaks if the main goroutine is ending with some; once. */

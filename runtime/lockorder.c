@@ -232,7 +232,7 @@ static uint32_t edge_add(const struct held_lock *held, uint32_t to,
     if (lo.edge_count == lo.edge_capacity)
         lo.edges = grow(lo.edges, &lo.edge_capacity, sizeof *lo.edges);
     uint32_t index = (uint32_t)lo.edge_count++;
-    struct goroutine *g = rt.current;
+    struct goroutine *g = ws.current;
     struct lock_edge *e = &lo.edges[index];
     *e = (struct lock_edge){
         .from = held->node,
@@ -330,7 +330,7 @@ static const char *goroutine_state(uint64_t id)
 {
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
         if (g->id == id)
-            return g == rt.current          ? "running"
+            return g == ws.current          ? "running"
                    : g->status == G_WAITING ? wait_reason_string(g->wait_reason)
                                             : "runnable";
     return "finished";
@@ -482,7 +482,7 @@ static inline void ignore_end(void)
 
 void lockorder_before(const void *lock)
 {
-    struct goroutine *g = rt.current;
+    struct goroutine *g = ws.current;
     g->pending_inverted = false;
     struct held_locks *h = g->held_locks;
     if (lo.target_length == 0 || !h)
@@ -498,7 +498,7 @@ void lockorder_before(const void *lock)
 
 static void add_edges(uint32_t node, enum lock_mode mode)
 {
-    struct held_locks *h = rt.current->held_locks;
+    struct held_locks *h = ws.current->held_locks;
     for (size_t i = 0; h && i < h->count; i++) {
         const struct held_lock *held = &h->locks[i];
         if (held->node == node)
@@ -512,7 +512,7 @@ static void add_edges(uint32_t node, enum lock_mode mode)
         }
         struct lock_edge *e = &lo.edges[found];
         bool changed = false;
-        if (e->goroutine != rt.current->id && !e->many_goroutines)
+        if (e->goroutine != ws.current->id && !e->many_goroutines)
             changed = e->many_goroutines = true;
         changed |= intersect_guards(e, guards, guard_count);
         if (changed)
@@ -524,19 +524,19 @@ void lockorder_acquired(const void *lock, enum lock_kind kind,
                         uint32_t *id_field, enum lock_mode mode, bool blocking)
 {
     ignore_begin();
-    rt.current->pending_inverted = false;
+    ws.current->pending_inverted = false;
     uint32_t node = node_get(lock, kind, id_field);
     lo.nodes[node].written |= mode == LOCK_WRITE;
     if (blocking)
         add_edges(node, mode);
-    held_push(rt.current, node, mode);
+    held_push(ws.current, node, mode);
     ignore_end();
 }
 
 void lockorder_released(const void *lock)
 {
     long node = node_find(lock);
-    if (node < 0 || held_remove(rt.current, (uint32_t)node))
+    if (node < 0 || held_remove(ws.current, (uint32_t)node))
         return;
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
         if (held_remove(g, (uint32_t)node))
@@ -548,7 +548,7 @@ void lockorder_chan_received(const void *chan)
     long node = node_find(chan);
     if (node < 0)
         return;
-    if (held_remove(rt.current, (uint32_t)node)) {
+    if (held_remove(ws.current, (uint32_t)node)) {
         if (lo.nodes[node].lock_like)
             return;
         /* now its edges may close cycles they could not before */

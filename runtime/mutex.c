@@ -5,6 +5,7 @@
  * Detector: the n-th Unlock HB the return of the (n+1)-th Lock.
  */
 #include "lockorder.h"
+#include "parallel.h"
 
 void weft_mutex_lock(weft_mutex *m)
 {
@@ -16,16 +17,20 @@ void weft_mutex_lock(weft_mutex *m)
         waitq_park(&m->waiters, WAIT_MUTEX); /* woken as the owner */
     DETECT(acquire, m);
     LOCK_ORDER(acquired, m, LOCK_MUTEX, &m->id, LOCK_WRITE, true);
+    RT_UNLOCK();
 }
 
 bool weft_mutex_trylock(weft_mutex *m)
 {
     sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
-    if (m->locked)
+    if (m->locked) {
+        RT_UNLOCK();
         return false;
+    }
     m->locked = 1;
     DETECT(acquire, m);
     LOCK_ORDER(acquired, m, LOCK_MUTEX, &m->id, LOCK_WRITE, false);
+    RT_UNLOCK();
     return true;
 }
 
@@ -33,6 +38,7 @@ void weft_mutex_unlock(weft_mutex *m)
 {
     sched_point(WEFT_OP_MUTEX_UNLOCK, &m->id);
     mutex_release(m);
+    RT_UNLOCK();
 }
 
 void mutex_release(weft_mutex *m)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { DEFAULT_STACK_SIZE = 256 * 1024 };
 
@@ -136,6 +137,18 @@ const struct weft_env_options *weft_env_options(void)
                        stack);
         options.stack_size = (size_t)number;
     }
+    options.maxprocs = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    const char *procs = getenv("WEFT_MAXPROCS");
+    if (procs && *procs) {
+        if (!weft_parse_number(procs, false, &number) || number == 0 ||
+            number > 1024)
+            bad_option("WEFT_MAXPROCS: expected a number of threads, 1 to "
+                       "1024",
+                       procs);
+        options.maxprocs = (unsigned)number;
+    }
+    if (options.maxprocs == 0)
+        options.maxprocs = 1;
     const char *text = getenv("WEFT_OPTIONS");
     if (text)
         parse_pairs(text);

@@ -1,4 +1,5 @@
-/* Settings from the environment: $WEFT_OPTIONS and $WEFT_STACK_SIZE. */
+/* Settings from the environment: $WEFT_OPTIONS, $WEFT_STACK_SIZE and
+ * $WEFT_MAXPROCS. */
 #ifndef WEFT_RUNTIME_OPTIONS_H
 #define WEFT_RUNTIME_OPTIONS_H
 
@@ -16,6 +17,7 @@ struct weft_env_options {
     bool seeded;
     FILE *trace;       /* trace=stderr|stdout|PATH */
     bool report_leaks; /* report_leaks=1 */
+    unsigned maxprocs; /* $WEFT_MAXPROCS, default: the CPUs online */
 };
 
 /* Parsed once; a malformed setting exits 2 with a one-line reason. */

@@ -34,7 +34,7 @@ const char *wait_reason_string(enum wait_reason reason)
 
 static const char *state_string(struct goroutine *g)
 {
-    if (g == rt.current && g->status == G_RUNNING)
+    if (g == ws.current && g->status == G_RUNNING)
         return "running";
     if (g->status == G_WAITING)
         return wait_reason_string(g->wait_reason);
@@ -85,8 +85,8 @@ _Noreturn static void vpanic(const char *format, va_list args)
     fputs("panic: ", stderr);
     vfprintf(stderr, format, args);
     fputs("\n\n", stderr);
-    if (rt.initialized && rt.current)
-        goroutine_print(stderr, rt.current);
+    if (rt.initialized && ws.current)
+        goroutine_print(stderr, ws.current);
     die();
 }
 
@@ -125,5 +125,5 @@ void runtime_deadlock(void)
 void runtime_print_current_goroutine(FILE *out)
 {
     runtime_init_if_needed();
-    goroutine_print(out, rt.current);
+    goroutine_print(out, ws.current);
 }

@@ -3,7 +3,7 @@
  *
  * One OS thread runs every goroutine; all runtime state lives in `rt`.
  * Invariants:
- *  - rt.current is the running goroutine; it is on no run queue.
+ *  - ws.current is the running goroutine; it is on no run queue.
  *  - A goroutine is on at most one of: the run queue (RUNNABLE), one or more
  *    wait queues through its waiters (WAITING), nowhere (RUNNING, DEAD).
  *  - A parked goroutine's waiters live on its own stack, so they live
@@ -105,9 +105,30 @@ struct run_queue {
     size_t length;
 };
 
-struct runtime {
+/* What each thread that runs goroutines keeps for itself: the calling
+ * thread alone, except in parallel mode (parallel.c), where every worker
+ * thread has its own. Everything else lives in rt, under the runtime's
+ * lock in parallel mode. */
+struct worker {
     struct goroutine *current;
-    struct run_queue runnable;
+    struct run_queue runnable; /* the local run queue */
+    struct goroutine *dead;    /* exited; its stack is freed by the
+                                  next goroutine to run here */
+    bool resume_work;          /* ws.dead or rt.visit set: see after_resume */
+    /* parallel mode */
+    struct goroutine *runnext; /* readied last: runs next here, unstolen */
+    struct goroutine *idle;    /* where the worker waits for work */
+    unsigned index;
+    bool spinning; /* woken, looking for work */
+    bool sleeping;
+    _Atomic uint32_t wake; /* futex word: bumped to wake a sleeper */
+};
+
+extern __thread struct worker ws __attribute__((tls_model("initial-exec")));
+
+enum { PARALLEL_MAX_WORKERS = 1024 };
+
+struct runtime {
     struct goroutine *all_head, *all_tail;
     size_t goroutine_count;
     uint64_t next_goroutine_id;
@@ -117,16 +138,14 @@ struct runtime {
     struct weft_strategy *strategy;
     bool fifo;         /* strategy is FIFO: skip building options */
     bool plain_points; /* initialised, not preemptive, not tracing */
-    bool resume_work;  /* rt.dead or rt.visit set: see after_resume */
     bool lock_order;   /* the lock-order graph is kept (lockorder.h) */
+    bool parallel;     /* worker threads run goroutines (parallel.h) */
     FILE *trace;
     bool trace_locations;        /* points only, with the user's file:line */
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
     uint32_t case_rotation;
 
-    struct goroutine *dead;    /* exited; its stack is freed by the
-                                  next goroutine to run */
     struct goroutine *visit;   /* goroutine asked to capture its stack */
     struct goroutine *visitor; /* who asked */
     uintptr_t *visit_pcs;
@@ -145,6 +164,13 @@ struct runtime {
     bool initialized;
     bool main_exited;
     struct goroutine main_goroutine;
+
+    /* parallel mode (parallel.c), under the runtime's lock */
+    unsigned worker_count;
+    struct worker *workers[PARALLEL_MAX_WORKERS];
+    struct worker *sleepers[PARALLEL_MAX_WORKERS];
+    unsigned sleeper_count, spinning;
+    struct run_queue global_queue;
 };
 
 extern struct runtime rt;
@@ -168,6 +194,11 @@ static inline void sched_point(enum weft_op op, uint32_t *object)
     if (unlikely(!rt.plain_points))
         sched_point_slow(op, object);
 }
+
+/* Switches from the running context to next (sched.c), and what every
+ * context does first when it gets the CPU back. */
+void runtime_switch_to(struct goroutine *next);
+void runtime_after_resume(void);
 
 /* Blocks the current goroutine until ready() is called on it. */
 void park(enum wait_reason reason);

@@ -7,6 +7,7 @@
  * are not ordered with each other (their releases go to a second object).
  */
 #include "lockorder.h"
+#include "parallel.h"
 
 static const void *readers_sync(weft_rwmutex *rw)
 {
@@ -32,16 +33,20 @@ void weft_rwmutex_rlock(weft_rwmutex *rw)
         rw->readers++;
     DETECT(acquire, rw);
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_READ, true);
+    RT_UNLOCK();
 }
 
 bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
 {
     sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
-    if (rw->writer || rw->writers_waiting)
+    if (rw->writer || rw->writers_waiting) {
+        RT_UNLOCK();
         return false;
+    }
     rw->readers++;
     DETECT(acquire, rw);
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_READ, false);
+    RT_UNLOCK();
     return true;
 }
 
@@ -54,6 +59,7 @@ void weft_rwmutex_runlock(weft_rwmutex *rw)
     LOCK_ORDER(released, rw);
     if (--rw->readers == 0)
         admit_writer(rw);
+    RT_UNLOCK();
 }
 
 void weft_rwmutex_lock(weft_rwmutex *rw)
@@ -69,17 +75,21 @@ void weft_rwmutex_lock(weft_rwmutex *rw)
     DETECT(acquire, rw);
     DETECT(acquire, readers_sync(rw));
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_WRITE, true);
+    RT_UNLOCK();
 }
 
 bool weft_rwmutex_trylock(weft_rwmutex *rw)
 {
     sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
-    if (rw->writer || rw->readers)
+    if (rw->writer || rw->readers) {
+        RT_UNLOCK();
         return false;
+    }
     rw->writer = 1;
     DETECT(acquire, rw);
     DETECT(acquire, readers_sync(rw));
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_WRITE, false);
+    RT_UNLOCK();
     return true;
 }
 
@@ -97,4 +107,5 @@ void weft_rwmutex_unlock(weft_rwmutex *rw)
     }
     if (rw->readers == 0)
         admit_writer(rw);
+    RT_UNLOCK();
 }

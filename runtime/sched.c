@@ -5,7 +5,7 @@
  *  - Switches go goroutine to goroutine; there is no scheduler stack. The
  *    main goroutine runs on the thread's own stack.
  *  - A goroutine cannot free the stack it runs on: it records itself in
- *    rt.dead and whoever runs next frees it (after_resume).
+ *    ws.dead and whoever runs next frees it (after_resume).
  *  - With the FIFO strategy the run queue is used as a queue and no options
  *    are built; any other strategy sees every choice with more than one
  *    option, in a deterministic order.
@@ -16,11 +16,13 @@
 #include "detector_hooks.h"
 #include "lockorder.h"
 #include "options.h"
+#include "parallel.h"
 #include "runtime.h"
 #include "stack.h"
 #include "switch.h"
 
 struct runtime rt;
+__thread struct worker ws;
 
 static size_t default_stack_size;
 
@@ -29,21 +31,21 @@ static size_t default_stack_size;
 static void run_queue_push(struct goroutine *g)
 {
     g->next = NULL;
-    if (rt.runnable.tail)
-        rt.runnable.tail->next = g;
+    if (ws.runnable.tail)
+        ws.runnable.tail->next = g;
     else
-        rt.runnable.head = g;
-    rt.runnable.tail = g;
-    rt.runnable.length++;
+        ws.runnable.head = g;
+    ws.runnable.tail = g;
+    ws.runnable.length++;
 }
 
 static inline struct goroutine *run_queue_pop(void)
 {
-    struct goroutine *g = rt.runnable.head;
-    rt.runnable.head = g->next;
+    struct goroutine *g = ws.runnable.head;
+    ws.runnable.head = g->next;
     if (!g->next)
-        rt.runnable.tail = NULL;
-    rt.runnable.length--;
+        ws.runnable.tail = NULL;
+    ws.runnable.length--;
     return g;
 }
 
@@ -51,7 +53,7 @@ static struct goroutine *run_queue_take(size_t index)
 {
     if (index == 0)
         return run_queue_pop();
-    struct goroutine *prev = NULL, *g = rt.runnable.head;
+    struct goroutine *prev = NULL, *g = ws.runnable.head;
     for (size_t i = 0; i < index; i++) {
         prev = g;
         g = g->next;
@@ -59,10 +61,10 @@ static struct goroutine *run_queue_take(size_t index)
     if (prev)
         prev->next = g->next;
     else
-        rt.runnable.head = g->next;
-    if (rt.runnable.tail == g)
-        rt.runnable.tail = prev;
-    rt.runnable.length--;
+        ws.runnable.head = g->next;
+    if (ws.runnable.tail == g)
+        ws.runnable.tail = prev;
+    ws.runnable.length--;
     return g;
 }
 
@@ -120,7 +122,7 @@ static size_t choose_with(enum weft_choice_kind kind,
         .kind = kind,
         .count = count,
         .options = options,
-        .current = rt.current ? rt.current->id : 0,
+        .current = ws.current ? ws.current->id : 0,
         .current_can_continue = current_can_continue,
         .step = rt.step,
     };
@@ -152,28 +154,28 @@ size_t choose(enum weft_choice_kind kind, const struct weft_option *options,
 static void fill_run_queue_options(struct weft_option *options)
 {
     size_t i = 0;
-    for (struct goroutine *g = rt.runnable.head; g; g = g->next)
+    for (struct goroutine *g = ws.runnable.head; g; g = g->next)
         options[i++] = (struct weft_option){
             g->id, g->pending_op, g->pending_object, g->pending_inverted};
 }
 
 static struct goroutine *take_runnable(void)
 {
-    if (rt.fifo || rt.runnable.length == 1)
+    if (rt.fifo || ws.runnable.length == 1)
         return run_queue_take(0);
-    struct weft_option *options = options_buffer(rt.runnable.length);
+    struct weft_option *options = options_buffer(ws.runnable.length);
     fill_run_queue_options(options);
     return run_queue_take(
-        choose(WEFT_CHOOSE_GOROUTINE, options, rt.runnable.length));
+        choose(WEFT_CHOOSE_GOROUTINE, options, ws.runnable.length));
 }
 
 /* ---- switching ---- */
 
 static void release_dead(void)
 {
-    struct goroutine *dead = rt.dead;
-    rt.dead = NULL;
-    rt.resume_work = rt.visit != NULL;
+    struct goroutine *dead = ws.dead;
+    ws.dead = NULL;
+    ws.resume_work = rt.visit != NULL;
     struct stack stack = dead->stack; /* the goroutine lives on it */
     stack_free(&stack);
 }
@@ -181,22 +183,22 @@ static void release_dead(void)
 /* A goroutine asked for our stack while we were parked: answer, go back. */
 static void answer_visit(void)
 {
-    struct goroutine *self = rt.current;
+    struct goroutine *self = ws.current;
     rt.visit_count = stack_capture(rt.visit_pcs, rt.visit_max, 0);
     struct goroutine *visitor = rt.visitor;
     rt.visit = NULL;
-    rt.resume_work = rt.dead != NULL;
-    rt.current = visitor;
+    ws.resume_work = ws.dead != NULL;
+    ws.current = visitor;
     weft_context_switch(&self->sp, visitor->sp);
 }
 
 /* Runs first in every goroutine that gets the CPU back. */
-static void after_resume_slow(void)
+void runtime_after_resume(void)
 {
     for (;;) {
-        if (rt.dead)
+        if (ws.dead)
             release_dead();
-        if (rt.visit != rt.current)
+        if (rt.visit != ws.current)
             return;
         answer_visit();
     }
@@ -204,8 +206,8 @@ static void after_resume_slow(void)
 
 static inline void after_resume(void)
 {
-    if (unlikely(rt.resume_work))
-        after_resume_slow();
+    if (unlikely(ws.resume_work))
+        runtime_after_resume();
 }
 
 static void check_stack_bounds(struct goroutine *g)
@@ -216,13 +218,13 @@ static void check_stack_bounds(struct goroutine *g)
                       (unsigned long long)g->id);
 }
 
-static void switch_to(struct goroutine *next)
+void runtime_switch_to(struct goroutine *next)
 {
-    struct goroutine *prev = rt.current;
+    struct goroutine *prev = ws.current;
     if (unlikely(!prev->stack.guarded))
         check_stack_bounds(prev);
     next->status = G_RUNNING;
-    rt.current = next;
+    ws.current = next;
     DETECT(goroutine_switch, next->id);
     weft_context_switch(&prev->sp, next->sp);
     after_resume();
@@ -230,31 +232,33 @@ static void switch_to(struct goroutine *next)
 
 static struct goroutine *pick_next(void)
 {
+    if (unlikely(rt.parallel))
+        return parallel_next();
     for (;;) {
         if (unlikely(rt.timer_count))
-            timers_advance(rt.runnable.length == 0);
-        if (rt.runnable.length)
+            timers_advance(ws.runnable.length == 0);
+        if (ws.runnable.length)
             return take_runnable();
         if (!rt.timer_count)
             runtime_deadlock();
     }
 }
 
-/* Gives the CPU to the next goroutine; rt.current is not runnable, or has
+/* Gives the CPU to the next goroutine; ws.current is not runnable, or has
  * queued itself. */
 static void schedule(void)
 {
     struct goroutine *next = pick_next();
-    if (next == rt.current) {
+    if (next == ws.current) {
         next->status = G_RUNNING;
         return;
     }
-    switch_to(next);
+    runtime_switch_to(next);
 }
 
 void park(enum wait_reason reason)
 {
-    struct goroutine *g = rt.current;
+    struct goroutine *g = ws.current;
     g->status = G_WAITING;
     g->wait_reason = reason;
     schedule();
@@ -263,6 +267,10 @@ void park(enum wait_reason reason)
 
 void ready(struct goroutine *g)
 {
+    if (unlikely(rt.parallel)) {
+        parallel_ready(g);
+        return;
+    }
     g->status = G_RUNNABLE;
     run_queue_push(g);
 }
@@ -355,36 +363,41 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
         if (rt.plain_points)
             return;
     }
+    if (rt.parallel) { /* the operation runs under the runtime's lock */
+        rt_lock();
+        return;
+    }
     rt.step++;
     uint64_t object = object_field ? object_id(object_field) : 0;
-    struct goroutine *g = rt.current;
+    struct goroutine *g = ws.current;
     g->pending_op = op;
     g->pending_object = object;
     if (rt.trace)
         trace_point(g, op, object);
-    if (!rt.strategy->preemptive || rt.runnable.length == 0)
+    if (!rt.strategy->preemptive || ws.runnable.length == 0)
         return;
-    struct weft_option *options = options_buffer(rt.runnable.length + 1);
+    struct weft_option *options = options_buffer(ws.runnable.length + 1);
     options[0] = (struct weft_option){g->id, op, object, g->pending_inverted};
     fill_run_queue_options(options + 1);
     size_t index = choose_with(WEFT_CHOOSE_GOROUTINE, options,
-                               rt.runnable.length + 1, true);
+                               ws.runnable.length + 1, true);
     if (index == 0)
         return;
     struct goroutine *next = run_queue_take(index - 1);
     g->status = G_RUNNABLE;
     run_queue_push(g);
-    switch_to(next);
+    runtime_switch_to(next);
 }
 
 /* ---- lifecycle ---- */
 
-static void runtime_init(const struct weft_config *config)
+static void runtime_init(const struct weft_config *config, bool may_be_parallel)
 {
     struct weft_option *options = rt.options;
     size_t options_capacity = rt.options_capacity;
     const struct sync_events *detector = rt.detector; /* outlives runs */
     memset(&rt, 0, sizeof rt);
+    ws = (struct worker){0};
     rt.options = options;
     rt.options_capacity = options_capacity;
     rt.detector = detector;
@@ -413,18 +426,25 @@ static void runtime_init(const struct weft_config *config)
     main_g->started = true;
     main_g->stack.guarded = true; /* the thread's stack has its own guard */
     all_add(main_g);
-    rt.current = main_g;
+    ws.current = main_g;
     rt.next_goroutine_id = 2;
     rt.lock_order = lockorder_run_start();
     rt.initialized = true;
     DETECT(run_start);
     DETECT(goroutine_switch, 1);
+    /* parallel only where nothing needs one thread: the implicit runtime of
+     * an ordinary program, FIFO, untraced, without the race detector */
+    if (may_be_parallel && rt.fifo && !rt.trace && !rt.detector &&
+        env->maxprocs > 1) {
+        rt.plain_points = false; /* every operation takes the lock */
+        parallel_start(env->maxprocs);
+    }
 }
 
 void runtime_ensure(void)
 {
     if (!rt.initialized)
-        runtime_init(NULL);
+        runtime_init(NULL, true);
 }
 
 static void runtime_teardown(void)
@@ -439,7 +459,7 @@ static void runtime_teardown(void)
         }
         g = next;
     }
-    if (rt.dead)
+    if (ws.dead)
         release_dead();
     rt.initialized = false;
     rt.plain_points = false;
@@ -447,12 +467,15 @@ static void runtime_teardown(void)
 
 int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
 {
+    if (rt.parallel)
+        runtime_panic("weft_run: the implicit runtime already runs goroutines "
+                      "on worker threads (WEFT_MAXPROCS=1 keeps it on one)");
     if (rt.initialized) {
-        if (rt.goroutine_count > 1 || rt.current != &rt.main_goroutine)
+        if (rt.goroutine_count > 1 || ws.current != &rt.main_goroutine)
             runtime_panic("weft_run: called while goroutines are running");
         runtime_teardown();
     }
-    runtime_init(config);
+    runtime_init(config, false);
     main_fn(arg);
     leaks_check_at_main_end();
     if (rt.trace)
@@ -463,9 +486,10 @@ int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
 
 static void goroutine_entry(void)
 {
-    after_resume_slow();
-    struct goroutine *g = rt.current;
+    runtime_after_resume();
+    struct goroutine *g = ws.current;
     g->started = true;
+    RT_UNLOCK(); /* handed over by whoever switched here */
     g->fn(g->arg);
     weft_exit();
 }
@@ -495,7 +519,7 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->id = rt.next_goroutine_id++;
     g->fn = fn;
     g->arg = arg;
-    g->parent_id = rt.current->id;
+    g->parent_id = ws.current->id;
     g->created_pc = (uintptr_t)__builtin_return_address(0);
     g->pending_op = WEFT_OP_START;
     void *stack_left = g;
@@ -504,15 +528,28 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->sp = context_init(stack_left, goroutine_entry);
     all_add(g);
     DETECT(goroutine_start, g->parent_id, g->id, g->created_pc);
-    ready(g);
-    return g->id;
+    uint64_t id = g->id;
+    if (unlikely(rt.parallel)) {
+        parallel_spawned(g);
+        rt_unlock();
+    } else {
+        ready(g);
+    }
+    return id;
 }
 
 void weft_yield(void)
 {
     sched_point(WEFT_OP_YIELD, NULL);
-    struct goroutine *g = rt.current;
-    if (rt.runnable.length == 0) {
+    struct goroutine *g = ws.current;
+    if (unlikely(rt.parallel)) { /* behind whatever else is runnable here */
+        g->status = G_RUNNABLE;
+        run_queue_push(g);
+        schedule();
+        rt_unlock();
+        return;
+    }
+    if (ws.runnable.length == 0) {
         if (rt.timer_count == 0)
             return;
         /* only timers can make someone else runnable: fire what is due */
@@ -529,13 +566,13 @@ void weft_yield(void)
     struct goroutine *next = take_runnable();
     g->status = G_RUNNABLE;
     run_queue_push(g);
-    switch_to(next);
+    runtime_switch_to(next);
 }
 
 _Noreturn void weft_exit(void)
 {
     sched_point(WEFT_OP_EXIT, NULL);
-    struct goroutine *g = rt.current;
+    struct goroutine *g = ws.current;
     DETECT(goroutine_end, g->id);
     LOCK_ORDER(goroutine_end, g);
     g->status = G_DEAD;
@@ -543,8 +580,8 @@ _Noreturn void weft_exit(void)
     if (g == &rt.main_goroutine) {
         rt.main_exited = true;
     } else {
-        rt.dead = g;
-        rt.resume_work = true;
+        ws.dead = g;
+        ws.resume_work = true;
     }
     schedule();
     __builtin_unreachable();
@@ -553,7 +590,7 @@ _Noreturn void weft_exit(void)
 uint64_t weft_id(void)
 {
     runtime_init_if_needed();
-    return rt.current->id;
+    return ws.current->id;
 }
 
 uint64_t weft_step(void)
@@ -600,18 +637,18 @@ void runtime_access_point(void)
 
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)
 {
-    if (g == rt.current)
+    if (g == ws.current)
         return stack_capture(pcs, max, 1);
     if (!g->started || g->status == G_DEAD)
         return 0;
-    struct goroutine *self = rt.current;
+    struct goroutine *self = ws.current;
     rt.visit = g;
     rt.visitor = self;
     rt.visit_pcs = pcs;
     rt.visit_max = max;
     rt.visit_count = 0;
-    rt.resume_work = true;
-    rt.current = g;
+    ws.resume_work = true;
+    ws.current = g;
     weft_context_switch(&self->sp, g->sp);
     return rt.visit_count;
 }

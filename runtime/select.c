@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "chan.h"
+#include "parallel.h"
 
 struct select_wait {
     struct waiter *waiters;
@@ -81,7 +82,7 @@ static int select_block(struct weft_case *cases, size_t count)
     size_t waiting = 0;
     for (size_t i = 0; i < count; i++) {
         struct weft_case *c = &cases[i];
-        waiters[i] = (struct waiter){.g = rt.current,
+        waiters[i] = (struct waiter){.g = ws.current,
                                      .elem = c->value,
                                      .select = &select,
                                      .case_index = (uint32_t)i};
@@ -96,7 +97,7 @@ static int select_block(struct weft_case *cases, size_t count)
         for (;;)
             park(WAIT_SELECT_NO_CASES);
     park(WAIT_SELECT);
-    struct waiter *fired = rt.current->fired;
+    struct waiter *fired = ws.current->fired;
     size_t index = fired->case_index;
     bool ok = fired->ok;
     chan_after_wake(cases[index].chan, fired);
@@ -116,8 +117,10 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
     if (index >= 0) {
         perform(&cases[index]);
     } else {
-        if (!block)
+        if (!block) {
+            RT_UNLOCK();
             return WEFT_DEFAULT;
+        }
         if (count == 0)
             for (;;)
                 park(WAIT_SELECT_NO_CASES);
@@ -125,6 +128,7 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
     }
     struct weft_case *c = &cases[index];
     chan_lock_order(c->chan, c->dir, c->ok, block);
+    RT_UNLOCK();
     return index;
 }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "chan.h"
+#include "parallel.h"
 
 int64_t clock_now(void)
 {
@@ -109,6 +110,8 @@ void timer_start(struct timer *t)
     if (t->seq == 0)
         t->seq = ++rt.next_timer_seq;
     heap_push(t);
+    if (unlikely(rt.parallel) && rt.timers[0] == t)
+        parallel_timer_changed(); /* a sleeper may wait past it */
 }
 
 bool timer_cancel(struct timer *t)
@@ -151,7 +154,7 @@ static void timer_fire(struct timer *t, int64_t now)
         ready(t->g);
     else if (t->fn)
         t->fn(t->arg);
-    DETECT(goroutine_switch, rt.current->id);
+    DETECT(goroutine_switch, ws.current->id);
 }
 
 static int compare_timers(const void *a, const void *b)
@@ -222,12 +225,14 @@ void weft_sleep(int64_t duration_ns)
 {
     sched_point(WEFT_OP_SLEEP, NULL);
     if (duration_ns <= 0) {
+        RT_UNLOCK();
         weft_yield();
         return;
     }
-    struct timer t = {.when = clock_now() + duration_ns, .g = rt.current};
+    struct timer t = {.when = clock_now() + duration_ns, .g = ws.current};
     timer_start(&t);
     park(WAIT_SLEEP);
+    RT_UNLOCK();
 }
 
 struct weft_timer {
@@ -251,7 +256,9 @@ weft_chan *weft_until(int64_t deadline_ns)
     t->when = deadline_ns;
     weft_chan *c = timer_channel(t);
     c->owns_timer = true;
+    RT_LOCK();
     timer_start(t);
+    RT_UNLOCK();
     return c;
 }
 
@@ -268,7 +275,9 @@ static weft_timer *timer_make(int64_t duration_ns, int64_t period_ns)
     t->timer.when = weft_now() + duration_ns;
     t->timer.period = period_ns;
     timer_channel(&t->timer);
+    RT_LOCK();
     timer_start(&t->timer);
+    RT_UNLOCK();
     return t;
 }
 
@@ -292,7 +301,9 @@ weft_chan *weft_timer_chan(weft_timer *t)
 bool weft_timer_stop(weft_timer *t)
 {
     sched_point(WEFT_OP_TIMER, NULL);
-    return timer_cancel(&t->timer);
+    bool active = timer_cancel(&t->timer);
+    RT_UNLOCK();
+    return active;
 }
 
 bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
@@ -301,6 +312,7 @@ bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
     bool active = timer_cancel(&t->timer);
     t->timer.when = clock_now() + duration_ns;
     timer_start(&t->timer);
+    RT_UNLOCK();
     return active;
 }
 

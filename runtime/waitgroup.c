@@ -3,7 +3,7 @@
  * when it returns to zero. Detector: each Add/Done HB the return of the Wait
  * it releases.
  */
-#include "runtime.h"
+#include "parallel.h"
 
 void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
 {
@@ -14,6 +14,7 @@ void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
         runtime_panic("sync: negative WaitGroup counter");
     if (wg->counter == 0)
         wake_all(&wg->waiters);
+    RT_UNLOCK();
 }
 
 void weft_waitgroup_done(weft_waitgroup *wg)
@@ -27,4 +28,5 @@ void weft_waitgroup_wait(weft_waitgroup *wg)
     if (wg->counter > 0)
         waitq_park(&wg->waiters, WAIT_WAITGROUP);
     DETECT(acquire, wg);
+    RT_UNLOCK();
 }

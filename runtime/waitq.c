@@ -52,7 +52,7 @@ void waiter_wake(struct waiter *w)
 
 void waitq_park(struct weft_waitq *q, enum wait_reason reason)
 {
-    struct waiter w = {.g = rt.current};
+    struct waiter w = {.g = ws.current};
     waitq_push(q, &w);
     park(reason);
 }

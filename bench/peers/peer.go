@@ -160,6 +160,49 @@ var workloads = map[string]struct {
 	"buffered":  {buffered, 5000000},
 	"select4":   {select4, 1000000},
 	"mutex":     {mutex, 5000000},
+	"fanout":    {fanout, 200000},
+}
+
+// fanout: ns per item through generate -> square (8 workers, each item
+// costing a few hundred dependent multiplies) -> merge -> sum, as
+// bench/fanout.c; bench/run runs it at GOMAXPROCS=1 and 2 for the speed-up.
+func heavySquare(x int64) int64 {
+	h := uint64(x)
+	for i := 0; i < 400; i++ {
+		h = h*6364136223846793005 + 1442695040888963407
+	}
+	return x*x + int64(h&1)
+}
+
+func fanout(n int) float64 {
+	numbers, squares := make(chan int64, 64), make(chan int64, 64)
+	start := time.Now()
+	go func() {
+		for i := 0; i < n; i++ {
+			numbers <- int64(i)
+		}
+		close(numbers)
+	}()
+	var wg sync.WaitGroup
+	wg.Add(8)
+	for w := 0; w < 8; w++ {
+		go func() {
+			for x := range numbers {
+				squares <- heavySquare(x)
+			}
+			wg.Done()
+		}()
+	}
+	go func() { wg.Wait(); close(squares) }()
+	var sum int64
+	for y := range squares {
+		sum += y
+	}
+	elapsed := time.Since(start)
+	if sum == 0 {
+		os.Exit(1)
+	}
+	return float64(elapsed.Nanoseconds()) / float64(n)
 }
 
 func main() {

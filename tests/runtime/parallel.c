@@ -1,0 +1,385 @@
+/*
+ * Parallel mode: goroutines on 4 worker threads (WEFT_MAXPROCS=4), every
+ * primitive under contention. Each check is exact (every value once, every
+ * increment counted, timers in deadline order), whatever the interleaving;
+ * each scenario runs several rounds to shake out rare ones.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <weft.h>
+
+#include "child.h"
+
+enum { WORKERS = 4, ROUNDS = 5 };
+
+static void parallel_mode(void)
+{
+    /* before the first weft call, which reads it */
+    setenv("WEFT_MAXPROCS", "4", 1);
+}
+
+/* ---- channels: every value received exactly once ---- */
+
+enum { PRODUCERS = 8, CONSUMERS = 8, PER_PRODUCER = 5000 };
+
+struct exchange {
+    weft_chan *values;
+    weft_waitgroup producers, consumers;
+    unsigned char seen[PRODUCERS * PER_PRODUCER];
+    _Atomic long duplicates;
+};
+
+static void produce(void *arg)
+{
+    struct exchange *x = arg;
+    static _Atomic int next_producer;
+    int first = atomic_fetch_add(&next_producer, 1) % PRODUCERS * PER_PRODUCER;
+    for (int i = 0; i < PER_PRODUCER; i++) {
+        int v = first + i;
+        weft_chan_send(x->values, &v);
+    }
+    weft_waitgroup_done(&x->producers);
+}
+
+static void consume(void *arg)
+{
+    struct exchange *x = arg;
+    int v;
+    while (weft_chan_recv_ok(x->values, &v))
+        if (__atomic_exchange_n(&x->seen[v], 1, __ATOMIC_RELAXED))
+            atomic_fetch_add(&x->duplicates, 1);
+    weft_waitgroup_done(&x->consumers);
+}
+
+static void exchange_round(size_t capacity)
+{
+    static struct exchange x;
+    memset(x.seen, 0, sizeof x.seen);
+    x.duplicates = 0;
+    x.values = weft_chan_make(sizeof(int), capacity);
+    weft_waitgroup_add(&x.producers, PRODUCERS);
+    weft_waitgroup_add(&x.consumers, CONSUMERS);
+    for (int i = 0; i < CONSUMERS; i++)
+        weft_go(consume, &x);
+    for (int i = 0; i < PRODUCERS; i++)
+        weft_go(produce, &x);
+    weft_waitgroup_wait(&x.producers);
+    weft_chan_close(x.values);
+    weft_waitgroup_wait(&x.consumers);
+    cr_assert_eq(x.duplicates, 0);
+    for (size_t i = 0; i < sizeof x.seen; i++)
+        cr_assert_eq(x.seen[i], 1, "value %zu never arrived", i);
+    weft_chan_free(x.values);
+}
+
+Test(parallel, every_value_arrives_exactly_once_unbuffered)
+{
+    parallel_mode();
+    for (int round = 0; round < ROUNDS; round++)
+        exchange_round(0);
+}
+
+Test(parallel, every_value_arrives_exactly_once_buffered)
+{
+    parallel_mode();
+    for (int round = 0; round < ROUNDS; round++)
+        exchange_round(16);
+}
+
+/* ---- select over several channels under contention ---- */
+
+enum { SELECT_CHANNELS = 4, PER_CHANNEL = 4000 };
+
+static weft_chan *select_chans[SELECT_CHANNELS];
+static _Atomic long select_received, select_sum;
+static weft_waitgroup select_senders, select_receivers;
+
+static void send_on_one(void *arg)
+{
+    weft_chan *c = arg;
+    for (int i = 1; i <= PER_CHANNEL; i++)
+        weft_chan_send(c, &i);
+    weft_waitgroup_done(&select_senders);
+}
+
+static void select_loop(void *arg)
+{
+    weft_chan *quit = arg;
+    for (;;) {
+        int v[SELECT_CHANNELS + 1];
+        struct weft_case cases[SELECT_CHANNELS + 1];
+        for (int i = 0; i < SELECT_CHANNELS; i++)
+            cases[i] = WEFT_RECV_CASE(select_chans[i], &v[i]);
+        cases[SELECT_CHANNELS] = WEFT_RECV_CASE(quit, &v[SELECT_CHANNELS]);
+        int chosen = weft_select(cases, SELECT_CHANNELS + 1);
+        if (chosen == SELECT_CHANNELS)
+            break;
+        atomic_fetch_add(&select_received, 1);
+        atomic_fetch_add(&select_sum, v[chosen]);
+    }
+    weft_waitgroup_done(&select_receivers);
+}
+
+Test(parallel, select_under_contention_takes_each_value_once)
+{
+    parallel_mode();
+    for (int round = 0; round < ROUNDS; round++) {
+        select_received = select_sum = 0;
+        weft_chan *quit = weft_chan_make(sizeof(int), 0);
+        for (int i = 0; i < SELECT_CHANNELS; i++)
+            select_chans[i] = weft_chan_make(sizeof(int), i % 2);
+        weft_waitgroup_add(&select_senders, SELECT_CHANNELS);
+        weft_waitgroup_add(&select_receivers, 3);
+        for (int i = 0; i < 3; i++)
+            weft_go(select_loop, quit);
+        for (int i = 0; i < SELECT_CHANNELS; i++)
+            weft_go(send_on_one, select_chans[i]);
+        weft_waitgroup_wait(&select_senders);
+        weft_chan_close(quit);
+        weft_waitgroup_wait(&select_receivers);
+        long per = (long)PER_CHANNEL * (PER_CHANNEL + 1) / 2;
+        cr_assert_eq(select_received, SELECT_CHANNELS * PER_CHANNEL);
+        cr_assert_eq(select_sum, SELECT_CHANNELS * per);
+    }
+}
+
+/* ---- Mutex, RWMutex, WaitGroup, Cond ---- */
+
+enum { INCREMENTERS = 8, INCREMENTS = 20000 };
+
+static weft_mutex counter_lock;
+static long counter;
+static weft_waitgroup incrementers;
+
+static void increment(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < INCREMENTS; i++) {
+        weft_mutex_lock(&counter_lock);
+        counter++;
+        weft_mutex_unlock(&counter_lock);
+    }
+    weft_waitgroup_done(&incrementers);
+}
+
+Test(parallel, mutex_counts_every_increment)
+{
+    parallel_mode();
+    for (int round = 0; round < ROUNDS; round++) {
+        counter = 0;
+        weft_waitgroup_add(&incrementers, INCREMENTERS);
+        for (int i = 0; i < INCREMENTERS; i++)
+            weft_go(increment, NULL);
+        weft_waitgroup_wait(&incrementers);
+        cr_assert_eq(counter, INCREMENTERS * INCREMENTS);
+    }
+}
+
+static weft_rwmutex pair_lock;
+static long pair_a, pair_b; /* always equal under the lock */
+static _Atomic long torn_reads;
+static weft_waitgroup pair_users;
+
+static void write_pair(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 5000; i++) {
+        weft_rwmutex_lock(&pair_lock);
+        pair_a++;
+        pair_b++;
+        weft_rwmutex_unlock(&pair_lock);
+    }
+    weft_waitgroup_done(&pair_users);
+}
+
+static void read_pair(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 5000; i++) {
+        weft_rwmutex_rlock(&pair_lock);
+        if (pair_a != pair_b)
+            atomic_fetch_add(&torn_reads, 1);
+        weft_rwmutex_runlock(&pair_lock);
+    }
+    weft_waitgroup_done(&pair_users);
+}
+
+Test(parallel, rwmutex_readers_never_see_a_half_write)
+{
+    parallel_mode();
+    pair_a = pair_b = torn_reads = 0;
+    weft_waitgroup_add(&pair_users, 8);
+    for (int i = 0; i < 2; i++)
+        weft_go(write_pair, NULL);
+    for (int i = 0; i < 6; i++)
+        weft_go(read_pair, NULL);
+    weft_waitgroup_wait(&pair_users);
+    cr_assert_eq(torn_reads, 0);
+    cr_assert_eq(pair_a, 10000);
+}
+
+enum { QUEUE = 4, ITEMS = 20000 };
+
+static weft_mutex queue_lock;
+static weft_cond not_empty = WEFT_COND_INIT(&queue_lock),
+                 not_full = WEFT_COND_INIT(&queue_lock);
+static int queue[QUEUE], queue_length;
+static long consumed_sum;
+static weft_waitgroup queue_users;
+
+static void cond_producer(void *arg)
+{
+    (void)arg;
+    for (int i = 1; i <= ITEMS; i++) {
+        weft_mutex_lock(&queue_lock);
+        while (queue_length == QUEUE)
+            weft_cond_wait(&not_full);
+        queue[queue_length++] = i;
+        weft_cond_signal(&not_empty);
+        weft_mutex_unlock(&queue_lock);
+    }
+    weft_waitgroup_done(&queue_users);
+}
+
+static void cond_consumer(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < ITEMS; i++) {
+        weft_mutex_lock(&queue_lock);
+        while (queue_length == 0)
+            weft_cond_wait(&not_empty);
+        consumed_sum += queue[--queue_length];
+        weft_cond_signal(&not_full);
+        weft_mutex_unlock(&queue_lock);
+    }
+    weft_waitgroup_done(&queue_users);
+}
+
+Test(parallel, cond_hands_every_item_over)
+{
+    parallel_mode();
+    weft_waitgroup_add(&queue_users, 4);
+    for (int i = 0; i < 2; i++) {
+        weft_go(cond_producer, NULL);
+        weft_go(cond_consumer, NULL);
+    }
+    weft_waitgroup_wait(&queue_users);
+    cr_assert_eq(consumed_sum, 2L * ITEMS * (ITEMS + 1) / 2);
+    cr_assert_eq(queue_length, 0);
+}
+
+static weft_once once;
+static _Atomic int once_runs, once_after;
+static weft_waitgroup once_users;
+
+static void init_once(void *arg)
+{
+    (void)arg;
+    usleep(1000); /* long enough for the others to arrive and wait */
+    atomic_fetch_add(&once_runs, 1);
+}
+
+static void use_once(void *arg)
+{
+    (void)arg;
+    weft_once_do(&once, init_once, NULL);
+    if (atomic_load(&once_runs) == 1)
+        atomic_fetch_add(&once_after, 1);
+    weft_waitgroup_done(&once_users);
+}
+
+Test(parallel, once_runs_once_and_everyone_returns_after_it)
+{
+    parallel_mode();
+    weft_waitgroup_add(&once_users, 16);
+    for (int i = 0; i < 16; i++)
+        weft_go(use_once, NULL);
+    weft_waitgroup_wait(&once_users);
+    cr_assert_eq(once_runs, 1);
+    cr_assert_eq(once_after, 16);
+}
+
+/* ---- timers fire in deadline order ---- */
+
+Test(parallel, timers_fire_in_deadline_order)
+{
+    parallel_mode();
+    enum { TIMERS = 20 };
+    weft_timer *timers[TIMERS];
+    for (int i = 0; i < TIMERS; i++) /* made out of order */
+        timers[i] = weft_timer_new((TIMERS - i) * WEFT_MILLISECOND / 2);
+    int64_t fired[TIMERS];
+    for (int i = 0; i < TIMERS; i++)
+        weft_chan_recv(weft_timer_chan(timers[i]), &fired[i]);
+    for (int i = 1; i < TIMERS; i++)
+        cr_assert_leq(fired[i], fired[i - 1],
+                      "timer %d (earlier deadline) fired after timer %d", i,
+                      i - 1);
+    for (int i = 0; i < TIMERS; i++)
+        weft_timer_free(timers[i]);
+}
+
+/* ---- every core ---- */
+
+static _Atomic int distinct_threads;
+static _Atomic pid_t threads_seen[64];
+static weft_waitgroup spinners;
+
+static void spin_and_record(void *arg)
+{
+    (void)arg;
+    pid_t me = gettid();
+    bool known = false;
+    for (int i = 0; i < atomic_load(&distinct_threads); i++)
+        known |= threads_seen[i] == me;
+    if (!known)
+        threads_seen[atomic_fetch_add(&distinct_threads, 1) % 64] = me;
+    volatile unsigned long x = 0;
+    for (unsigned long i = 0; i < 20000000; i++) /* no weft call: busy */
+        x += i;
+    weft_waitgroup_done(&spinners);
+}
+
+Test(parallel, busy_goroutines_run_on_several_threads)
+{
+    parallel_mode();
+    weft_waitgroup_add(&spinners, 8);
+    for (int i = 0; i < 8; i++)
+        weft_go(spin_and_record, NULL);
+    weft_waitgroup_wait(&spinners);
+    cr_assert_gt(distinct_threads, 1);
+}
+
+/* ---- deadlocks are still found ---- */
+
+static void receive_forever(void *arg)
+{
+    weft_chan_recv(arg, NULL);
+}
+
+static void everyone_blocked(void)
+{
+    parallel_mode();
+    weft_chan *never = weft_chan_make(sizeof(int), 0);
+    static weft_waitgroup wg;
+    weft_waitgroup_add(&wg, 1);
+    for (int i = 0; i < 6; i++)
+        weft_go(receive_forever, never);
+    weft_waitgroup_wait(&wg);
+}
+
+Test(parallel, all_goroutines_asleep_is_a_deadlock_on_any_worker)
+{
+    struct child_result r;
+    child_run(everyone_blocked, &r);
+    cr_assert_eq(r.exit_status, 2, "%s", r.output);
+    cr_assert(strstr(r.output,
+                     "fatal error: all goroutines are asleep - deadlock!\n"),
+              "%s", r.output);
+    cr_assert(strstr(r.output, "goroutine 1 [wait group]:\n"), "%s", r.output);
+    cr_assert(strstr(r.output, "goroutine 7 [chan receive]:\n"), "%s",
+              r.output);
+}
