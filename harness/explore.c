@@ -153,15 +153,17 @@ void explore_print_failure(FILE *out, const struct weft_explore_options *o,
     fwrite(result->output, 1, result->output_length, out);
     fprintf(out, "--- %s in %s\n", weft_verdict_name(result->kind), test);
     if (spec->kind == STRATEGY_CONFIRM) /* its seed replays nothing alone */
-        fprintf(out, "    strategy confirm, %llu steps, %llu preemptions\n",
+        fprintf(out, "    strategy confirm, %llu steps, %llu preemption%s\n",
                 (unsigned long long)log->steps,
-                (unsigned long long)log->preemptions);
+                (unsigned long long)log->preemptions,
+                log->preemptions == 1 ? "" : "s");
     else
         fprintf(out,
-                "    strategy %s, seed 0x%llx, %llu steps, %llu preemptions\n",
+                "    strategy %s, seed 0x%llx, %llu steps, %llu preemption%s\n",
                 verdict->strategy, (unsigned long long)seed,
                 (unsigned long long)log->steps,
-                (unsigned long long)log->preemptions);
+                (unsigned long long)log->preemptions,
+                log->preemptions == 1 ? "" : "s");
     if (verdict->schedule[0])
         fprintf(out, "    schedule %s\n", verdict->schedule);
     if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */

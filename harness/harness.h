@@ -35,10 +35,12 @@ struct decision {
     uint32_t index;
     uint32_t count;
     bool preemptible;
-    bool goroutine;        /* a choice of goroutine (not a case, a timer) */
-    uint64_t chosen_id;    /* the option's id: the goroutine that ran */
-    uint64_t first_option; /* its options in the log's option arena, or
-                              NO_OPTIONS when the arena was full */
+    bool goroutine;          /* a choice of goroutine (not a case, a timer) */
+    uint64_t chosen_id;      /* the option's id: the goroutine that ran */
+    uint64_t current_id;     /* where it was made: the current goroutine */
+    uint64_t current_points; /* and how far that one had run */
+    uint64_t first_option;   /* its options in the log's option arena, or
+                                NO_OPTIONS when the arena was full */
 };
 #define NO_OPTIONS UINT64_MAX
 
@@ -118,7 +120,13 @@ struct schedule_strategy {
     uint64_t rng[4];
     const struct decision *forced;
     size_t forced_count;
-    bool forced_by_id; /* goroutine choices follow chosen_id, not index */
+    /* forced decisions apply where they were made (the current goroutine
+     * and how far it had run), not by position: minimising edits schedules */
+    bool forced_by_key;
+    /* with forced_by_key: goroutines not to run where another can, without
+     * a preemption (minimising tries to leave one for after the failure) */
+    const uint64_t *postponed;
+    size_t postponed_count;
     struct decision_log *log;
     uint64_t max_steps;
     /* dfs: transitions asleep where the forced prefix ends */
@@ -153,7 +161,11 @@ struct schedule_request {
     uint64_t seed;
     const struct decision *forced;
     size_t forced_count;
-    bool forced_by_id;
+    bool forced_by_key;
+    /* with forced_by_key: goroutines not to run where another can, without
+     * a preemption (minimising tries to leave one for after the failure) */
+    const uint64_t *postponed;
+    size_t postponed_count;
     int trace_fd; /* > 0: write a located trace of the points here */
     const struct weft_option *sleep; /* dfs: asleep after the prefix */
     size_t sleep_count;

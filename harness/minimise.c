@@ -2,9 +2,13 @@
  * Minimising a failing schedule: greedily take preemptions away — at a
  * decision where the running goroutine was switched out, let it go on
  * instead — keeping the change whenever the same verdict still follows,
- * until no single preemption can go. Later decisions are replayed by
- * goroutine id rather than index, so they keep their meaning as the
- * schedule changes around them. The result is printed as the list of
+ * until no single preemption can go. Then the steps: where the running
+ * goroutine could not go on anyway (it blocked, yielded or ended), another
+ * choice of who runs next may reach the failure sooner (a goroutine the
+ * failure does not need is left for after it). Decisions are replayed where
+ * they were made, by the goroutine that made them and how far it had run,
+ * not by position, so they keep their meaning as the schedule changes
+ * around them. The result is printed as the list of
  * scheduling points with source locations: the interleaving, explained.
  */
 #define _GNU_SOURCE
@@ -15,13 +19,20 @@
 
 #include "explore.h"
 
-enum { MAX_ATTEMPTS = 200, SEARCH_BOUND = 2, SEARCH_RUNS = 150 };
+enum {
+    MAX_ATTEMPTS = 200,
+    SEARCH_BOUND = 2,
+    SEARCH_RUNS = 150,
+    MAX_SHORTEN_ATTEMPTS = 200,
+};
 
 struct candidate {
     struct decision *decisions;
-    uint64_t *continue_ids; /* option 0 at each decision: going on */
+    uint64_t *continue_ids;      /* option 0 at each decision: going on */
+    struct weft_option *options; /* each decision's, from first_option */
     size_t count;
     uint64_t preemptions;
+    uint64_t steps;
 };
 
 static void capture(struct candidate *c, const struct decision_log *log)
@@ -36,8 +47,21 @@ static void capture(struct candidate *c, const struct decision_log *log)
                                  ? d->chosen_id
                                  : log->options[d->first_option].id;
     }
+    size_t options = log->option_count < log->option_capacity
+                         ? log->option_count
+                         : log->option_capacity;
+    c->options = realloc(c->options, (options + 1) * sizeof *c->options);
+    memcpy(c->options, log->options, options * sizeof *c->options);
     c->count = count;
     c->preemptions = log->preemptions;
+    c->steps = log->steps;
+}
+
+static void candidate_free(struct candidate *c)
+{
+    free(c->decisions);
+    free(c->continue_ids);
+    free(c->options);
 }
 
 /* Runs the candidate (recording into base's log): the same verdict? */
@@ -48,7 +72,7 @@ static bool still_fails(const struct schedule_request *base,
     request.spec = (struct strategy_spec){.kind = STRATEGY_DFS, .depth = 0};
     request.forced = c->decisions;
     request.forced_count = c->count;
-    request.forced_by_id = true;
+    request.forced_by_key = true;
     struct schedule_result result;
     schedule_run(&request, &result);
     free(result.output);
@@ -81,6 +105,41 @@ static bool remove_one(const struct schedule_request *base,
     return false;
 }
 
+/* One pass for steps: the first goroutine which, run only where no one
+ * else can (and where a kept preemption asks for it), still lets the same
+ * failure happen, sooner and with no more preemptions; false if none. The
+ * goroutines the failure does not need end up after it. */
+static bool shorten_one(const struct schedule_request *base,
+                        struct candidate *current, enum weft_verdict_kind kind,
+                        struct decision_log *log, unsigned *attempts)
+{
+    for (size_t p = 0; p < current->count; p++) {
+        const struct decision *d = &current->decisions[p];
+        if (!d->goroutine || d->preemptible || d->count < 2 ||
+            *attempts >= MAX_SHORTEN_ATTEMPTS)
+            continue;
+        bool tried = false; /* each goroutine once a pass */
+        for (size_t q = 0; q < p; q++)
+            tried |= current->decisions[q].goroutine &&
+                     !current->decisions[q].preemptible &&
+                     current->decisions[q].count >= 2 &&
+                     current->decisions[q].chosen_id == d->chosen_id;
+        if (tried)
+            continue;
+        struct schedule_request request = *base;
+        request.postponed = &d->chosen_id;
+        request.postponed_count = 1;
+        (*attempts)++;
+        if (still_fails(&request, current, kind) &&
+            log->preemptions <= current->preemptions &&
+            log->steps < current->steps) {
+            capture(current, log);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Runs the candidate traced and prints its steps; returns the trace. */
 static char *explain(FILE *out, const struct schedule_request *base,
                      const struct candidate *c, struct decision_log *log)
@@ -90,7 +149,7 @@ static char *explain(FILE *out, const struct schedule_request *base,
     request.spec = (struct strategy_spec){.kind = STRATEGY_DFS, .depth = 0};
     request.forced = c->decisions;
     request.forced_count = c->count;
-    request.forced_by_id = true;
+    request.forced_by_key = true;
     request.trace_fd = trace;
     struct schedule_result result;
     schedule_run(&request, &result);
@@ -158,6 +217,9 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
         ;
     if (current.preemptions > 0)
         search_fewer(request, &current, kind, log);
+    attempts = 0;
+    while (shorten_one(request, &current, kind, log, &attempts))
+        ;
     /* the final run, traced, leaves its decisions in the log */
     char *trace = explain(out, request, &current, log);
     if (trace_path && !trace_export_chrome(trace_path, trace))
@@ -171,8 +233,7 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
     size_t count = log->count < log->capacity ? log->count : log->capacity;
     if (schedule_encode(log->decisions, count, schedule, sizeof schedule))
         fprintf(out, "    schedule %s\n", schedule);
-    free(current.decisions);
-    free(current.continue_ids);
+    candidate_free(&current);
     fflush(out);
     minimising = false;
 }

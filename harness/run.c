@@ -81,7 +81,9 @@ _Noreturn static void child(const struct schedule_request *request, int output)
                            request->log, request->max_steps);
     strategy.forced = request->forced;
     strategy.forced_count = request->forced_count;
-    strategy.forced_by_id = request->forced_by_id;
+    strategy.forced_by_key = request->forced_by_key;
+    strategy.postponed = request->postponed;
+    strategy.postponed_count = request->postponed_count;
     if (request->sleep_count) {
         strategy.sleep = malloc(request->sleep_count * sizeof *strategy.sleep);
         memcpy(strategy.sleep, request->sleep,

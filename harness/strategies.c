@@ -245,16 +245,51 @@ _Noreturn static void diverged(uint64_t decision, uint32_t index, size_t count)
     _exit(WEFT_EXIT_PANIC);
 }
 
-/* Minimising edits schedules, so forced goroutine choices name the
- * goroutine; one that cannot run now is replaced by the first option. */
-static size_t forced_by_id(const struct decision *d,
-                           const struct weft_choice *c)
+/* Minimising edits schedules, so a forced decision applies where it was
+ * made: the same kind of choice, by the same goroutine, at the same point
+ * of its own run. Goroutine choices name the goroutine; one that cannot
+ * run now, or a choice no decision was made at, takes option 0 (going on,
+ * or the longest runnable). */
+static bool postponed(const struct schedule_strategy *s, uint64_t id)
 {
-    if (c->kind != WEFT_CHOOSE_GOROUTINE)
-        return d->index < c->count ? d->index : 0;
+    for (size_t i = 0; i < s->postponed_count; i++)
+        if (s->postponed[i] == id)
+            return true;
+    return false;
+}
+
+/* Where the current goroutine cannot go on, anyone not postponed rather
+ * than a postponed one. */
+static size_t avoid_postponed(const struct schedule_strategy *s,
+                              const struct weft_choice *c, size_t index)
+{
+    if (c->kind != WEFT_CHOOSE_GOROUTINE || c->current_can_continue ||
+        !postponed(s, c->options[index].id))
+        return index;
     for (size_t i = 0; i < c->count; i++)
-        if (c->options[i].id == d->chosen_id)
+        if (!postponed(s, c->options[i].id))
             return i;
+    return index;
+}
+
+static size_t forced_by_key(const struct schedule_strategy *s,
+                            const struct weft_choice *c)
+{
+    bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
+    for (size_t i = 0; i < s->forced_count; i++) {
+        const struct decision *d = &s->forced[i];
+        if (d->current_id != c->current ||
+            d->current_points != c->current_points ||
+            d->goroutine != goroutine ||
+            d->preemptible != c->current_can_continue)
+            continue;
+        if (!goroutine)
+            return d->index < c->count ? d->index : 0;
+        for (size_t j = 0; j < c->count; j++)
+            if (c->options[j].id == d->chosen_id)
+                return j;
+        return 0;
+    }
     return 0;
 }
 
@@ -267,8 +302,8 @@ static size_t schedule_choose(struct weft_strategy *self,
     if (s->max_steps && c->step > s->max_steps)
         step_limit_exceeded(s->max_steps);
     size_t index;
-    if (log->count < s->forced_count && s->forced_by_id) {
-        index = forced_by_id(&s->forced[log->count], c);
+    if (s->forced_by_key) {
+        index = avoid_postponed(s, c, forced_by_key(s, c));
     } else if (log->count < s->forced_count) {
         index = s->forced[log->count].index;
         if (index >= c->count)
@@ -289,9 +324,14 @@ static size_t schedule_choose(struct weft_strategy *self,
         bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
         bool fits = log->option_count + c->count <= log->option_capacity;
         log->decisions[log->count] = (struct decision){
-            (uint32_t)index,         (uint32_t)c->count,
-            c->current_can_continue, goroutine,
-            c->options[index].id,    fits ? log->option_count : NO_OPTIONS};
+            .index = (uint32_t)index,
+            .count = (uint32_t)c->count,
+            .preemptible = c->current_can_continue,
+            .goroutine = goroutine,
+            .chosen_id = c->options[index].id,
+            .current_id = c->current,
+            .current_points = c->current_points,
+            .first_option = fits ? log->option_count : NO_OPTIONS};
         if (fits) {
             memcpy(log->options + log->option_count, c->options,
                    c->count * sizeof *c->options);

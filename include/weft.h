@@ -131,6 +131,9 @@ struct weft_choice {
     bool current_can_continue; /**< options[0] is current (a preemption
                                   point rather than a block) */
     uint64_t step;             /**< scheduling points so far in this run */
+    /** scheduling points the current goroutine has passed: a position in
+     * its own run, which stays put when other goroutines are reordered */
+    uint64_t current_points;
 };
 
 /** A scheduling strategy. The runtime decides what is possible, the strategy

@@ -75,6 +75,7 @@ struct goroutine {
     struct waiter *fired;          /* select: the case that woke it */
     struct held_locks *held_locks; /* lockorder.c, while it is on */
     bool pending_inverted; /* its pending lock closes a targeted cycle */
+    uint64_t points;       /* scheduling points passed (counted runs) */
     bool started;
     uint8_t creation_depth; /* frames in creation_stack(g), 0: not kept */
 };

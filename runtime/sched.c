@@ -125,6 +125,7 @@ static size_t choose_with(enum weft_choice_kind kind,
         .current = ws.current ? ws.current->id : 0,
         .current_can_continue = current_can_continue,
         .step = rt.step,
+        .current_points = ws.current ? ws.current->points : 0,
     };
     /* the strategy's own memory use is not the goroutine's */
     DETECT(ignore_begin);
@@ -368,6 +369,7 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
         return;
     }
     rt.step++;
+    ws.current->points++;
     uint64_t object = object_field ? object_id(object_field) : 0;
     struct goroutine *g = ws.current;
     g->pending_op = op;

@@ -601,3 +601,36 @@ Test(harness, a_cycle_no_schedule_can_close_is_not_confirmed)
                      " --no-lock-order --iterations 50");
     cr_assert_eq(r.status, 0, "%s", r.output);
 }
+
+Test(harness, minimising_leaves_out_steps_the_failure_does_not_need)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " lost_update_beside_busy_work");
+    cr_assert_eq(r.status, 1, "%s", r.output);
+    unsigned original, minimised, preemptions;
+    const char *footer = strstr(r.output, "    strategy ");
+    cr_assert(footer && sscanf(strstr(footer, ", seed "),
+                               ", seed %*x, %u steps", &original) == 1,
+              "%s", r.output);
+    const char *block = strstr(r.output, "--- minimised to ");
+    cr_assert(block && sscanf(block, "--- minimised to %u preemption%*s %u",
+                              &preemptions, &minimised) == 2,
+              "%s", r.output);
+    cr_assert_eq(preemptions, 1, "%s", block);
+    /* the two updates and the test's own points; the busy goroutine's 40
+     * come after the failure */
+    cr_assert_eq(minimised, 17, "%s", block);
+    cr_assert_lt(minimised, original);
+    cr_assert_null(strstr(block, "g2 mutex lock"), "%s", block);
+    /* the printed schedule replays the minimised run */
+    const char *schedule = strstr(block, "\n    schedule v1:");
+    cr_assert(schedule, "%s", block);
+    struct command_result replayed;
+    run(&replayed,
+        WEFT_CMD " replay " BUGS " --test lost_update_beside_busy_work"
+                 " --schedule %.*s",
+        (int)strcspn(schedule + 14, "\n"), schedule + 14);
+    cr_assert_eq(replayed.status, 1, "%s", replayed.output);
+    cr_assert(strstr(replayed.output, ", 17 steps, 1 preemption\n"), "%s",
+              replayed.output);
+}

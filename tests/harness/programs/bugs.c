@@ -362,3 +362,30 @@ WEFT_TEST(opposite_transfers_in_sequence)
     weft_go(transfer_after, &to_alice);
     weft_waitgroup_wait(&done);
 }
+
+/* ---- the lost update beside a busy goroutine that has nothing to do
+ * with it: minimising leaves the busy one's steps for after the failure
+ * ---- */
+
+static weft_mutex busy_lock;
+
+static void busy(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 20; i++) {
+        weft_mutex_lock(&busy_lock); /* busy work */
+        weft_mutex_unlock(&busy_lock);
+    }
+}
+
+WEFT_TEST(lost_update_beside_busy_work)
+{
+    int hundred = 100, thirty = 30;
+    balance = 50;
+    weft_waitgroup_add(&done, 2);
+    weft_go(busy, NULL);
+    weft_go(run_deposit, &hundred);
+    weft_go(run_withdraw, &thirty);
+    weft_waitgroup_wait(&done);
+    weft_assert(balance == 120, "balance is %d, want 120", balance);
+}
