@@ -141,8 +141,7 @@ static void copy_string(char *to, size_t size, const char *from)
     snprintf(to, size, "%s", from);
 }
 
-/* Copies path, made relative to the working directory when it lies under it. */
-static void copy_path(char *to, size_t size, const char *path)
+void stack_relative_path(char *to, size_t size, const char *path)
 {
     char cwd[4096];
     if (path[0] == '/' && getcwd(cwd, sizeof cwd) != NULL) {
@@ -191,7 +190,7 @@ static void look_up(void)
     int line = 0;
     const char *file = find_line(module, symbolizer.address, &line);
     if (file != NULL) {
-        copy_path(out->file, sizeof out->file, file);
+        stack_relative_path(out->file, sizeof out->file, file);
         out->line = line;
     }
 }

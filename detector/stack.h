@@ -40,6 +40,10 @@ struct symbol {
     int line;
 };
 
+/* Copies path into to, made relative to the working directory when it lies
+ * under it, as reports name files. */
+void stack_relative_path(char *to, size_t size, const char *path);
+
 /* Names the code at pc: a return address (looked up at pc-1) unless exact, as
  * for a faulting pc. Returns false, with out set to unknowns, when pc lies in
  * no module. May allocate; meant for report paths only. */

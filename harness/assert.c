@@ -6,6 +6,7 @@
 
 #include "harness.h"
 #include "harness_hooks.h"
+#include "stack.h"
 
 void weft_assert_fail(const char *condition, const char *file, int line,
                       const char *format, ...)
@@ -16,7 +17,9 @@ void weft_assert_fail(const char *condition, const char *file, int line,
     va_start(args, format);
     vfprintf(stderr, format, args);
     va_end(args);
-    fprintf(stderr, "\n  at %s:%d\n\n", file, line);
+    char where[4096]; /* relative, as the stacks below name files */
+    stack_relative_path(where, sizeof where, file);
+    fprintf(stderr, "\n  at %s:%d\n\n", where, line);
     runtime_print_current_goroutine(stderr);
     fflush(stderr);
     exit(WEFT_EXIT_ASSERT);

@@ -91,6 +91,21 @@ static void parse_shard(const char *text, struct weft_explore_options *o)
     o->shard_count = count;
 }
 
+static bool takes_value(const char *flag)
+{
+    static const char *flags[] = {
+        "--strategy",      "--iterations", "--time",
+        "--seed",          "-j",           "--jobs",
+        "--shard",         "--junit",      "--trace",
+        "--max-steps",     "--test",       "--schedule",
+        "--schedule-file",
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
+        if (strcmp(flag, flags[i]) == 0)
+            return true;
+    return false;
+}
+
 static void parse_options(int argc, char **argv, int first,
                           struct runner_options *r)
 {
@@ -116,6 +131,12 @@ static void parse_options(int argc, char **argv, int first,
             o->no_lock_order = true;
             continue;
         }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            printf(usage, argv[0], argv[0], argv[0]);
+            exit(0);
+        }
+        if (!takes_value(arg))
+            fail_usage("unknown option '%s' (--help lists them)", arg);
         if (!value)
             fail_usage("%s needs a value", arg);
         i++;
@@ -207,6 +228,17 @@ static int replay(const char *program, struct runner_options *r)
     if (r->test_count != 1)
         fail_usage("replay needs --test NAME");
     const struct registered_test *test = find_or_fail(r->tests[0]);
+    struct weft_explore_options *given = &r->explore;
+    const char *exploring = r->junit                ? "--junit"
+                            : given->trace_path     ? "--trace"
+                            : given->iterations     ? "--iterations"
+                            : given->time_budget_ns ? "--time"
+                            : given->jobs           ? "-j"
+                            : given->shard_count    ? "--shard"
+                            : given->keep_going     ? "--keep-going"
+                                                    : NULL;
+    if (exploring)
+        fail_usage("replay runs one schedule: %s is for weft test", exploring);
     bool by_schedule = r->schedule || r->schedule_file;
     if (by_schedule == r->seed_given)
         fail_usage("replay needs either --seed or --schedule/--schedule-file");
@@ -409,6 +441,7 @@ int weft_test_main(int argc, char **argv)
         printf("weft test binary 1\n");
         return 0;
     }
+    weft_env_options(); /* a bad WEFT_OPTIONS is a usage error, said once */
     int first = 2;
     if (command[0] == '-') { /* options only: test everything */
         command = "test";

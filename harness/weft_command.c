@@ -69,6 +69,11 @@ int main(int argc, char **argv)
     if (strcmp(command, "test") != 0 && strcmp(command, "replay") != 0 &&
         strcmp(command, "list") != 0)
         return fail("unknown command '%s'%s (test, replay, list)", command, "");
+    if (argc >= 3 &&
+        (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     if (argc < 3)
         return fail("%s needs a test binary%s", command, "");
     const char *binary = argv[2];

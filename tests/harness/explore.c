@@ -381,6 +381,14 @@ Test(harness, bad_input_gets_a_one_line_reason)
     expect_usage_error("frobnicate x",
                        "weft: unknown command 'frobnicate' (test, replay, "
                        "list)\n");
+    expect_usage_error("test " BUGS " double_close --frob",
+                       "weft: unknown option '--frob' (--help lists them)\n");
+    expect_usage_error("replay " BUGS " --test double_close --seed 1"
+                       " --junit out.xml",
+                       "weft: replay runs one schedule: --junit is for weft "
+                       "test\n");
+    expect_usage_error("test " BUGS " double_close --iterations",
+                       "weft: --iterations needs a value\n");
 }
 
 Test(harness, corrupt_schedule_file_is_rejected)
@@ -633,4 +641,16 @@ Test(harness, minimising_leaves_out_steps_the_failure_does_not_need)
     cr_assert_eq(replayed.status, 1, "%s", replayed.output);
     cr_assert(strstr(replayed.output, ", 17 steps, 1 preemption\n"), "%s",
               replayed.output);
+}
+
+Test(harness, a_bad_weft_options_is_a_usage_error_not_a_verdict)
+{
+    struct command_result r;
+    run(&r, "WEFT_OPTIONS=bogus=1 " WEFT_CMD " test " BUGS " double_close");
+    cr_assert_eq(r.status, 2, "%s", r.output);
+    cr_assert_str_eq(r.output, "weft: WEFT_OPTIONS: unknown option: bogus=1\n");
+    run(&r, WEFT_CMD " test --help");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strncmp(r.output, "usage: weft test BINARY", 23) == 0, "%s",
+              r.output);
 }
