@@ -64,6 +64,8 @@ struct det_goroutine {
 
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
+    bool fast; /* checking, and accesses are not scheduling points: the
+                  entry points' fast path applies (access.h) */
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
     bool disabled;    /* gave up (too many goroutines); says so once */
@@ -92,6 +94,7 @@ static inline void det_refresh_bits(void)
 static inline void det_update_checking(void)
 {
     det.checking = det.initialized && !det.disabled && det.ignore == 0;
+    det.fast = det.checking && !det.preempt_on_access;
 }
 
 /* Allocation that never goes through weft's own malloc interceptors. */

@@ -209,6 +209,38 @@ Test(memory, one_shared_array_element_races)
     expect_race_always(overlapping_element);
 }
 
+/* ---- loops: one access site, many bytes of a word ---- */
+
+static char letters[8] __attribute__((aligned(8)));
+
+static void write_every_byte(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 8; i++)
+        ((volatile char *)letters)[i] = 'a';
+    weft_waitgroup_done(&done);
+}
+
+static void read_first_byte(void *arg)
+{
+    (void)arg;
+    char seen = ((volatile char *)letters)[0];
+    (void)seen;
+    weft_waitgroup_done(&done);
+}
+
+static void byte_loop_and_reader(void *arg)
+{
+    concurrently(write_every_byte, read_first_byte, arg);
+}
+
+/* Eight one-byte writes to a word by one instruction share a cell: the
+ * first byte's write is not pushed out of the word's four cells. */
+Test(memory, a_byte_loop_keeps_every_byte)
+{
+    expect_race_always(byte_loop_and_reader);
+}
+
 /* ---- the heap ---- */
 
 WEFT_CHAN_TYPE(ptr_chan, int *)
