@@ -50,14 +50,18 @@ static inline bool concurrent(uint64_t old)
 
 /* The depot node of an access at pc in the current call stack. A loop's
  * few access sites hit this small cache instead of the depot's table. */
+enum { STACK_CACHE_BITS = 8 };
+
 static struct stack_cache_line {
     uintptr_t pc;
     uint32_t stack, node;
-} stack_cache[64];
+} stack_cache[1 << STACK_CACHE_BITS];
 
 static inline struct stack_cache_line *stack_cache_line(uintptr_t pc)
 {
-    return &stack_cache[((pc >> 2) ^ det.cur_stack) & 63];
+    uint64_t key = (uint64_t)pc ^ ((uint64_t)det.cur_stack << 40);
+    return &stack_cache[(key * 0x9E3779B97F4A7C15ull) >>
+                        (64 - STACK_CACHE_BITS)];
 }
 
 static inline bool stack_cache_hit(const struct stack_cache_line *line,
@@ -139,8 +143,7 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
                        share_entry) {
             now = old | mask; /* the same access in this epoch */
             shared = to;
-        } else if ((old & ~speaks & 0xff) == 0 &&
-                   supersedes_kind(cell, old)) {
+        } else if ((old & ~speaks & 0xff) == 0 && supersedes_kind(cell, old)) {
             continue; /* gives way */
         } else {
             writes &= (old & CELL_WRITE) != 0;
@@ -204,82 +207,193 @@ access_stack_miss(uint64_t *cells, uint64_t cell, uintptr_t addr,
     access_slow(cells, cell, addr, size_code, pc, count);
 }
 
-/* The access takes a new cell after the word's count cells (fewer than
- * SHADOW_CELLS): the last one's flags move to it. */
-static inline void append(uint64_t *cells, uint32_t *stacks, int count,
-                          uint64_t cell, uint32_t entry, uint32_t flags)
+/*
+ * The common cases, each a single look at the word's cells, with the
+ * general one (access_rebuild) as the fallback:
+ *  - the last cell is this entry's, free to share: it takes the bytes;
+ *  - it is this entry's, and every other cell gives way: it is left alone
+ *    (a loop's second write to a word);
+ *  - no cell gives way or might share: the access takes a new cell last (a
+ *    first read or write of a word in this epoch).
+ * No cell is concurrent in them, or none that races; there is no need to
+ * look when the last cell is this goroutine's now, with every other
+ * ordered before it. Each is a function of its own, reached by a tail
+ * call, so that none needs a stack frame.
+ */
+
+/* The stack entry of an access at pc, without its size: a one-line cache of
+ * the last one's (a loop's), then stack_cache; false when both miss. */
+static inline bool access_node(uintptr_t pc, uint32_t *node)
 {
-    uint32_t *last = &stacks[(count - 1) * SHADOW_STACK_STRIDE];
-    if (*last & ~STACK_ENTRY_MASK)
-        *last &= STACK_ENTRY_MASK;
-    cells[count * SHADOW_CELL_STRIDE] = cell;
-    stacks[count * SHADOW_STACK_STRIDE] = entry | flags;
+    if (likely(pc == det.access_pc && det.cur_stack == det.access_stack)) {
+        *node = det.access_node;
+        return true;
+    }
+    const struct stack_cache_line *line = stack_cache_line(pc);
+    if (unlikely(!stack_cache_hit(line, pc)))
+        return false;
+    det.access_pc = pc;
+    det.access_stack = det.cur_stack;
+    det.access_node = line->node;
+    *node = line->node;
+    return true;
+}
+
+/*
+ * The common cases, each a single look at the word's cells, with the
+ * general one (access_rebuild) as the fallback:
+ *  - the last cell is this entry's, free to share: it takes the bytes;
+ *  - it is this entry's, and every other cell gives way: it is left alone
+ *    (a loop's second write to a word);
+ *  - no cell might share: the cells that give way go (a variable
+ *    rewritten), and the access takes a new cell last (a first read or
+ *    write of a word in this epoch).
+ * No cell is concurrent in them, or none that races; there is no need to
+ * look when the last cell is this goroutine's now, with every other
+ * ordered before it. Each is a function of its own, reached by a tail
+ * call, so that none needs a stack frame.
+ */
+
+/* The last of the word's count cells is this entry's, in this epoch. */
+static __attribute__((noinline)) void
+access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
+             uintptr_t addr, int count)
+{
+    uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
+    uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    /* all others ordered before this goroutine, and all give way to the
+     * access with the cell it shares */
+    uint64_t speaks = cell_mask(cell) | cell_mask(last_cell);
+    bool mine = last_entry & STACK_ORDERED;
+    for (int i = 0; i < count - 1; i++) {
+        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        if ((old & ~speaks & 0xff) != 0 || !supersedes_kind(cell, old) ||
+            (!mine && concurrent(old))) {
+            access_rebuild(cells, stacks, count, cell, entry, addr);
+            return;
+        }
+    }
+    cells[0] = last_cell | cell_mask(cell);
+    stacks[0] = entry | STACK_ORDERED | STACK_FREE;
+    for (int i = 1; i < count; i++)
+        cells[i * SHADOW_CELL_STRIDE] = 0;
+}
+
+/* No cell of the word's count (1 to 3) is this goroutine's in this epoch
+ * of the access's kind. */
+static __attribute__((noinline)) void access_new(uint64_t *cells,
+                                                 uint32_t *stacks,
+                                                 uint64_t cell, uint32_t entry,
+                                                 uintptr_t addr, int count)
+{
+    uint64_t mask = cell_mask(cell);
+    uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
+    uint32_t *last_stack = &stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    bool mine = (*last_stack & STACK_ORDERED) &&
+                ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
+    bool writes = true, any_concurrent = false;
+    unsigned give_way = 0; /* one bit a cell */
+#pragma GCC unroll 3
+    for (int i = 0; i < SHADOW_CELLS - 1; i++) {
+        if (i == count)
+            break;
+        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        if (!mine && concurrent(old)) {
+            if (conflicts(cell, old))
+                goto general;
+            any_concurrent = true;
+        } else if ((old & ~mask & 0xff) == 0 && supersedes_kind(cell, old)) {
+            give_way |= 1u << i;
+            continue;
+        } else if (cell_same_kind(old, cell)) {
+            goto general; /* might share */
+        }
+        writes &= (old & CELL_WRITE) != 0;
+    }
+    int out = count;
+    if (give_way) {
+        /* the cells that gave way go, the others move down */
+        out = 0;
+#pragma GCC unroll 3
+        for (int i = 0; i < SHADOW_CELLS - 1; i++) {
+            if (i == count)
+                break;
+            if (give_way & (1u << i))
+                continue;
+            if (out != i) {
+                cells[out * SHADOW_CELL_STRIDE] = cells[i * SHADOW_CELL_STRIDE];
+                stacks[out * SHADOW_STACK_STRIDE] =
+                    stacks[i * SHADOW_STACK_STRIDE];
+            }
+            out++;
+        }
+        for (int i = out + 1; i < count; i++)
+            cells[i * SHADOW_CELL_STRIDE] = 0;
+    }
+    uint32_t flags = 0;
+    if (!any_concurrent) {
+        flags = STACK_ORDERED;
+        /* alone, or a read among writes: sharing needs nothing else */
+        if ((entry >> STACK_SIZE_SHIFT) &&
+            (out == 0 || (!(cell & CELL_WRITE) && writes)))
+            flags |= STACK_FREE;
+    }
+    if (out > 0)
+        stacks[(out - 1) * SHADOW_STACK_STRIDE] &= STACK_ENTRY_MASK;
+    cells[out * SHADOW_CELL_STRIDE] = cell;
+    stacks[out * SHADOW_STACK_STRIDE] = entry | flags;
+    return;
+general:
+    access_rebuild(cells, stacks, count, cell, entry, addr);
 }
 
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc, int count)
 {
-    const struct stack_cache_line *line = stack_cache_line(pc);
-    if (unlikely(!stack_cache_hit(line, pc))) {
+    uint32_t node;
+    if (unlikely(!access_node(pc, &node))) {
         access_stack_miss(cells, cell, addr, size_code, pc, count);
         return;
     }
-    uint32_t entry = line->node | size_code << STACK_SIZE_SHIFT;
+    uint32_t entry = node | size_code << STACK_SIZE_SHIFT;
     uint32_t *stacks = shadow_stacks(cells, addr);
-    uint32_t free = size_code ? STACK_FREE : 0;
     if (count == 0) {
         cells[0] = cell;
-        stacks[0] = entry | STACK_ORDERED | free;
+        stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
         return;
     }
-    int last = count - 1;
-    uint64_t last_cell = cells[last * SHADOW_CELL_STRIDE];
-    uint32_t last_entry = stacks[last * SHADOW_STACK_STRIDE];
-    bool share = size_code && cell_same_kind(last_cell, cell) &&
-                 (last_entry & STACK_ENTRY_MASK) == entry;
-    /* the last cell is this entry's, free to share: it takes the bytes */
-    if (share && (last_entry & STACK_FREE)) {
-        cells[last * SHADOW_CELL_STRIDE] = last_cell | cell_mask(cell);
-        return;
-    }
-    /* The common cases, in one look at the other cells: none concurrent
-     * (no need to look when the last cell is this goroutine's now, with
-     * every other ordered before it), and either none gives way to the
-     * access nor might share it (it takes a new cell), or it shares the
-     * last cell and every other gives way (it is left alone). */
-    bool ordered = (last_entry & STACK_ORDERED) &&
-                   ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
-    uint64_t speaks = cell_mask(cell) | (share ? cell_mask(last_cell) : 0);
-    int others = share ? last : count;
-    bool plain = true, writes = true;
-    int give_way = 0;
-    for (int i = 0; i < others; i++) {
-        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
-        if (!ordered && concurrent(old)) {
-            plain = false;
-            break;
-        }
-        if ((old & ~speaks & 0xff) == 0 && supersedes_kind(cell, old))
-            give_way++;
-        plain &= !cell_same_kind(old, cell);
-        writes &= (old & CELL_WRITE) != 0;
-    }
-    if (plain) {
-        if (share && give_way == others) {
-            cells[0] = last_cell | cell_mask(cell);
+    uint64_t *last = &cells[(count - 1) * SHADOW_CELL_STRIDE];
+    uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    if (count == 1 && !cell_same_kind(*last, cell) && !concurrent(*last)) {
+        /* one cell, ordered before the access: it gives way, or the access
+         * takes a second cell */
+        uint64_t old = *last;
+        uint32_t free = size_code ? STACK_FREE : 0;
+        if ((old & ~cell & 0xff) == 0 && supersedes_kind(cell, old)) {
+            cells[0] = cell;
             stacks[0] = entry | STACK_ORDERED | free;
-            for (int i = 1; i < count; i++)
-                cells[i * SHADOW_CELL_STRIDE] = 0;
             return;
         }
-        if (!share && give_way == 0 && count < SHADOW_CELLS) {
-            /* a read among writes: sharing needs nothing else */
-            append(cells, stacks, count, cell, entry,
-                   STACK_ORDERED | ((cell & CELL_WRITE) || !writes ? 0 : free));
-            return;
-        }
+        stacks[0] = last_entry & STACK_ENTRY_MASK;
+        cells[SHADOW_CELL_STRIDE] = cell;
+        /* a read after a write: sharing needs nothing else */
+        stacks[SHADOW_STACK_STRIDE] =
+            entry | STACK_ORDERED |
+            (!(cell & CELL_WRITE) && (old & CELL_WRITE) ? free : 0);
+        return;
     }
-    access_rebuild(cells, stacks, count, cell, entry, addr);
+    if (!cell_same_kind(*last, cell)) {
+        if (count < SHADOW_CELLS)
+            access_new(cells, stacks, cell, entry, addr, count);
+        else
+            access_rebuild(cells, stacks, count, cell, entry, addr);
+    } else if (last_entry == (entry | STACK_ORDERED | STACK_FREE)) {
+        *last |= cell_mask(cell); /* (no cell of size code 0 is free) */
+    } else if (size_code && (last_entry & STACK_ENTRY_MASK) == entry) {
+        access_share(cells, stacks, cell, entry, addr, count);
+    } else {
+        access_rebuild(cells, stacks, count, cell, entry, addr);
+    }
 }
 
 void access_other(uintptr_t addr, unsigned size, unsigned kind, uintptr_t pc)

@@ -5,7 +5,7 @@
  * goroutine's epoch is not in the current goroutine's clock.
  *
  * Beside each cell, a stack entry: the depot node of the access (its pc
- * under the call stack), a size code and a flag. An aligned access of 1, 2,
+ * under the call stack), a size code and two flags. An aligned access of 1, 2,
  * 4 or 8 bytes has size code 1 + log2(size); accesses with the same entry
  * (the same instruction under the same stack: the same size) in the same
  * epoch share one cell, whose mask is then a union of aligned blocks of
@@ -19,9 +19,9 @@
  * epoch none of them can race with it. STACK_FREE: moreover another access
  * by the same entry in the same epoch may simply add its bytes to the
  * cell, as none of the others could give way to it (for a read: every
- * other cell is a write; for a write: there is no other cell). Any other
- * change to the word goes through access_rebuild, which puts the access's
- * cell last and sets the flags again.
+ * other cell is a write; for a write: there is no other cell). Whatever
+ * changes the word puts the access's cell last, sets the flags on it where
+ * they hold, and clears them from the cell that was last before.
  *
  * The fast path (inline here) finds the access already covered by a cell of
  * this goroutine in this epoch: the same kind (or a write for a read), the

@@ -64,18 +64,22 @@ struct det_goroutine {
 
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
-    bool fast; /* checking, and accesses are not scheduling points: the
-                  entry points' fast path applies (access.h) */
+    bool fast;        /* checking, and accesses are not scheduling points: the
+                         entry points' fast path applies (access.h) */
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
-    bool disabled;    /* gave up (too many goroutines); says so once */
-    unsigned busy;    /* inside the detector: interceptors pass through */
-    unsigned ignore;  /* __tsan_ignore_thread_begin depth */
+    bool disabled;          /* gave up (too many goroutines); says so once */
+    unsigned busy;          /* inside the detector: interceptors pass through */
+    unsigned ignore;        /* __tsan_ignore_thread_begin depth */
 
     uint32_t cur_tid;
     struct det_goroutine *cur;
     uint64_t cur_bits;
     uint32_t cur_stack; /* cur->stack while cur runs */
+    /* the depot node of the last access checked in full: its pc under
+     * access_stack (access.c) */
+    uintptr_t access_pc;
+    uint32_t access_stack, access_node;
 
     struct det_goroutine *goroutines; /* by tid */
     size_t goroutine_capacity;

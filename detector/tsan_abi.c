@@ -11,10 +11,10 @@
 #include <stdint.h>
 
 #include "access.h"
-#include "detector_hooks.h"
-#include "state.h"
 #include "atomic.h"
 #include "depot.h"
+#include "detector_hooks.h"
+#include "state.h"
 #include "sync.h"
 
 void detector_start(void);

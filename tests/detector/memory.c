@@ -241,6 +241,48 @@ Test(memory, a_byte_loop_keeps_every_byte)
     expect_race_always(byte_loop_and_reader);
 }
 
+static int pair[2] __attribute__((aligned(8)));
+
+static void write_second(void *arg)
+{
+    (void)arg;
+    ((volatile int *)pair)[1] = 1;
+    weft_waitgroup_done(&done);
+}
+
+/* Reads both elements with one instruction; arg: yield between them. */
+static void read_both(void *arg)
+{
+    int sum = 0;
+    for (int i = 0; i < 2; i++) {
+        sum += ((volatile int *)pair)[i];
+        if (arg)
+            weft_yield();
+    }
+    (void)sum;
+    weft_waitgroup_done(&done);
+}
+
+static void loop_reader_and_writer(void *arg)
+{
+    (void)arg;
+    concurrently(read_both, write_second, NULL);
+}
+
+/* The write may come between the two reads, in the reader's epoch. */
+static void loop_reader_and_writer_yielding(void *arg)
+{
+    (void)arg;
+    concurrently(read_both, write_second, (void *)1);
+}
+
+/* The loop's reads share a cell; the second still meets the write. */
+Test(memory, a_loop_read_races_with_a_write_to_its_second_element)
+{
+    expect_race_always(loop_reader_and_writer);
+    expect_race_always(loop_reader_and_writer_yielding);
+}
+
 /* ---- the heap ---- */
 
 WEFT_CHAN_TYPE(ptr_chan, int *)
