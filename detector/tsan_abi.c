@@ -13,7 +13,6 @@
 #include "access.h"
 #include "atomic.h"
 #include "depot.h"
-#include "detector_hooks.h"
 #include "state.h"
 #include "sync.h"
 

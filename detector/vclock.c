@@ -27,11 +27,20 @@ void vclock_set(struct vclock *c, uint32_t tid, uint32_t time)
     c->time[tid] = time;
 }
 
+static __attribute__((noinline)) void
+vclock_grow_join(struct vclock *to, const struct vclock *from)
+{
+    vclock_grow(to, from->size);
+    vclock_join(to, from);
+}
+
 void vclock_join(struct vclock *to, const struct vclock *from)
 {
     uint32_t size = from->size;
-    if (size > to->size)
-        vclock_grow(to, size);
+    if (size > to->size) {
+        vclock_grow_join(to, from); /* a tail call: join needs no frame */
+        return;
+    }
     uint32_t *time = to->time;
     const uint32_t *other = from->time;
     for (uint32_t i = 0; i < size; i++)
