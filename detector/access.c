@@ -2,38 +2,37 @@
  * The access check's slow path: compare with every cell of the word,
  * report a race, and record the access.
  *
- * Which cell the access takes: one it supersedes (same or fewer bytes,
- * ordered before it, and every later access that would race with the old
- * one races with the new one too: a write supersedes a read, a plain access
- * an atomic one); else an empty one; else one of an access ordered before
- * it; else one chosen by the epoch (deterministic). Any further cell it
- * supersedes is emptied, to keep words short. Only the choice by epoch
- * forgets a concurrent access, and with 4 cells a word it needs 4
- * goroutines' unordered accesses to the same word.
+ * A cell ordered before the access (this goroutine's, or in its clock)
+ * gives way to it when the access speaks for all its bytes, and every
+ * later access that would race with the old one races with the new one
+ * too (a write speaks for a read, a plain access for an atomic one). The
+ * access speaks for its own bytes and those of the cell it shares: the
+ * cell of the same entry in this epoch (access.h) takes the access rather
+ * than a new cell. Otherwise the access takes an empty cell; else one of an
+ * access ordered before it; else one chosen by the epoch (deterministic).
+ * Only that last choice forgets a concurrent access, and with 4 cells a
+ * word it needs 4 goroutines' unordered accesses to the same word.
+ *
+ * Cells stay packed (shadow.h): the word's cells are rebuilt in place, the
+ * access's cell last, and a slot that stays empty is never written.
+ *
+ * The hot functions here call nothing on their common paths (rare cases
+ * are tail calls), so that they need no stack frame.
  */
 #include "access.h"
 
 #include "depot.h"
+#include "detector_hooks.h"
 #include "report.h"
 
-static bool supersedes(uint64_t cell, uint64_t old)
+/* Whether cell may speak for old's bytes (old ordered before it): not a
+ * read for a write, nor an atomic access for a plain one. */
+static inline bool supersedes_kind(uint64_t cell, uint64_t old)
 {
-    unsigned mask = cell_mask(cell), old_mask = cell_mask(old);
-    if ((old_mask & ~mask) != 0)
-        return false;
-    if ((old & CELL_WRITE) && !(cell & CELL_WRITE))
-        return false;
-    return !(cell & CELL_ATOMIC) || (old & CELL_ATOMIC);
+    return ((old & ~cell & CELL_WRITE) | (cell & ~old & CELL_ATOMIC)) == 0;
 }
 
-static bool ordered_before_current(uint64_t old)
-{
-    uint32_t tid = cell_tid(old);
-    return tid == det.cur_tid ||
-           cell_epoch(old) <= vclock_get(&det.cur->clock, tid);
-}
-
-static bool conflicts(uint64_t cell, uint64_t old)
+static inline bool conflicts(uint64_t cell, uint64_t old)
 {
     if ((cell_mask(cell) & cell_mask(old)) == 0)
         return false;
@@ -42,62 +41,366 @@ static bool conflicts(uint64_t cell, uint64_t old)
     return !((cell & CELL_ATOMIC) && (old & CELL_ATOMIC));
 }
 
-/* The depot node of an access at pc in the current call stack. A loop's
- * few access sites hit this small cache instead of the depot's table. */
-static struct {
-    uintptr_t pc;
-    uint32_t stack, node;
-} stack_cache[64];
-
-static inline uint32_t access_stack(uintptr_t pc)
+static inline bool concurrent(uint64_t old)
 {
-    size_t i = ((pc >> 2) ^ det.cur_stack) & 63;
-    if (likely(stack_cache[i].pc == pc &&
-               stack_cache[i].stack == det.cur_stack))
-        return stack_cache[i].node;
-    uint32_t node = depot_child(det.cur_stack, pc);
-    stack_cache[i].pc = pc;
-    stack_cache[i].stack = det.cur_stack;
-    stack_cache[i].node = node;
-    return node;
+    uint32_t tid = cell_tid(old);
+    return tid != det.cur_tid &&
+           cell_epoch(old) > vclock_get(&det.cur->clock, tid);
 }
 
-void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr, uintptr_t pc)
+/* The depot node of an access at pc in the current call stack. A loop's
+ * few access sites hit this small cache instead of the depot's table. */
+enum { STACK_CACHE_BITS = 8 };
+
+static struct stack_cache_line {
+    uintptr_t pc;
+    uint32_t stack, node;
+} stack_cache[1 << STACK_CACHE_BITS];
+
+static inline struct stack_cache_line *stack_cache_line(uintptr_t pc)
 {
-    uint32_t *stacks = shadow_stacks(addr);
-    int empty = -1, superseded = -1, ordered = -1, racing = -1;
-    for (int i = 0; i < SHADOW_CELLS; i++) {
-        uint64_t old = cells[i];
-        if (old == 0) {
-            if (empty < 0)
-                empty = i;
-            continue;
+    uint64_t key = (uint64_t)pc ^ ((uint64_t)det.cur_stack << 40);
+    return &stack_cache[(key * 0x9E3779B97F4A7C15ull) >>
+                        (64 - STACK_CACHE_BITS)];
+}
+
+static inline bool stack_cache_hit(const struct stack_cache_line *line,
+                                   uintptr_t pc)
+{
+    return line->pc == pc && line->stack == det.cur_stack;
+}
+
+/* Reports the first of the word's cells that races with cell. */
+static __attribute__((noinline, cold)) void
+report_first_race(const uint64_t *cells, const uint32_t *stacks, int count,
+                  uint64_t cell, uint32_t entry, uintptr_t addr,
+                  unsigned concurrent_bits)
+{
+    for (int i = 0; i < count; i++) {
+        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        if ((concurrent_bits & (1u << i)) && conflicts(cell, old)) {
+            report_race(addr, cell, entry, old,
+                        stacks[i * SHADOW_STACK_STRIDE] & STACK_ENTRY_MASK);
+            return;
         }
-        if (ordered_before_current(old)) {
-            if (!supersedes(cell, old)) {
-                if (ordered < 0)
-                    ordered = i;
-            } else if (superseded < 0) {
-                superseded = i;
-            } else {
-                cells[i] = 0; /* a second superseded cell: keep words short */
-                if (empty < 0)
-                    empty = i;
-            }
-            continue;
-        }
-        if (racing < 0 && conflicts(cell, old))
-            racing = i;
     }
-    uint32_t stack = access_stack(pc);
-    if (unlikely(racing >= 0))
-        report_race(addr, cell, stack, cells[racing], stacks[racing]);
-    int slot = superseded >= 0 ? superseded
-               : empty >= 0    ? empty
-               : ordered >= 0  ? ordered
-                               : (int)(cell_epoch(cell) % SHADOW_CELLS);
-    cells[slot] = cell;
-    stacks[slot] = stack;
+}
+
+/* Records the access in the word's count cells (at least one, none of
+ * which covers it), reporting a race first if there is one. */
+static __attribute__((noinline)) void
+access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
+               uint32_t entry, uintptr_t addr)
+{
+    int last = count - 1;
+    uint64_t last_cell = cells[last * SHADOW_CELL_STRIDE];
+    uint32_t last_entry = stacks[last * SHADOW_STACK_STRIDE];
+    /* Which cells are concurrent with the access, one bit each: none when
+     * the last cell is this goroutine's now with every other ordered
+     * before it. */
+    unsigned concurrent_bits = 0;
+    if (!(last_entry & STACK_ORDERED) ||
+        ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) != 0) {
+        bool racing = false;
+#pragma GCC unroll 4
+        for (int i = 0; i < SHADOW_CELLS; i++) {
+            if (i == count)
+                break;
+            uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+            if (concurrent(old)) {
+                concurrent_bits |= 1u << i;
+                racing |= conflicts(cell, old);
+            }
+        }
+        if (unlikely(racing))
+            report_first_race(cells, stacks, count, cell, entry, addr,
+                              concurrent_bits);
+    }
+
+    /* an entry no cell has, where the access may not share a cell */
+    uint32_t share_entry = entry >> STACK_SIZE_SHIFT ? entry : UINT32_MAX;
+    /* The bytes the access speaks for: its own, and those of the cell it
+     * shares (this goroutine's accesses by one entry in this epoch). */
+    uint64_t mask = cell_mask(cell), speaks = mask;
+    if (cell_same_kind(last_cell, cell) &&
+        (last_entry & STACK_ENTRY_MASK) == share_entry)
+        speaks |= cell_mask(last_cell);
+    bool writes = true;
+    unsigned kept_concurrent = 0;
+    uint64_t *to = cells, *shared = NULL;
+    uint32_t *to_stack = stacks;
+    /* kept cells move down over those that give way */
+#pragma GCC unroll 4
+    for (int i = 0; i < SHADOW_CELLS; i++) {
+        if (i == count)
+            break;
+        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        uint64_t now = old;
+        if (concurrent_bits & (1u << i)) {
+            kept_concurrent |= 1u << (to - cells) / SHADOW_CELL_STRIDE;
+        } else if (cell_same_kind(old, cell) &&
+                   (stacks[i * SHADOW_STACK_STRIDE] & STACK_ENTRY_MASK) ==
+                       share_entry) {
+            now = old | mask; /* the same access in this epoch */
+            shared = to;
+        } else if ((old & ~speaks & 0xff) == 0 && supersedes_kind(cell, old)) {
+            continue; /* gives way */
+        } else {
+            writes &= (old & CELL_WRITE) != 0;
+        }
+        if (to != &cells[i * SHADOW_CELL_STRIDE]) {
+            *to = now;
+            *to_stack = stacks[i * SHADOW_STACK_STRIDE] & STACK_ENTRY_MASK;
+        } else if (now != old) {
+            *to = now;
+        }
+        to += SHADOW_CELL_STRIDE;
+        to_stack += SHADOW_STACK_STRIDE;
+    }
+    int out = (int)((to - cells) / SHADOW_CELL_STRIDE);
+    /* slots emptied; one that was empty is never written */
+    for (uint64_t *empty = to; empty < &cells[count * SHADOW_CELL_STRIDE];
+         empty += SHADOW_CELL_STRIDE)
+        *empty = 0;
+    uint32_t *flagged;
+    if (shared) {
+        if (shared != to - SHADOW_CELL_STRIDE)
+            return; /* not last: no flags */
+        flagged = to_stack - SHADOW_STACK_STRIDE;
+    } else if (likely(out < SHADOW_CELLS)) {
+        *to = cell;
+        *to_stack = entry;
+        flagged = to_stack;
+        out++;
+    } else {
+        /* a full word: replace an access ordered before this one, else
+         * one chosen by the epoch (deterministic) */
+        unsigned ordered = ~kept_concurrent & ((1u << SHADOW_CELLS) - 1);
+        int slot = ordered ? __builtin_ctz(ordered)
+                           : (int)(cell_epoch(cell) % SHADOW_CELLS);
+        cells[slot * SHADOW_CELL_STRIDE] = cell;
+        stacks[slot * SHADOW_STACK_STRIDE] = entry;
+        return; /* not last: no flags */
+    }
+    /* the cell last written keeps its flags only if it is still last */
+    if (out > 1 && (flagged[-SHADOW_STACK_STRIDE] & ~STACK_ENTRY_MASK))
+        flagged[-SHADOW_STACK_STRIDE] &= STACK_ENTRY_MASK;
+    uint32_t flags = 0;
+    if (kept_concurrent == 0) {
+        flags = STACK_ORDERED;
+        /* alone, or a read among writes: sharing needs nothing else */
+        if ((entry >> STACK_SIZE_SHIFT) &&
+            (out == 1 || (!(cell & CELL_WRITE) && writes)))
+            flags |= STACK_FREE;
+    }
+    *flagged = (*flagged & STACK_ENTRY_MASK) | flags;
+}
+
+static __attribute__((noinline)) void
+access_stack_miss(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                  unsigned size_code, uintptr_t pc, int count)
+{
+    struct stack_cache_line *line = stack_cache_line(pc);
+    line->node = depot_child(det.cur_stack, pc);
+    line->pc = pc;
+    line->stack = det.cur_stack;
+    access_slow(cells, cell, addr, size_code, pc, count);
+}
+
+/*
+ * The common cases, each a single look at the word's cells, with the
+ * general one (access_rebuild) as the fallback:
+ *  - the last cell is this entry's, free to share: it takes the bytes;
+ *  - it is this entry's, and every other cell gives way: it is left alone
+ *    (a loop's second write to a word);
+ *  - no cell gives way or might share: the access takes a new cell last (a
+ *    first read or write of a word in this epoch).
+ * No cell is concurrent in them, or none that races; there is no need to
+ * look when the last cell is this goroutine's now, with every other
+ * ordered before it. Each is a function of its own, reached by a tail
+ * call, so that none needs a stack frame.
+ */
+
+/* The stack entry of an access at pc, without its size: a one-line cache of
+ * the last one's (a loop's), then stack_cache; false when both miss. */
+static inline bool access_node(uintptr_t pc, uint32_t *node)
+{
+    if (likely(pc == det.access_pc && det.cur_stack == det.access_stack)) {
+        *node = det.access_node;
+        return true;
+    }
+    const struct stack_cache_line *line = stack_cache_line(pc);
+    if (unlikely(!stack_cache_hit(line, pc)))
+        return false;
+    det.access_pc = pc;
+    det.access_stack = det.cur_stack;
+    det.access_node = line->node;
+    *node = line->node;
+    return true;
+}
+
+/*
+ * The common cases, each a single look at the word's cells, with the
+ * general one (access_rebuild) as the fallback:
+ *  - the last cell is this entry's, free to share: it takes the bytes;
+ *  - it is this entry's, and every other cell gives way: it is left alone
+ *    (a loop's second write to a word);
+ *  - no cell might share: the cells that give way go (a variable
+ *    rewritten), and the access takes a new cell last (a first read or
+ *    write of a word in this epoch).
+ * No cell is concurrent in them, or none that races; there is no need to
+ * look when the last cell is this goroutine's now, with every other
+ * ordered before it. Each is a function of its own, reached by a tail
+ * call, so that none needs a stack frame.
+ */
+
+/* The last of the word's count cells is this entry's, in this epoch. */
+static __attribute__((noinline)) void
+access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
+             uintptr_t addr, int count)
+{
+    uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
+    uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    /* all others ordered before this goroutine, and all give way to the
+     * access with the cell it shares */
+    uint64_t speaks = cell_mask(cell) | cell_mask(last_cell);
+    bool mine = last_entry & STACK_ORDERED;
+    for (int i = 0; i < count - 1; i++) {
+        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        if ((old & ~speaks & 0xff) != 0 || !supersedes_kind(cell, old) ||
+            (!mine && concurrent(old))) {
+            access_rebuild(cells, stacks, count, cell, entry, addr);
+            return;
+        }
+    }
+    cells[0] = last_cell | cell_mask(cell);
+    stacks[0] = entry | STACK_ORDERED | STACK_FREE;
+    for (int i = 1; i < count; i++)
+        cells[i * SHADOW_CELL_STRIDE] = 0;
+}
+
+/* No cell of the word's count (1 to 3) is this goroutine's in this epoch
+ * of the access's kind. */
+static __attribute__((noinline)) void access_new(uint64_t *cells,
+                                                 uint32_t *stacks,
+                                                 uint64_t cell, uint32_t entry,
+                                                 uintptr_t addr, int count)
+{
+    uint64_t mask = cell_mask(cell);
+    uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
+    uint32_t *last_stack = &stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    bool mine = (*last_stack & STACK_ORDERED) &&
+                ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
+    bool writes = true, any_concurrent = false;
+    unsigned give_way = 0; /* one bit a cell */
+#pragma GCC unroll 3
+    for (int i = 0; i < SHADOW_CELLS - 1; i++) {
+        if (i == count)
+            break;
+        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        if (!mine && concurrent(old)) {
+            if (conflicts(cell, old))
+                goto general;
+            any_concurrent = true;
+        } else if ((old & ~mask & 0xff) == 0 && supersedes_kind(cell, old)) {
+            give_way |= 1u << i;
+            continue;
+        } else if (cell_same_kind(old, cell)) {
+            goto general; /* might share */
+        }
+        writes &= (old & CELL_WRITE) != 0;
+    }
+    int out = count;
+    if (give_way) {
+        /* the cells that gave way go, the others move down */
+        out = 0;
+#pragma GCC unroll 3
+        for (int i = 0; i < SHADOW_CELLS - 1; i++) {
+            if (i == count)
+                break;
+            if (give_way & (1u << i))
+                continue;
+            if (out != i) {
+                cells[out * SHADOW_CELL_STRIDE] = cells[i * SHADOW_CELL_STRIDE];
+                stacks[out * SHADOW_STACK_STRIDE] =
+                    stacks[i * SHADOW_STACK_STRIDE];
+            }
+            out++;
+        }
+        for (int i = out + 1; i < count; i++)
+            cells[i * SHADOW_CELL_STRIDE] = 0;
+    }
+    uint32_t flags = 0;
+    if (!any_concurrent) {
+        flags = STACK_ORDERED;
+        /* alone, or a read among writes: sharing needs nothing else */
+        if ((entry >> STACK_SIZE_SHIFT) &&
+            (out == 0 || (!(cell & CELL_WRITE) && writes)))
+            flags |= STACK_FREE;
+    }
+    if (out > 0)
+        stacks[(out - 1) * SHADOW_STACK_STRIDE] &= STACK_ENTRY_MASK;
+    cells[out * SHADOW_CELL_STRIDE] = cell;
+    stacks[out * SHADOW_STACK_STRIDE] = entry | flags;
+    return;
+general:
+    access_rebuild(cells, stacks, count, cell, entry, addr);
+}
+
+void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                 unsigned size_code, uintptr_t pc, int count)
+{
+    uint32_t node;
+    if (unlikely(!access_node(pc, &node))) {
+        access_stack_miss(cells, cell, addr, size_code, pc, count);
+        return;
+    }
+    uint32_t entry = node | size_code << STACK_SIZE_SHIFT;
+    uint32_t *stacks = shadow_stacks(cells, addr);
+    if (count == 0) {
+        cells[0] = cell;
+        stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
+        return;
+    }
+    uint64_t *last = &cells[(count - 1) * SHADOW_CELL_STRIDE];
+    uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    if (count == 1 && !cell_same_kind(*last, cell) && !concurrent(*last)) {
+        /* one cell, ordered before the access: it gives way, or the access
+         * takes a second cell */
+        uint64_t old = *last;
+        uint32_t free = size_code ? STACK_FREE : 0;
+        if ((old & ~cell & 0xff) == 0 && supersedes_kind(cell, old)) {
+            cells[0] = cell;
+            stacks[0] = entry | STACK_ORDERED | free;
+            return;
+        }
+        stacks[0] = last_entry & STACK_ENTRY_MASK;
+        cells[SHADOW_CELL_STRIDE] = cell;
+        /* a read after a write: sharing needs nothing else */
+        stacks[SHADOW_STACK_STRIDE] =
+            entry | STACK_ORDERED |
+            (!(cell & CELL_WRITE) && (old & CELL_WRITE) ? free : 0);
+        return;
+    }
+    if (!cell_same_kind(*last, cell)) {
+        if (count < SHADOW_CELLS)
+            access_new(cells, stacks, cell, entry, addr, count);
+        else
+            access_rebuild(cells, stacks, count, cell, entry, addr);
+    } else if (last_entry == (entry | STACK_ORDERED | STACK_FREE)) {
+        *last |= cell_mask(cell); /* (no cell of size code 0 is free) */
+    } else if (size_code && (last_entry & STACK_ENTRY_MASK) == entry) {
+        access_share(cells, stacks, cell, entry, addr, count);
+    } else {
+        access_rebuild(cells, stacks, count, cell, entry, addr);
+    }
+}
+
+void access_other(uintptr_t addr, unsigned size, unsigned kind, uintptr_t pc)
+{
+    if (unlikely(det.preempt_on_access))
+        runtime_access_point();
+    access_check(addr, size, kind, pc);
 }
 
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc)
@@ -113,12 +416,8 @@ void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc)
             return;
         uint64_t cell = det.cur_bits | kind |
                         ((((uint64_t)1 << (stop - addr)) - 1) << (addr & 7));
-        uint64_t as_write = cell | CELL_WRITE;
-        bool known = false;
-        for (int i = 0; i < SHADOW_CELLS && !known; i++)
-            known = cells[i] == cell || cells[i] == as_write;
-        if (!known)
-            access_slow(cells, cell, addr, pc);
+        /* a range's pieces have no size code: they never share */
+        access_in_cells(cells, cell, addr, 0, pc);
         addr = stop;
     }
 }

@@ -4,35 +4,124 @@
  * bytes when one of the two writes, not both are atomic, and the other
  * goroutine's epoch is not in the current goroutine's clock.
  *
- * The fast path (inline here) finds the same access, or a write covering a
- * read, already recorded in this epoch: nothing new can be learnt. Anything
- * else goes to access_slow.
+ * Beside each cell, a stack entry: the depot node of the access (its pc
+ * under the call stack), a size code and two flags. An aligned access of 1, 2,
+ * 4 or 8 bytes has size code 1 + log2(size); accesses with the same entry
+ * (the same instruction under the same stack: the same size) in the same
+ * epoch share one cell, whose mask is then a union of aligned blocks of
+ * that size, so that a report still names the exact access. Size code 0 (a
+ * piece of a range or unaligned access) means the mask is the access
+ * itself; such cells never share.
+ *
+ * Two flags, only ever on the word's last cell, make the next access
+ * cheaper. STACK_ORDERED: every other cell of the word is ordered before
+ * the last cell's goroutine and epoch, so while that goroutine is in that
+ * epoch none of them can race with it. STACK_FREE: moreover another access
+ * by the same entry in the same epoch may simply add its bytes to the
+ * cell, as none of the others could give way to it (for a read: every
+ * other cell is a write; for a write: there is no other cell). Whatever
+ * changes the word puts the access's cell last, sets the flags on it where
+ * they hold, and clears them from the cell that was last before.
+ *
+ * The fast path (inline here) finds the access already covered by a cell of
+ * this goroutine in this epoch: the same kind (or a write for a read), the
+ * same atomicity, every byte. Nothing new can be learnt. Anything else goes
+ * to access_slow.
  */
 #ifndef WEFT_DETECTOR_ACCESS_H
 #define WEFT_DETECTOR_ACCESS_H
 
+#include "depot.h"
 #include "shadow.h"
 #include "state.h"
 
-void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr, uintptr_t pc);
+enum {
+    STACK_NODE_MASK = (1u << DEPOT_NODE_BITS) - 1,
+    STACK_ORDERED = 1u << DEPOT_NODE_BITS,
+    STACK_FREE = 1u << (DEPOT_NODE_BITS + 1),
+    STACK_SIZE_SHIFT = DEPOT_NODE_BITS + 2,
+    /* an entry without its flags */
+    STACK_ENTRY_MASK = ~(STACK_ORDERED | STACK_FREE),
+    /* a cell's bits other than its bytes and kind: goroutine, epoch and
+     * atomicity */
+    CELL_BYTES_AND_WRITE = 0xff | CELL_WRITE,
+};
+
+static inline uint32_t stack_entry_node(uint32_t entry)
+{
+    return entry & STACK_NODE_MASK;
+}
+
+/* 0, or the size of each access sharing the cell. */
+static inline unsigned stack_entry_size(uint32_t entry)
+{
+    unsigned code = entry >> STACK_SIZE_SHIFT;
+    return code ? 1u << (code - 1) : 0;
+}
+
+/* count: how many cells the word holds (none covers the access). */
+void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                 unsigned size_code, uintptr_t pc, int count);
 /* Any size and alignment, word by word. */
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc);
+/* What access_entry leaves: access points, checking off, an access across
+ * two words, a chunk of shadow not made yet. */
+void access_other(uintptr_t addr, unsigned size, unsigned kind, uintptr_t pc);
 
-/* An access of size bytes (1, 2, 4 or 8) at addr that stays inside one
- * 8-byte word; kind is 0 or CELL_WRITE, plus CELL_ATOMIC. */
+/* Whether old, a cell of this goroutine in this epoch, already says all
+ * that cell would. */
+static inline bool cell_covers(uint64_t old, uint64_t cell)
+{
+    return (((old ^ cell) & ~(uint64_t)CELL_BYTES_AND_WRITE) |
+            (cell & ~old & CELL_BYTES_AND_WRITE)) == 0;
+}
+
+/* Whether old is a cell of this goroutine in this epoch, of cell's kind. */
+static inline bool cell_same_kind(uint64_t old, uint64_t cell)
+{
+    return ((old ^ cell) & ~(uint64_t)0xff) == 0;
+}
+
+static inline unsigned access_size_code(uintptr_t addr, unsigned size)
+{
+    return (addr & (size - 1)) ? 0 : (unsigned)__builtin_ctz(size) + 1;
+}
+
+/* The check of an access, cell, whose cells are found: the fast path
+ * returns when a cell covers it, else it goes to access_slow. */
+static inline void access_in_cells(uint64_t *cells, uint64_t cell,
+                                   uintptr_t addr, unsigned size_code,
+                                   uintptr_t pc)
+{
+    int count = 0;
+    for (; count < SHADOW_CELLS; count++) {
+        uint64_t old = cells[count * SHADOW_CELL_STRIDE];
+        if (cell_covers(old, cell))
+            return;
+        if (old == 0) /* cells are packed: no more */
+            break;
+    }
+    access_slow(cells, cell, addr, size_code, pc, count);
+}
+
+/* The check of an access of size bytes (1, 2, 4 or 8) at addr that stays
+ * inside one 8-byte word, once its cells are found; kind is 0 or
+ * CELL_WRITE, plus CELL_ATOMIC. */
+static inline void access_cells(uint64_t *cells, uintptr_t addr, unsigned size,
+                                unsigned kind, uintptr_t pc)
+{
+    uint64_t cell =
+        det.cur_bits | kind | ((((uint64_t)1 << size) - 1) << (addr & 7));
+    access_in_cells(cells, cell, addr, access_size_code(addr, size), pc);
+}
+
+/* The check of an access inside one word, wherever it comes from. */
 static inline void access_word(uintptr_t addr, unsigned size, unsigned kind,
                                uintptr_t pc)
 {
     uint64_t *cells = shadow_cells(addr);
-    if (unlikely(cells == NULL))
-        return;
-    uint64_t cell =
-        det.cur_bits | kind | ((((uint64_t)1 << size) - 1) << (addr & 7));
-    uint64_t as_write = cell | CELL_WRITE;
-    for (int i = 0; i < SHADOW_CELLS; i++)
-        if (cells[i] == cell || cells[i] == as_write)
-            return;
-    access_slow(cells, cell, addr, pc);
+    if (likely(cells != NULL))
+        access_cells(cells, addr, size, kind, pc);
 }
 
 static inline void access_check(uintptr_t addr, unsigned size, unsigned kind,
@@ -44,6 +133,26 @@ static inline void access_check(uintptr_t addr, unsigned size, unsigned kind,
         access_word(addr, size, kind, pc);
     else
         access_range(addr, size, kind, pc);
+}
+
+/* The __tsan_readN/writeN entry points: the fast path calls nothing but,
+ * last, access_slow or access_other, so it needs no frame of its own. */
+static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
+                                uintptr_t pc)
+{
+    if (unlikely(!det.fast) || unlikely((addr & 7) + size > 8)) {
+        access_other(addr, size, kind, pc);
+        return;
+    }
+    uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
+    if (unlikely(index >> (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT)))
+        return;
+    char *chunk = shadow_top[index];
+    if (unlikely(chunk == NULL)) {
+        access_other(addr, size, kind, pc);
+        return;
+    }
+    access_cells(shadow_chunk_cells(chunk, addr), addr, size, kind, pc);
 }
 
 #endif

@@ -51,6 +51,8 @@ uint32_t depot_insert(uint32_t parent, uintptr_t pc)
     for (; depot.table[i].node; i = (i + 1) & depot.mask)
         if (depot.table[i].pc == pc && depot.table[i].parent == parent)
             return depot.table[i].node;
+    if (depot.count == (uint32_t)1 << DEPOT_NODE_BITS)
+        return parent; /* full */
     if (depot.count == depot.capacity) {
         depot.capacity *= 2;
         depot.parents =

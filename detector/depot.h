@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Nodes fit in 27 bits: shadow stack entries keep 5 bits for a size and
+ * flags (access.h). Past that (134M nodes) the depot stops growing and a
+ * new call stack is recorded as its caller's. */
+enum { DEPOT_NODE_BITS = 27 };
+
 struct depot_slot {
     uintptr_t pc;
     uint32_t parent;

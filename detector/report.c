@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "depot.h"
 #include "detector.h"
 #include "detector_hooks.h"
@@ -130,24 +131,29 @@ static bool pair_is_new(uintptr_t a, uintptr_t b)
     return true;
 }
 
-static unsigned first_byte(unsigned mask)
-{
-    return (unsigned)__builtin_ctz(mask);
-}
-
+/* "Write of size 4 at 0x... by goroutine 2:" for the access of cell that
+ * overlaps mask: a cell whose entry has a size holds accesses of that size,
+ * aligned to it (access.h); otherwise its mask is the access. */
 static void print_access(FILE *out, const char *prefix, uint64_t cell,
-                         uintptr_t word)
+                         uint32_t entry, unsigned overlap, uintptr_t word)
 {
     unsigned mask = cell_mask(cell);
+    unsigned size = stack_entry_size(entry);
+    unsigned offset;
+    if (size) {
+        offset = (unsigned)__builtin_ctz(mask & overlap) & ~(size - 1);
+    } else {
+        size = (unsigned)__builtin_popcount(mask);
+        offset = (unsigned)__builtin_ctz(mask);
+    }
     const char *kind = cell & CELL_WRITE ? "write" : "read";
     char what[32];
     snprintf(what, sizeof what, "%s%s%s", prefix,
              cell & CELL_ATOMIC ? "atomic " : "", kind);
     if (!*prefix)
         what[0] = (char)(what[0] - 'a' + 'A');
-    fprintf(out, "%s of size %d at %p by goroutine %u:\n", what,
-            __builtin_popcount(mask), (void *)(word + first_byte(mask)),
-            cell_tid(cell));
+    fprintf(out, "%s of size %u at %p by goroutine %u:\n", what, size,
+            (void *)(word + offset), cell_tid(cell));
 }
 
 static void print_creation(FILE *out, uint32_t tid)
@@ -177,6 +183,7 @@ void detector_set_schedule(uint64_t seed, const char *replay_command)
 void detector_set_preempt_on_access(bool on)
 {
     det.preempt_on_access = on;
+    det_update_checking();
 }
 
 static void print_schedule(FILE *out)
@@ -193,14 +200,15 @@ static void print_schedule(FILE *out)
                 program_invocation_name);
 }
 
-void report_race(uintptr_t addr, uint64_t cell, uint32_t stack, uint64_t old,
-                 uint32_t old_stack)
+void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
+                 uint32_t old_entry)
 {
     det.busy++;
     uintptr_t word = addr & ~(uintptr_t)7;
     uintptr_t pcs[STACK_MAX_FRAMES], old_pcs[STACK_MAX_FRAMES];
-    size_t n = depot_unwind(stack, pcs, STACK_MAX_FRAMES);
-    size_t old_n = depot_unwind(old_stack, old_pcs, STACK_MAX_FRAMES);
+    size_t n = depot_unwind(stack_entry_node(entry), pcs, STACK_MAX_FRAMES);
+    size_t old_n =
+        depot_unwind(stack_entry_node(old_entry), old_pcs, STACK_MAX_FRAMES);
     if (!pair_is_new(n ? pcs[0] : 0, old_n ? old_pcs[0] : 0) ||
         suppressions_match(pcs, n) || suppressions_match(old_pcs, old_n)) {
         det.busy--;
@@ -209,13 +217,14 @@ void report_race(uintptr_t addr, uint64_t cell, uint32_t stack, uint64_t old,
     races_found++;
     FILE *out = report_options.log;
     fprintf(out, "==================\nWARNING: DATA RACE\n");
-    print_access(out, "", cell, word);
+    /* the current cell is one access: print it whole (size 0) */
+    print_access(out, "", cell, 0, cell_mask(cell), word);
     stack_print(out, pcs, n, false);
     if (n)
         disasm_print_access(out, pcs[0],
                             (unsigned)__builtin_popcount(cell_mask(cell)),
                             cell & CELL_WRITE);
-    print_access(out, "Previous ", old, word);
+    print_access(out, "Previous ", old, old_entry, cell_mask(cell), word);
     stack_print(out, old_pcs, old_n, false);
     print_creation(out, cell_tid(cell));
     if (cell_tid(old) != cell_tid(cell))

@@ -10,11 +10,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* A race between the current access (cell, at the depot node stack) and an
- * earlier one (old, old_stack) on the word holding addr. Reports it unless
- * the pair of sites was reported before or a suppression matches. */
-void report_race(uintptr_t addr, uint64_t cell, uint32_t stack, uint64_t old,
-                 uint32_t old_stack);
+/* A race between the current access (cell, with its stack entry, see
+ * access.h) and an earlier one (old, old_entry) on the word holding addr.
+ * Reports it unless the pair of sites was reported before or a suppression
+ * matches. */
+void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
+                 uint32_t old_entry);
 
 struct report_options {
     bool halt_on_error;

@@ -2,6 +2,8 @@
  * Shadow memory (see shadow.h). Chunks are never unmapped, only emptied:
  * MADV_DONTNEED gives their pages back and they read as zero (empty cells)
  * when touched again. The list of chunks made is kept for clear_all.
+ * Clearing writes only to cells that hold something, so it never makes a
+ * page resident.
  */
 #include "shadow.h"
 
@@ -12,6 +14,9 @@
 enum {
     TOP_ENTRIES = 1 << (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT),
     PAGE = 4096,
+    /* clearing at least this many words (64 KiB of memory) gives the
+     * shadow's pages back rather than emptying word by word */
+    MADVISE_WORDS = 8192,
 };
 
 char **shadow_top;
@@ -38,6 +43,8 @@ void shadow_init(void)
 char *shadow_chunk_create(uintptr_t index)
 {
     char *chunk = reserve(SHADOW_CHUNK_BYTES);
+    /* a huge page would make every slot's pages resident at once */
+    madvise(chunk, SHADOW_CHUNK_BYTES, MADV_NOHUGEPAGE);
     if (made_count == made_capacity) {
         made_capacity = made_capacity ? made_capacity * 2 : 64;
         made = det_realloc(made, made_capacity * sizeof *made);
@@ -47,19 +54,57 @@ char *shadow_chunk_create(uintptr_t index)
     return chunk;
 }
 
-/* Zeroes [from, to) of shadow: whole pages are given back, edges zeroed. */
-static void zero(char *from, char *to)
+/* Empties the cells of words [first, last) of chunk, word by word. */
+static void clear_words(char *chunk, size_t first, size_t last)
 {
-    char *first_page =
-        (char *)(((uintptr_t)from + PAGE - 1) & ~(uintptr_t)(PAGE - 1));
-    char *last_page = (char *)((uintptr_t)to & ~(uintptr_t)(PAGE - 1));
-    if (to - from < 4 * PAGE || first_page >= last_page) {
-        det_zero(from, (size_t)(to - from));
+    uint64_t *slot0 = (uint64_t *)chunk;
+    for (size_t word = first; word < last; word++) {
+        uint64_t *cells = &slot0[word];
+        /* packed: the first empty slot ends the word's cells */
+        for (int k = 0; k < SHADOW_CELLS && cells[k * SHADOW_CELL_STRIDE]; k++)
+            cells[k * SHADOW_CELL_STRIDE] = 0;
+    }
+}
+
+/* Gives back the whole pages of [from, to): they read as zero again. */
+static void give_back(uintptr_t from, uintptr_t to)
+{
+    uintptr_t first = (from + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    uintptr_t last = to & ~(uintptr_t)(PAGE - 1);
+    if (first < last)
+        madvise((void *)first, last - first, MADV_DONTNEED);
+}
+
+/* Empties cells [first, last) of one slot's array: the whole pages given
+ * back, the cells at the edges emptied where they hold something. */
+static void clear_slot(uint64_t *slot, size_t first, size_t last)
+{
+    uintptr_t from = (uintptr_t)&slot[first], to = (uintptr_t)&slot[last];
+    uintptr_t inner_from = (from + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    uintptr_t inner_to = to & ~(uintptr_t)(PAGE - 1);
+    for (uint64_t *c = &slot[first]; (uintptr_t)c < inner_from; c++)
+        if (*c)
+            *c = 0;
+    for (uint64_t *c = (uint64_t *)inner_to; c < &slot[last]; c++)
+        if (*c)
+            *c = 0;
+    give_back(inner_from, inner_to);
+}
+
+/* Empties words [first, last) of chunk: a long run gives pages back, a
+ * short one is emptied word by word. */
+static void clear_chunk(char *chunk, size_t first, size_t last)
+{
+    if (last - first < MADVISE_WORDS) {
+        clear_words(chunk, first, last);
         return;
     }
-    det_zero(from, (size_t)(first_page - from));
-    madvise(first_page, (size_t)(last_page - first_page), MADV_DONTNEED);
-    det_zero(last_page, (size_t)(to - last_page));
+    for (int k = 0; k < SHADOW_CELLS; k++) {
+        clear_slot((uint64_t *)chunk + k * SHADOW_CELL_STRIDE, first, last);
+        uint32_t *stacks = (uint32_t *)(chunk + SHADOW_STACKS_OFFSET) +
+                           k * SHADOW_STACK_STRIDE;
+        give_back((uintptr_t)&stacks[first], (uintptr_t)&stacks[last]);
+    }
 }
 
 void shadow_clear(uintptr_t addr, size_t size)
@@ -76,11 +121,7 @@ void shadow_clear(uintptr_t addr, size_t size)
         if (chunk) {
             size_t first = (addr >> 3) & (SHADOW_WORDS - 1);
             size_t words = ((stop - addr) + 7) >> 3;
-            zero(chunk + first * SHADOW_CELL_BYTES,
-                 chunk + (first + words) * SHADOW_CELL_BYTES);
-            char *stacks = chunk + SHADOW_STACKS_OFFSET;
-            zero(stacks + first * SHADOW_STACK_BYTES,
-                 stacks + (first + words) * SHADOW_STACK_BYTES);
+            clear_chunk(chunk, first, first + words);
         }
         addr = stop;
     }

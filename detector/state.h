@@ -64,16 +64,22 @@ struct det_goroutine {
 
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
+    bool fast;        /* checking, and accesses are not scheduling points: the
+                         entry points' fast path applies (access.h) */
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
-    bool disabled;    /* gave up (too many goroutines); says so once */
-    unsigned busy;    /* inside the detector: interceptors pass through */
-    unsigned ignore;  /* __tsan_ignore_thread_begin depth */
+    bool disabled;          /* gave up (too many goroutines); says so once */
+    unsigned busy;          /* inside the detector: interceptors pass through */
+    unsigned ignore;        /* __tsan_ignore_thread_begin depth */
 
     uint32_t cur_tid;
     struct det_goroutine *cur;
     uint64_t cur_bits;
     uint32_t cur_stack; /* cur->stack while cur runs */
+    /* the depot node of the last access checked in full: its pc under
+     * access_stack (access.c) */
+    uintptr_t access_pc;
+    uint32_t access_stack, access_node;
 
     struct det_goroutine *goroutines; /* by tid */
     size_t goroutine_capacity;
@@ -92,6 +98,7 @@ static inline void det_refresh_bits(void)
 static inline void det_update_checking(void)
 {
     det.checking = det.initialized && !det.disabled && det.ignore == 0;
+    det.fast = det.checking && !det.preempt_on_access;
 }
 
 /* Allocation that never goes through weft's own malloc interceptors. */

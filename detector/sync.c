@@ -112,8 +112,14 @@ void sync_forget_all(void)
 
 void sync_tick(void)
 {
-    vclock_set(&det.cur->clock, det.cur_tid,
-               vclock_get(&det.cur->clock, det.cur_tid) + 1);
+    struct vclock *clock = &det.cur->clock;
+    if (likely(det.cur_tid < clock->size)) {
+        /* the epoch is the top of cur_bits */
+        clock->time[det.cur_tid]++;
+        det.cur_bits += (uint64_t)1 << CELL_EPOCH_SHIFT;
+        return;
+    }
+    vclock_set(clock, det.cur_tid, vclock_get(clock, det.cur_tid) + 1);
     det_refresh_bits();
 }
 

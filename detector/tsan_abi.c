@@ -11,10 +11,9 @@
 #include <stdint.h>
 
 #include "access.h"
-#include "detector_hooks.h"
-#include "state.h"
 #include "atomic.h"
 #include "depot.h"
+#include "state.h"
 #include "sync.h"
 
 void detector_start(void);
@@ -46,24 +45,16 @@ void __tsan_func_exit(void)
 
 /* ---- plain accesses ---- */
 
-/* --preempt-on-access: the harness may switch goroutines before any
- * instrumented access, for bugs between two plain accesses. */
-#define ACCESS_POINT()                                                         \
-    do {                                                                       \
-        if (unlikely(det.preempt_on_access))                                   \
-            runtime_access_point();                                            \
-    } while (0)
-
+/* The fast path is inline in each (access_entry); access points
+ * (--preempt-on-access) and the rest go through access_other. */
 #define ACCESS(name, size, kind)                                               \
     void __tsan_##name(void *addr)                                             \
     {                                                                          \
-        ACCESS_POINT();                                                        \
-        access_check((uintptr_t)addr, size, kind, CALLER_PC);                  \
+        access_entry((uintptr_t)addr, size, kind, CALLER_PC);                  \
     }                                                                          \
     void __tsan_##name##_pc(void *addr, void *pc)                              \
     {                                                                          \
-        ACCESS_POINT();                                                        \
-        access_check((uintptr_t)addr, size, kind, (uintptr_t)pc);              \
+        access_entry((uintptr_t)addr, size, kind, (uintptr_t)pc);              \
     }
 
 #define ACCESSES(size)                                                         \

@@ -27,12 +27,24 @@ void vclock_set(struct vclock *c, uint32_t tid, uint32_t time)
     c->time[tid] = time;
 }
 
-void vclock_join(struct vclock *to, const struct vclock *from)
+static __attribute__((noinline)) void
+vclock_grow_join(struct vclock *to, const struct vclock *from)
 {
     vclock_grow(to, from->size);
-    for (uint32_t i = 0; i < from->size; i++)
-        if (from->time[i] > to->time[i])
-            to->time[i] = from->time[i];
+    vclock_join(to, from);
+}
+
+void vclock_join(struct vclock *to, const struct vclock *from)
+{
+    uint32_t size = from->size;
+    if (size > to->size) {
+        vclock_grow_join(to, from); /* a tail call: join needs no frame */
+        return;
+    }
+    uint32_t *time = to->time;
+    const uint32_t *other = from->time;
+    for (uint32_t i = 0; i < size; i++)
+        time[i] = other[i] > time[i] ? other[i] : time[i];
 }
 
 void vclock_copy(struct vclock *to, const struct vclock *from)

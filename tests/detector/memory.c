@@ -209,6 +209,80 @@ Test(memory, one_shared_array_element_races)
     expect_race_always(overlapping_element);
 }
 
+/* ---- loops: one access site, many bytes of a word ---- */
+
+static char letters[8] __attribute__((aligned(8)));
+
+static void write_every_byte(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 8; i++)
+        ((volatile char *)letters)[i] = 'a';
+    weft_waitgroup_done(&done);
+}
+
+static void read_first_byte(void *arg)
+{
+    (void)arg;
+    char seen = ((volatile char *)letters)[0];
+    (void)seen;
+    weft_waitgroup_done(&done);
+}
+
+static void byte_loop_and_reader(void *arg)
+{
+    concurrently(write_every_byte, read_first_byte, arg);
+}
+
+/* Eight one-byte writes to a word by one instruction share a cell: the
+ * first byte's write is not pushed out of the word's four cells. */
+Test(memory, a_byte_loop_keeps_every_byte)
+{
+    expect_race_always(byte_loop_and_reader);
+}
+
+static int pair[2] __attribute__((aligned(8)));
+
+static void write_second(void *arg)
+{
+    (void)arg;
+    ((volatile int *)pair)[1] = 1;
+    weft_waitgroup_done(&done);
+}
+
+/* Reads both elements with one instruction; arg: yield between them. */
+static void read_both(void *arg)
+{
+    int sum = 0;
+    for (int i = 0; i < 2; i++) {
+        sum += ((volatile int *)pair)[i];
+        if (arg)
+            weft_yield();
+    }
+    (void)sum;
+    weft_waitgroup_done(&done);
+}
+
+static void loop_reader_and_writer(void *arg)
+{
+    (void)arg;
+    concurrently(read_both, write_second, NULL);
+}
+
+/* The write may come between the two reads, in the reader's epoch. */
+static void loop_reader_and_writer_yielding(void *arg)
+{
+    (void)arg;
+    concurrently(read_both, write_second, (void *)1);
+}
+
+/* The loop's reads share a cell; the second still meets the write. */
+Test(memory, a_loop_read_races_with_a_write_to_its_second_element)
+{
+    expect_race_always(loop_reader_and_writer);
+    expect_race_always(loop_reader_and_writer_yielding);
+}
+
 /* ---- the heap ---- */
 
 WEFT_CHAN_TYPE(ptr_chan, int *)

@@ -35,6 +35,33 @@ static void race_main(void *arg)
     (void)seen;
 }
 
+/* An int array written in a loop by one goroutine, one element read by
+ * another: the write of that element is the previous access, though the
+ * loop's writes to the word share a cell. */
+static int elements[4] __attribute__((aligned(8)));
+
+static void fill_elements(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 4; i++)
+        ((volatile int *)elements)[i] = i;
+}
+
+static void loop_race_main(void *arg)
+{
+    (void)arg;
+    weft_go(fill_elements, NULL);
+    while (weft_goroutine_count() > 1)
+        weft_yield();
+    int seen = ((volatile int *)elements)[3];
+    (void)seen;
+}
+
+static void loop_race(void)
+{
+    weft_run(loop_race_main, NULL, NULL);
+}
+
 /* The line of this file holding marker. */
 static int line_of(const char *marker)
 {
@@ -172,4 +199,21 @@ Test(report, suppressed_races_are_neither_shown_nor_counted)
     cr_assert_null(strstr(r.output, "DATA RACE"), "%s", r.output);
     cr_assert_str_eq(r.output, "races found: 0\n");
     cr_assert_eq(r.exit_status, 0);
+}
+
+Test(report, names_the_exact_previous_access_of_a_loop)
+{
+    struct child_result r;
+    child_run(loop_race, &r);
+    char expected[128];
+    snprintf(expected, sizeof expected,
+             "Read of size 4 at %p by goroutine 1:\n"
+             "  loop_race_main() tests/detector/report.c:",
+             (void *)&elements[3]);
+    cr_assert(strstr(r.output, expected), "%s", r.output);
+    snprintf(expected, sizeof expected,
+             "Previous write of size 4 at %p by goroutine 2:\n"
+             "  fill_elements() tests/detector/report.c:",
+             (void *)&elements[3]);
+    cr_assert(strstr(r.output, expected), "%s", r.output);
 }
