@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "depot.h"
+#include "heap.h"
 #include "report.h"
 #include "shadow.h"
 #include "state.h"
@@ -62,6 +63,11 @@ void *det_realloc(void *p, size_t size)
 void det_free(void *p)
 {
     __libc_free(p);
+}
+
+bool detector_start_schedule_heap(void)
+{
+    return heap_start();
 }
 
 bool detector_enabled(void)

@@ -34,6 +34,13 @@ void detector_set_replay_hint(const char *command);
  * for the "Schedule:" line (instead of WEFT_OPTIONS's seed). */
 void detector_set_schedule(uint64_t seed, const char *replay_command);
 
+/* In a schedule's process: from now on malloc and friends serve blocks at
+ * addresses that depend only on the allocations made since (heap.h), so a
+ * schedule names the same heap addresses under `weft test` and `weft
+ * replay`. Works with or without the detector; false if the heap's fixed
+ * address range is taken (glibc's heap then stays). */
+bool detector_start_schedule_heap(void);
+
 /* Makes every instrumented access a scheduling point (the harness's
  * --preempt-on-access). */
 void detector_set_preempt_on_access(bool on);

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "heap.h"
 #include "shadow.h"
 #include "state.h"
 
@@ -264,7 +265,33 @@ char *strchr(const char *s, int c)
     return found;
 }
 
-/* ---- the heap ---- */
+/* ---- the heap: glibc's, or the schedule heap (heap.h) once it is on ----
+ */
+
+/* glibc's, found once; dlsym may allocate, and fresh() asks for sizes,
+ * so while it resolves a size is 0 (nothing to clear). */
+static size_t libc_usable_size(void *p)
+{
+    static size_t (*libc)(void *);
+    static bool resolving;
+    if (!libc) {
+        if (resolving)
+            return 0;
+        resolving = true;
+        libc = (size_t(*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
+        resolving = false;
+        if (!libc)
+            return 0;
+    }
+    return libc(p);
+}
+
+size_t malloc_usable_size(void *p)
+{
+    if (!p)
+        return 0;
+    return heap_owns(p) ? heap_usable_size(p) : libc_usable_size(p);
+}
 
 static void fresh(void *p)
 {
@@ -277,30 +304,60 @@ static void fresh(void *p)
 
 void *malloc(size_t size)
 {
-    void *p = __libc_malloc(size);
+    void *p = heap_on() ? heap_alloc(size, 16) : __libc_malloc(size);
     fresh(p);
     return p;
 }
 
 void *calloc(size_t count, size_t size)
 {
-    void *p = __libc_calloc(count, size);
+    void *p;
+    if (heap_on()) {
+        if (size && count > SIZE_MAX / size)
+            return NULL;
+        if ((p = heap_alloc(count * size, 16)))
+            det_zero(p, count * size); /* a reused block is not */
+    } else {
+        p = __libc_calloc(count, size);
+    }
     fresh(p);
     return p;
 }
 
 void free(void *p)
 {
-    if (p)
-        CHECK_WRITE(p, malloc_usable_size(p));
-    __libc_free(p);
+    if (!p)
+        return;
+    CHECK_WRITE(p, malloc_usable_size(p));
+    if (heap_owns(p))
+        heap_free(p);
+    else
+        __libc_free(p);
+}
+
+/* realloc in the schedule heap: a new block, the old one's bytes, and the
+ * old one freed, wherever it came from. */
+static void *heap_realloc(void *p, size_t size)
+{
+    void *q = heap_alloc(size, 16);
+    if (!q)
+        return NULL;
+    if (p) {
+        size_t old = malloc_usable_size(p);
+        det_copy(q, p, old < size ? old : size);
+        if (heap_owns(p))
+            heap_free(p);
+        else
+            __libc_free(p);
+    }
+    return q;
 }
 
 void *realloc(void *p, size_t size)
 {
     if (p)
         CHECK_WRITE(p, malloc_usable_size(p));
-    void *q = __libc_realloc(p, size);
+    void *q = heap_on() ? heap_realloc(p, size) : __libc_realloc(p, size);
     fresh(q);
     if (q)
         CHECK_WRITE(q, size);
@@ -309,7 +366,8 @@ void *realloc(void *p, size_t size)
 
 void *memalign(size_t alignment, size_t size)
 {
-    void *p = __libc_memalign(alignment, size);
+    void *p = heap_on() ? heap_alloc(size, alignment < 16 ? 16 : alignment)
+                        : __libc_memalign(alignment, size);
     fresh(p);
     return p;
 }

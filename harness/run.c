@@ -104,6 +104,9 @@ _Noreturn static void child(const struct schedule_request *request, int output)
     record_creation_stacks = request->creation_stacks;
     describe_schedule(request);
     detector_set_preempt_on_access(request->preempt_on_access);
+    /* last: from here on, what the schedule allocates lands at the same
+     * addresses whichever process (test or replay) forked it */
+    detector_start_schedule_heap();
     weft_run(test_main, NULL, &config);
     fflush(NULL);
     exit(0); /* exit, not _exit: the detector reports at exit */

@@ -654,3 +654,24 @@ Test(harness, a_bad_weft_options_is_a_usage_error_not_a_verdict)
     cr_assert(strncmp(r.output, "usage: weft test BINARY", 23) == 0, "%s",
               r.output);
 }
+
+Test(harness, a_heap_race_replays_with_the_same_addresses)
+{
+    /* the test and the replay are different processes with different
+     * heaps, but a schedule's blocks come from the schedule heap */
+    struct command_result found, replayed;
+    run(&found, WEFT_CMD " test " RACES " heap_counter");
+    cr_assert_eq(found.status, 1, "%s", found.output);
+    const char *at = strstr(found.output, " of size 8 at 0x");
+    cr_assert(at, "%s", found.output);
+    unsigned long long address = strtoull(at + 14, NULL, 16);
+    cr_assert_geq(address, 0x500000000000ull, "not in the schedule heap: %s",
+                  at);
+    char *block = report_block(found.output);
+    const char *replay = strstr(block, "    replay: ") + strlen("    replay: ");
+    run(&replayed, "%s %.*s", WEFT_CMD, (int)strcspn(replay + 5, "\n"),
+        replay + 5);
+    cr_assert_eq(replayed.status, 1);
+    cr_assert_str_eq(replayed.output, block);
+    free(block);
+}

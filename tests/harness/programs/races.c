@@ -3,6 +3,7 @@
  * the harness reports them through the detector, with the schedule's seed.
  */
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <weft.h>
 
 /* ---- an unprotected stack: two goroutines push at once ---- */
@@ -51,4 +52,29 @@ WEFT_TEST(atomic_counter)
     weft_waitgroup_wait(&done);
     weft_assert(atomic_load(&counter) == 4, "counter is %d",
                 atomic_load(&counter));
+}
+
+/* ---- a race on the heap: a counter in a block the test allocates ---- */
+
+struct tally {
+    long seen;
+};
+
+static void count_one(void *arg)
+{
+    struct tally *t = arg;
+    t->seen++;
+    weft_waitgroup_done(&done);
+}
+
+WEFT_TEST(heap_counter)
+{
+    char *padding = malloc(24); /* the block is not the first */
+    struct tally *t = calloc(1, sizeof *t);
+    weft_waitgroup_add(&done, 2);
+    weft_go(count_one, t);
+    weft_go(count_one, t);
+    weft_waitgroup_wait(&done);
+    free(t);
+    free(padding);
 }

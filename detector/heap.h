@@ -1,0 +1,24 @@
+/*
+ * The schedule heap: malloc at addresses that depend only on the
+ * allocations made since heap_start (heap.c). The harness starts it in each
+ * schedule's process, so `weft test` and `weft replay` name the same heap
+ * addresses; the interceptors route malloc and friends here once it is on.
+ */
+#ifndef WEFT_DETECTOR_HEAP_H
+#define WEFT_DETECTOR_HEAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Maps the region; false (and the heap stays off) if its fixed address is
+ * taken. */
+bool heap_start(void);
+bool heap_on(void);
+/* Whether p is a block of this heap (not glibc's, from before). */
+bool heap_owns(const void *p);
+/* NULL when the region is spent. alignment: a power of two. */
+void *heap_alloc(size_t size, size_t alignment);
+void heap_free(void *p);
+size_t heap_usable_size(const void *p);
+
+#endif
