@@ -147,6 +147,7 @@ bool chan_try_send(weft_chan *c, const void *value)
     slot_sync(c, c->recv_index);
     copy_value(c, receiver->elem, value);
     receiver->ok = true;
+    receiver->buffered = c->capacity != 0;
     receiver->sync = sync_object(c, c->recv_index);
     waiter_wake(receiver);
     return true;
@@ -172,6 +173,7 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
             c->send_index = c->recv_index;
         }
         sender->ok = true;
+        sender->buffered = c->capacity != 0;
         sender->sync = sync_object(c, index);
         waiter_wake(sender);
         return CHAN_GOT;
@@ -196,11 +198,13 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
  * buffered channel the parked side then leaves its own clock in the slot,
  * after the waker took the slot's: the k-th receive must order the (k+C)-th
  * send (rule 4), not the send that completed it (rule 3 is for unbuffered
- * channels only), so it may not publish its clock before it parks. */
-void chan_after_wake(weft_chan *c, const struct waiter *w)
+ * channels only), so it may not publish its clock before it parks.
+ * Reads only the waiter: the channel may be gone by now (weft_context_free
+ * frees a done channel whose woken receivers have not run yet). */
+void chan_after_wake(const struct waiter *w)
 {
     DETECT(acquire, w->sync);
-    if (c->capacity && w->ok)
+    if (w->buffered && w->ok)
         DETECT(release, w->sync);
 }
 
@@ -230,6 +234,21 @@ void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
     }
 }
 
+/* The same after a parked operation, from the waiter alone (see
+ * chan_after_wake): a parked send completes with its value in the buffer. */
+void chan_lock_order_woken(weft_chan *c, const struct waiter *w,
+                           enum weft_case_dir dir)
+{
+    if (likely(!rt.lock_order) || !w->one_slot)
+        return;
+    if (dir == WEFT_RECV) {
+        if (w->ok)
+            lockorder_chan_received(c);
+    } else {
+        lockorder_acquired(c, LOCK_CHAN, &c->id, LOCK_WRITE, true);
+    }
+}
+
 _Noreturn static void block_forever(enum wait_reason reason)
 {
     for (;;)
@@ -250,14 +269,15 @@ void weft_chan_send(weft_chan *c, const void *value)
         RT_UNLOCK();
         return;
     }
-    struct waiter w = {.g = ws.current, .elem = (void *)value};
+    struct waiter w = {
+        .g = ws.current, .elem = (void *)value, .one_slot = c->capacity == 1};
     chan_before_park(c);
     waitq_push(&c->sendq, &w);
     park(WAIT_CHAN_SEND);
     if (!w.ok)
         runtime_panic("send on closed channel");
-    chan_after_wake(c, &w);
-    chan_lock_order(c, WEFT_SEND, true, true);
+    chan_after_wake(&w);
+    chan_lock_order_woken(c, &w, WEFT_SEND);
     RT_UNLOCK();
 }
 
@@ -272,12 +292,13 @@ bool weft_chan_recv_ok(weft_chan *c, void *out)
         RT_UNLOCK();
         return result == CHAN_GOT;
     }
-    struct waiter w = {.g = ws.current, .elem = out};
+    struct waiter w = {
+        .g = ws.current, .elem = out, .one_slot = c->capacity == 1};
     chan_before_park(c);
     waitq_push(&c->recvq, &w);
     park(WAIT_CHAN_RECV);
-    chan_after_wake(c, &w);
-    chan_lock_order(c, WEFT_RECV, w.ok, true);
+    chan_after_wake(&w);
+    chan_lock_order_woken(c, &w, WEFT_RECV);
     RT_UNLOCK();
     return w.ok;
 }
@@ -302,6 +323,7 @@ static void wake_on_close(weft_chan *c, struct weft_waitq *q, bool zero)
         if (zero && w->elem)
             zero_element(c->elem_size, w->elem);
         w->ok = false;
+        w->buffered = false;
         w->sync = c;
         waiter_wake(w);
     }

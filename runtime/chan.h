@@ -26,11 +26,15 @@ bool chan_try_send(weft_chan *c, const void *value);
 enum chan_recv_result chan_try_recv(weft_chan *c, void *out);
 /* Detector events around a parked send or receive (see chan.c). */
 void chan_before_park(weft_chan *c);
-void chan_after_wake(weft_chan *c, const struct waiter *w);
+void chan_after_wake(const struct waiter *w);
 /* After a send or receive completed on c: the lock-order graph's view of
  * 1-slot channels used as locks (chan.c). */
 void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
                      bool blocking);
+/* The same after a parked operation, from its waiter alone: the channel
+ * may be freed by the time a woken goroutine runs. */
+void chan_lock_order_woken(weft_chan *c, const struct waiter *w,
+                           enum weft_case_dir dir);
 /* weft_chan_free without taking the runtime's lock (held already). */
 void chan_destroy(weft_chan *c);
 /* Close without a scheduling point, for the runtime's own use (context

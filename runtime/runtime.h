@@ -55,7 +55,9 @@ struct waiter {
     struct weft_waitq *queue;   /* the queue it is on */
     const void *sync;           /* detector: what the waker released */
     uint32_t case_index;
-    bool ok; /* receive: a value came (not a close) */
+    bool ok;       /* receive: a value came (not a close) */
+    bool buffered; /* the hand-over went through a buffer slot */
+    bool one_slot; /* its channel has capacity 1 (may be a lock) */
 };
 
 struct goroutine {

@@ -89,6 +89,7 @@ static int select_block(struct weft_case *cases, size_t count)
         if (!c->chan)
             continue;
         struct weft_chan *ch = c->chan;
+        waiters[i].one_slot = ch->capacity == 1;
         chan_before_park(ch);
         waitq_push(c->dir == WEFT_SEND ? &ch->sendq : &ch->recvq, &waiters[i]);
         waiting++;
@@ -100,11 +101,12 @@ static int select_block(struct weft_case *cases, size_t count)
     struct waiter *fired = ws.current->fired;
     size_t index = fired->case_index;
     bool ok = fired->ok;
-    chan_after_wake(cases[index].chan, fired);
-    if (waiters != on_stack)
-        free(waiters);
+    chan_after_wake(fired);
     if (cases[index].dir == WEFT_SEND && !ok)
         runtime_panic("send on closed channel");
+    chan_lock_order_woken(cases[index].chan, fired, cases[index].dir);
+    if (waiters != on_stack)
+        free(waiters);
     cases[index].ok = ok;
     return (int)index;
 }
@@ -115,7 +117,9 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
                 count == 1 && cases[0].chan ? &cases[0].chan->id : NULL);
     int index = pick_ready(cases, count);
     if (index >= 0) {
-        perform(&cases[index]);
+        struct weft_case *c = &cases[index];
+        perform(c);
+        chan_lock_order(c->chan, c->dir, c->ok, block);
     } else {
         if (!block) {
             RT_UNLOCK();
@@ -126,8 +130,6 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
                 park(WAIT_SELECT_NO_CASES);
         index = select_block(cases, count);
     }
-    struct weft_case *c = &cases[index];
-    chan_lock_order(c->chan, c->dir, c->ok, block);
     RT_UNLOCK();
     return index;
 }
