@@ -40,6 +40,19 @@ enum {
 
 static _Atomic uint32_t runtime_lock;
 
+#ifdef WEFT_HAVE_VALGRIND
+/* helgrind sees the futex lock as the mutex it is (natively, a few no-op
+ * instructions), so weft's own state can be checked for races under it. */
+#include <valgrind/helgrind.h>
+#define LOCK_ACQUIRED() VALGRIND_HG_MUTEX_LOCK_POST(&runtime_lock)
+#define LOCK_RELEASING() VALGRIND_HG_MUTEX_UNLOCK_PRE(&runtime_lock)
+#define LOCK_RELEASED() VALGRIND_HG_MUTEX_UNLOCK_POST(&runtime_lock)
+#else
+#define LOCK_ACQUIRED() ((void)0)
+#define LOCK_RELEASING() ((void)0)
+#define LOCK_RELEASED() ((void)0)
+#endif
+
 static long futex(_Atomic uint32_t *word, int op, uint32_t value,
                   const struct timespec *timeout)
 {
@@ -56,16 +69,11 @@ static inline void cpu_relax(void)
 #endif
 }
 
-void rt_lock(void)
+static void lock_slow(void)
 {
-    uint32_t expected = 0;
-    if (atomic_compare_exchange_strong_explicit(&runtime_lock, &expected, 1,
-                                                memory_order_acquire,
-                                                memory_order_relaxed))
-        return;
     for (int i = 0; i < LOCK_SPINS; i++) {
         cpu_relax();
-        expected = 0;
+        uint32_t expected = 0;
         if (atomic_load_explicit(&runtime_lock, memory_order_relaxed) == 0 &&
             atomic_compare_exchange_weak_explicit(&runtime_lock, &expected, 1,
                                                   memory_order_acquire,
@@ -76,10 +84,22 @@ void rt_lock(void)
         futex(&runtime_lock, FUTEX_WAIT_BITSET, 2, NULL);
 }
 
+void rt_lock(void)
+{
+    uint32_t expected = 0;
+    if (!atomic_compare_exchange_strong_explicit(&runtime_lock, &expected, 1,
+                                                 memory_order_acquire,
+                                                 memory_order_relaxed))
+        lock_slow();
+    LOCK_ACQUIRED();
+}
+
 void rt_unlock(void)
 {
+    LOCK_RELEASING();
     if (atomic_exchange_explicit(&runtime_lock, 0, memory_order_release) == 2)
         futex(&runtime_lock, FUTEX_WAKE, 1, NULL);
+    LOCK_RELEASED();
 }
 
 /* ---- queues ---- */

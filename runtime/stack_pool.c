@@ -22,6 +22,37 @@
 
 #include "runtime.h"
 
+#ifdef WEFT_HAVE_VALGRIND
+#include <valgrind/valgrind.h>
+/* Under valgrind, each goroutine stack is registered as a stack, so memcheck
+ * does not take a switch for a wild stack-pointer move, nor another
+ * goroutine's waiters for memory below the stack pointer. Natively,
+ * RUNNING_ON_VALGRIND is a few no-op instructions. */
+static void stack_registered(struct stack *s)
+{
+    s->valgrind_id =
+        RUNNING_ON_VALGRIND
+            ? VALGRIND_STACK_REGISTER(s->base, (char *)s->base + s->size)
+            : 0;
+}
+
+static void stack_deregistered(struct stack *s)
+{
+    if (s->valgrind_id)
+        VALGRIND_STACK_DEREGISTER(s->valgrind_id);
+}
+#else
+static void stack_registered(struct stack *s)
+{
+    s->valgrind_id = 0;
+}
+
+static void stack_deregistered(struct stack *s)
+{
+    (void)s;
+}
+#endif
+
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
 #endif
@@ -126,6 +157,7 @@ void stack_alloc(struct stack *s, size_t size)
         s->size = size;
         /* stack_free recorded the guard state just below the link */
         s->guarded = *(bool *)((char *)f - sizeof(bool));
+        stack_registered(s);
         return;
     }
     if (pool.slab.size != size ||
@@ -136,10 +168,12 @@ void stack_alloc(struct stack *s, size_t size)
     s->base = guard + page_size();
     s->size = size;
     s->guarded = install_guard(guard);
+    stack_registered(s);
 }
 
 void stack_free(struct stack *s)
 {
+    stack_deregistered(s);
     struct free_list *list = free_list_for(s->size);
     if (!list) {
         munmap((char *)s->base - page_size(), s->size + page_size());

@@ -10,6 +10,7 @@ struct stack {
     void *base;   /* lowest usable byte; the guard page lies below */
     size_t size;  /* usable bytes */
     bool guarded; /* a guard page below base faults on overflow */
+    unsigned valgrind_id; /* its registration, under valgrind */
 };
 
 /* A stack of at least size bytes; panics when memory is exhausted. */
