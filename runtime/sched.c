@@ -15,6 +15,7 @@
 
 #include "detector_hooks.h"
 #include "lockorder.h"
+#include "netpoll.h"
 #include "options.h"
 #include "runtime.h"
 #include "stack.h"
@@ -231,11 +232,15 @@ static void switch_to(struct goroutine *next)
 static struct goroutine *pick_next(void)
 {
     for (;;) {
+        if (unlikely(netpoll_waiting()))
+            netpoll_schedule(rt.runnable.length == 0);
+        /* with I/O awaited in real time, the netpoller did the waiting */
         if (unlikely(rt.timer_count))
-            timers_advance(rt.runnable.length == 0);
+            timers_advance(rt.runnable.length == 0 &&
+                           (rt.virtual_time || !netpoll_waiting()));
         if (rt.runnable.length)
             return take_runnable();
-        if (!rt.timer_count)
+        if (!rt.timer_count && !netpoll_waiting())
             runtime_deadlock();
     }
 }
@@ -293,6 +298,13 @@ static const char *op_names[WEFT_OP_COUNT] = {
     [WEFT_OP_TIMER] = "timer",
     [WEFT_OP_ATOMIC] = "atomic",
     [WEFT_OP_ACCESS] = "access",
+    [WEFT_OP_NET_LISTEN] = "net listen",
+    [WEFT_OP_NET_ACCEPT] = "net accept",
+    [WEFT_OP_NET_DIAL] = "net dial",
+    [WEFT_OP_NET_READ] = "net read",
+    [WEFT_OP_NET_WRITE] = "net write",
+    [WEFT_OP_NET_CLOSE] = "net close",
+    [WEFT_OP_BLOCKING] = "blocking call",
 };
 
 const char *weft_op_name(enum weft_op op)
@@ -326,6 +338,11 @@ static const char *object_kind(enum weft_op op)
         return "cond";
     case WEFT_OP_ONCE:
         return "once";
+    case WEFT_OP_NET_ACCEPT:
+    case WEFT_OP_NET_READ:
+    case WEFT_OP_NET_WRITE:
+    case WEFT_OP_NET_CLOSE:
+        return "net";
     default:
         return "object";
     }
@@ -416,6 +433,7 @@ static void runtime_init(const struct weft_config *config)
     rt.current = main_g;
     rt.next_goroutine_id = 2;
     rt.lock_order = lockorder_run_start();
+    netpoll_run_start();
     rt.initialized = true;
     DETECT(run_start);
     DETECT(goroutine_switch, 1);
@@ -513,9 +531,9 @@ void weft_yield(void)
     sched_point(WEFT_OP_YIELD, NULL);
     struct goroutine *g = rt.current;
     if (rt.runnable.length == 0) {
-        if (rt.timer_count == 0)
+        if (rt.timer_count == 0 && !netpoll_waiting())
             return;
-        /* only timers can make someone else runnable: fire what is due */
+        /* only timers and I/O can wake someone else: let them */
         g->status = G_RUNNABLE;
         run_queue_push(g);
         schedule();
@@ -524,6 +542,8 @@ void weft_yield(void)
     /* Another goroutine runs first, chosen among the others only: a yield
      * that could pick the yielder again would let a strategy that favours
      * it (pct) spin forever. */
+    if (unlikely(netpoll_waiting()))
+        netpoll_schedule(false);
     if (unlikely(rt.timer_count))
         timers_advance(false);
     struct goroutine *next = take_runnable();
