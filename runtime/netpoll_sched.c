@@ -14,8 +14,9 @@
  *  - everything ready then is delivered at once, in descriptor-id order;
  *  - if nothing is, the virtual clock jumps to the next timer (deadlines
  *    included);
- *  - with no timer either, weft waits up to IO_GRACE_NS of real time for a
- *    peer outside the program, then reports the deadlock.
+ *  - with no timer either, only a peer outside the program can help: wait
+ *    for it, up to io_grace_ns of real time (weft test sets a short one),
+ *    then report the deadlock.
  * Loopback traffic between goroutines of one program is in the peer's
  * socket by the time the sending call returns (Linux processes it before
  * returning to user space), so a seed replays the same schedule.
@@ -23,16 +24,22 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "harness_hooks.h"
 #include "netpoll.h"
 
 enum { POLL_EVERY = 61, FIRST_BATCH = 128 };
-static const int64_t IO_GRACE_NS = 50 * WEFT_MILLISECOND;
 
 static struct {
     uint32_t tick;
+    int64_t io_grace_ns;          /* -1: wait for outside I/O forever */
     struct netpoll_event *events; /* grows to what one poll returns */
     size_t capacity;
-} poller;
+} poller = {.io_grace_ns = -1};
+
+void runtime_set_io_grace(int64_t grace_ns)
+{
+    poller.io_grace_ns = grace_ns;
+}
 
 static void grow(void)
 {
@@ -79,12 +86,17 @@ static int64_t real_now(void)
 }
 
 /* Virtual time, nothing runnable, nothing ready, no timer: a peer outside
- * the program may still answer; give it IO_GRACE_NS (an interrupt of the
- * wait does not count). Returns whether anything came. */
+ * the program may still answer; wait for it up to io_grace_ns (an
+ * interrupt of the wait does not count). Returns whether anything came. */
 static bool wait_for_outside_peer(void)
 {
-    int64_t give_up = real_now() + IO_GRACE_NS;
-    for (int64_t left = IO_GRACE_NS; left > 0; left = give_up - real_now())
+    if (poller.io_grace_ns < 0) {
+        poll_and_deliver(-1); /* pick_next polls again after an interrupt */
+        return true;
+    }
+    int64_t give_up = real_now() + poller.io_grace_ns;
+    for (int64_t left = poller.io_grace_ns; left > 0;
+         left = give_up - real_now())
         if (poll_and_deliver(left))
             return true;
     return false;

@@ -12,6 +12,7 @@
 #include <weft.h>
 
 #include "child.h"
+#include "harness_hooks.h" /* runtime_set_io_grace */
 
 static void run_fifo(weft_fn scenario, void *arg)
 {
@@ -646,11 +647,13 @@ static void read_from_both_ends(void *arg)
 
 static void both_ends_read_in_a_seeded_run(void)
 {
+    runtime_set_io_grace(50 * WEFT_MILLISECOND); /* as weft test does */
     run_seeded(read_from_both_ends, NULL, 1);
 }
 
-/* Under virtual time I/O comes from inside the program: with nothing
- * ready, no timer and no peer answering, it is a deadlock. */
+/* Under virtual time with an I/O grace (weft test), I/O comes from inside
+ * the program: with nothing ready, no timer and no peer answering within
+ * the grace, it is a deadlock. */
 Test(net, both_ends_reading_is_a_deadlock_under_virtual_time)
 {
     struct child_result r;
