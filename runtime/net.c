@@ -145,7 +145,7 @@ static weft_conn *tcp_conn(int fd, int *error)
         set_error(error, status);
         return NULL;
     }
-    d->is_socket = true;
+    d->is_socket = d->stream = true;
     return (weft_conn *)(void *)d;
 }
 
@@ -259,6 +259,7 @@ static weft_conn *dial_one(const struct sockaddr *addr, socklen_t length,
         return NULL;
     }
     netpoll_set_deadline(d, NETPOLL_MODE_WRITE, 0);
+    d->stream = true;
     int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     return (weft_conn *)(void *)d;
@@ -320,8 +321,14 @@ ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
     ssize_t n = netpoll_begin(d);
     if (n < 0)
         return n;
-    while (length && (n = netpoll_prepare(d, NETPOLL_MODE_READ)) == 0) {
+    /* A short read emptied the socket, and data coming since then is a new
+     * edge: wait for it rather than try a read that would fail. */
+    if (length && d->drained)
+        n = netpoll_park(d, NETPOLL_MODE_READ);
+    while (n == 0 && length &&
+           (n = netpoll_prepare(d, NETPOLL_MODE_READ)) == 0) {
         n = read(d->fd, buffer, length);
+        d->drained = d->stream && n > 0 && (size_t)n < length;
         if (n >= 0)
             break;
         if (errno == EINTR)

@@ -65,7 +65,7 @@ void netpoll_deliver(const struct netpoll_event *events, size_t count);
 /* True while any goroutine is parked on I/O or in a blocking call (so
  * "every goroutine is asleep" is not a deadlock). One load: schedulers test
  * it on their fast path. */
-extern size_t netpoll_parked;
+extern size_t netpoll_parked __attribute__((visibility("hidden")));
 static inline bool netpoll_waiting(void)
 {
     return __atomic_load_n(&netpoll_parked, __ATOMIC_RELAXED) != 0;
@@ -99,6 +99,8 @@ struct netpoll_desc {
     uint32_t refs;  /* the open handle, plus operations in progress */
     bool closing;   /* closed: operations fail with -EBADF */
     bool is_socket; /* writes use send(MSG_NOSIGNAL) */
+    bool stream;    /* a TCP socket: a short read empties it */
+    bool drained;   /* stream: the last read was short */
     bool in_use;    /* false: on the free list */
     struct netpoll_dir read, write;
     struct netpoll_desc *next_free;

@@ -538,6 +538,42 @@ Test(net, a_peer_that_closed_gives_end_of_file_then_a_broken_pipe)
               results[1]);
 }
 
+/* After a short read the next read waits for the socket's next edge
+ * instead of trying (it would fail): data already there and an end of
+ * file must still come through. */
+static void short_reads(void *arg)
+{
+    char(*got)[8] = arg;
+    struct pair p;
+    pair_open(&p);
+    weft_conn_write(p.server, "ab", 2);
+    cr_assert_eq(weft_conn_read(p.client, got[0], sizeof got[0]), 2);
+    weft_conn_write(p.server, "cd", 2); /* there before the next read */
+    cr_assert_eq(weft_conn_read(p.client, got[1], sizeof got[1]), 2);
+    weft_conn_write(p.server, "efgh", 4);
+    cr_assert_eq(weft_conn_read(p.client, got[2], 2), 2); /* not short */
+    cr_assert_eq(weft_conn_read(p.client, got[3], sizeof got[3]), 2);
+    weft_conn_close(p.server);
+    cr_assert_eq(weft_conn_read(p.client, got[4], sizeof got[4]), 0);
+    cr_assert_eq(weft_conn_read(p.client, got[4], sizeof got[4]), 0);
+    weft_conn_close(p.client);
+    weft_listener_close(p.listener);
+}
+
+Test(net, reads_after_a_short_read_get_data_and_end_of_file, .timeout = 60)
+{
+    char got[5][8] = {{0}};
+    run_fifo(short_reads, got);
+    cr_assert_str_eq(got[0], "ab");
+    cr_assert_str_eq(got[1], "cd");
+    cr_assert_str_eq(got[2], "ef");
+    cr_assert_str_eq(got[3], "gh");
+    memset(got, 0, sizeof got);
+    run_seeded(short_reads, got, 4);
+    cr_assert_str_eq(got[1], "cd");
+    cr_assert_str_eq(got[3], "gh");
+}
+
 /* ---- any pollable descriptor ---- */
 
 struct piped {
