@@ -25,6 +25,12 @@
 
 static const struct schedule_request *current_request;
 
+/* A test's sockets connect its own goroutines, and loopback traffic is in
+ * the peer's socket when the sending call returns: a schedule in which
+ * nothing is ready for this long is deadlocked (the kernel may defer some
+ * of that work to a thread of its own under load: a margin for it). */
+static const int64_t IO_GRACE_NS = 50 * WEFT_MILLISECOND;
+
 /* Hands the first potential deadlock's locks to the parent, which may try
  * to confirm it. */
 static void record_lock_cycle(struct decision_log *log)
@@ -99,6 +105,7 @@ _Noreturn static void child(const struct schedule_request *request, int output)
     }
     current_request = request;
     runtime_lock_order_enable(request->lock_order);
+    runtime_set_io_grace(IO_GRACE_NS);
     runtime_target_lock_cycle(request->lock_target,
                               request->lock_target_length);
     record_creation_stacks = request->creation_stacks;

@@ -105,6 +105,13 @@ static bool touches_nothing_shared(enum weft_op op)
            op == WEFT_OP_SPAWN;
 }
 
+/* Two descriptors may be the two ends of one connection: network
+ * operations never commute with each other, whatever their objects. */
+static bool is_network(enum weft_op op)
+{
+    return op >= WEFT_OP_NET_LISTEN && op <= WEFT_OP_NET_CLOSE;
+}
+
 bool transitions_dependent(const struct weft_option *a,
                            const struct weft_option *b)
 {
@@ -112,6 +119,8 @@ bool transitions_dependent(const struct weft_option *a,
         return true;
     if (touches_nothing_shared(a->op) || touches_nothing_shared(b->op))
         return false;
+    if (is_network(a->op) && is_network(b->op))
+        return true;
     if (a->object == 0 || b->object == 0)
         return true;
     return a->object == b->object;

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h> /* ssize_t */
 
 #ifdef __cplusplus
 extern "C" {
@@ -103,6 +104,13 @@ enum weft_op {
     WEFT_OP_TIMER,
     WEFT_OP_ATOMIC,
     WEFT_OP_ACCESS,
+    WEFT_OP_NET_LISTEN,
+    WEFT_OP_NET_ACCEPT,
+    WEFT_OP_NET_DIAL,
+    WEFT_OP_NET_READ,
+    WEFT_OP_NET_WRITE,
+    WEFT_OP_NET_CLOSE,
+    WEFT_OP_BLOCKING,
     WEFT_OP_COUNT
 };
 
@@ -496,6 +504,119 @@ const char *weft_context_err_string(enum weft_context_err err);
 bool weft_context_deadline(weft_context *ctx, int64_t *deadline_ns);
 /** The value for key in ctx or its nearest ancestor, or NULL. */
 void *weft_context_value(weft_context *ctx, const void *key);
+
+
+/* ------------------------------------------------------------------------ */
+/* Network I/O and blocking calls                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Go's net package on weft's netpoller. An operation that would block
+ * parks the calling goroutine until epoll says the descriptor is ready, so
+ * one thread serves any number of connections (docs/net.md).
+ *
+ * Errors are negative errno values:
+ *  - -ETIMEDOUT: the operation's deadline passed (Go's "i/o timeout");
+ *  - -EBADF: the connection or listener was closed, by this goroutine or
+ *    another, before or while the operation waited (Go's net.ErrClosed,
+ *    "use of closed network connection");
+ *  - -ENXIO: a host name that does not resolve ("no such host");
+ *  - anything else as the kernel reports it (-ECONNREFUSED, -EPIPE, ...).
+ * Functions returning a pointer return NULL on failure and store the error
+ * in *error (when error is not NULL). weft_net_strerror names an error. */
+
+/** A TCP connection, or any descriptor wrapped by weft_conn_from_fd. */
+typedef struct weft_conn weft_conn;
+/** A listening TCP socket. */
+typedef struct weft_listener weft_listener;
+
+/** Listens on host:port (Go's net.Listen("tcp", ...)). host: an IPv4 or
+ * IPv6 literal, a name (its IPv4 address first), or NULL or "" for every
+ * IPv4 address; port 0 picks a free port (see weft_listener_port). */
+weft_listener *weft_listen_tcp(const char *host, int port, int *error);
+
+/** Waits for the next connection (Go's Listener.Accept). Fails with
+ * -EBADF once the listener is closed, -ETIMEDOUT past its deadline. */
+weft_conn *weft_accept(weft_listener *l, int *error);
+
+/** The port the listener is bound to, or a negative errno. */
+int weft_listener_port(weft_listener *l);
+
+/** Sets the instant (of weft_now) after which weft_accept fails with
+ * -ETIMEDOUT; 0 clears it. Applies to an accept already waiting too. */
+void weft_listener_set_deadline(weft_listener *l, int64_t deadline_ns);
+
+/** Closes the listener; goroutines waiting in weft_accept return -EBADF.
+ * Returns 0, or -EBADF if it was already closed. Use it no more after. */
+int weft_listener_close(weft_listener *l);
+
+/** Connects to host:port (Go's net.Dial("tcp", ...)), trying each address
+ * of a name in turn; NULL or "" is this machine (127.0.0.1). Connections
+ * have TCP_NODELAY set, as in Go. */
+weft_conn *weft_dial_tcp(const char *host, int port, int *error);
+
+/** As weft_dial_tcp, failing with -ETIMEDOUT if the connection is not
+ * established within timeout_ns (Go's net.DialTimeout); 0: no limit. */
+weft_conn *weft_dial_tcp_timeout(const char *host, int port,
+                                 int64_t timeout_ns, int *error);
+
+/** Wraps an open descriptor that epoll can watch (a socket, a pipe, a
+ * terminal; not a regular file: -EPERM, use weft_file_read). It is made
+ * non-blocking and weft_conn_close closes it. On failure the caller keeps
+ * fd, as it was. */
+weft_conn *weft_conn_from_fd(int fd, int *error);
+
+/** Reads up to length bytes: returns how many (> 0), 0 at end of file (or
+ * when length is 0), or a negative errno (-ETIMEDOUT past the read
+ * deadline, -EBADF once closed). */
+ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length);
+
+/** Writes all length bytes, parking while the socket buffer is full;
+ * returns length, or a negative errno (some bytes may have been sent).
+ * Writing to a peer that has gone returns -EPIPE (no SIGPIPE for
+ * sockets). */
+ssize_t weft_conn_write(weft_conn *c, const void *buffer, size_t length);
+
+/** Sets the read and the write deadline: an instant of weft_now() (real or
+ * virtual time, as the timers) after which operations fail with
+ * -ETIMEDOUT instead of waiting, including those waiting now; 0 clears it.
+ * A deadline already past fails the next operation at once. */
+void weft_conn_set_deadline(weft_conn *c, int64_t deadline_ns);
+/** The read deadline alone (see weft_conn_set_deadline). */
+void weft_conn_set_read_deadline(weft_conn *c, int64_t deadline_ns);
+/** The write deadline alone (see weft_conn_set_deadline). */
+void weft_conn_set_write_deadline(weft_conn *c, int64_t deadline_ns);
+
+/** Shuts down the sending side (Go's TCPConn.CloseWrite): the peer reads
+ * end of file; reading goes on. 0 or a negative errno. */
+int weft_conn_close_write(weft_conn *c);
+
+/** Closes the connection: goroutines waiting in a read or write on it
+ * return -EBADF, and the descriptor is closed when they have left. Returns
+ * 0, or -EBADF if it was already closed. Use it no more after. */
+int weft_conn_close(weft_conn *c);
+
+/** The underlying descriptor, for socket options and addresses. */
+int weft_conn_fd(weft_conn *c);
+
+/** "i/o timeout", "use of closed network connection", "no such host", or
+ * strerror's text, for an error returned above (either sign). */
+const char *weft_net_strerror(int error);
+
+/** Runs fn(arg) on a helper thread while the calling goroutine is parked,
+ * so a call that blocks its thread (a file read, a name lookup, a library
+ * that does blocking I/O) does not stop the other goroutines; returns fn's
+ * result. fn must not call weft functions. Under a seeded (virtual-time)
+ * strategy, and in race-detector builds, fn runs on the goroutine's own
+ * thread instead, so the run stays deterministic and checked. */
+void *weft_blocking(void *(*fn)(void *arg), void *arg);
+
+/** read(2) through weft_blocking: bytes read, 0 at end of file, or a
+ * negative errno. */
+ssize_t weft_file_read(int fd, void *buffer, size_t length);
+
+/** Writes all length bytes through weft_blocking: returns length, or a
+ * negative errno. */
+ssize_t weft_file_write(int fd, const void *buffer, size_t length);
 
 
 /* ------------------------------------------------------------------------ */

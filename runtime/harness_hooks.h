@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit statuses that tell the harness how a schedule ended. */
@@ -43,6 +44,13 @@ void runtime_target_lock_cycle(const void *const *locks, size_t count);
  * shows where each goroutine was created. Costly (an unwind per weft_go):
  * for the runs whose report is shown. */
 void runtime_record_creation_stacks(void);
+
+/* Under virtual time, when nothing can happen but I/O from outside the
+ * program (no goroutine runnable, nothing ready, no timer), how long to
+ * wait for it before reporting a deadlock; -1, the default, waits as long
+ * as it takes. The harness gives a schedule a short grace: a test's peers
+ * are its own goroutines, so silence there is a deadlock. */
+void runtime_set_io_grace(int64_t grace_ns);
 
 /* Prints the running goroutine as "goroutine N [running]:" and its stack. */
 void runtime_print_current_goroutine(FILE *out);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "harness_hooks.h"
+#include "netpoll.h"
 #include "runtime.h"
 
 static bool anyone_sleeping(void)
@@ -42,8 +43,8 @@ static size_t report_blocked(FILE *out, const char *when)
             weft_yield();
         else if (anyone_sleeping())
             weft_sleep(until_next_timer());
-        else
-            break;
+        else if (!netpoll_waiting() || !netpoll_poll_now())
+            break; /* nor any I/O that is ready */
     }
     size_t leaked = 0;
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)

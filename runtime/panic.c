@@ -25,6 +25,8 @@ static const char *reason_names[] = {
     [WAIT_COND] = "cond wait",
     [WAIT_ONCE] = "once",
     [WAIT_SLEEP] = "sleep",
+    [WAIT_IO] = "IO wait",
+    [WAIT_SYSCALL] = "syscall",
 };
 
 const char *wait_reason_string(enum wait_reason reason)

@@ -41,6 +41,8 @@ enum wait_reason {
     WAIT_COND,
     WAIT_ONCE,
     WAIT_SLEEP,
+    WAIT_IO,      /* parked on a descriptor (netpoll.c) */
+    WAIT_SYSCALL, /* a blocking call runs on a helper thread */
 };
 
 struct goroutine;

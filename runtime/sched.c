@@ -15,6 +15,7 @@
 
 #include "detector_hooks.h"
 #include "lockorder.h"
+#include "netpoll.h"
 #include "options.h"
 #include "parallel.h"
 #include "runtime.h"
@@ -231,23 +232,35 @@ void runtime_switch_to(struct goroutine *next)
     after_resume();
 }
 
+/* What else can make goroutines runnable: due timers and ready I/O (out
+ * of line: the switch path stays small). */
+__attribute__((noinline)) static void poll_timers_and_io(void)
+{
+    if (netpoll_waiting())
+        netpoll_schedule(ws.runnable.length == 0);
+    /* with I/O awaited in real time, the netpoller did the waiting */
+    if (rt.timer_count)
+        timers_advance(ws.runnable.length == 0 &&
+                       (rt.virtual_time || !netpoll_waiting()));
+}
+
 static struct goroutine *pick_next(void)
 {
     if (unlikely(rt.parallel))
         return parallel_next();
     for (;;) {
-        if (unlikely(rt.timer_count))
-            timers_advance(ws.runnable.length == 0);
+        if (unlikely(rt.timer_count || netpoll_waiting()))
+            poll_timers_and_io();
         if (ws.runnable.length)
             return take_runnable();
-        if (!rt.timer_count)
+        if (!rt.timer_count && !netpoll_waiting())
             runtime_deadlock();
     }
 }
 
 /* Gives the CPU to the next goroutine; ws.current is not runnable, or has
  * queued itself. */
-static void schedule(void)
+static inline __attribute__((always_inline)) void schedule(void)
 {
     struct goroutine *next = pick_next();
     if (next == ws.current) {
@@ -302,6 +315,13 @@ static const char *op_names[WEFT_OP_COUNT] = {
     [WEFT_OP_TIMER] = "timer",
     [WEFT_OP_ATOMIC] = "atomic",
     [WEFT_OP_ACCESS] = "access",
+    [WEFT_OP_NET_LISTEN] = "net listen",
+    [WEFT_OP_NET_ACCEPT] = "net accept",
+    [WEFT_OP_NET_DIAL] = "net dial",
+    [WEFT_OP_NET_READ] = "net read",
+    [WEFT_OP_NET_WRITE] = "net write",
+    [WEFT_OP_NET_CLOSE] = "net close",
+    [WEFT_OP_BLOCKING] = "blocking call",
 };
 
 const char *weft_op_name(enum weft_op op)
@@ -335,6 +355,11 @@ static const char *object_kind(enum weft_op op)
         return "cond";
     case WEFT_OP_ONCE:
         return "once";
+    case WEFT_OP_NET_ACCEPT:
+    case WEFT_OP_NET_READ:
+    case WEFT_OP_NET_WRITE:
+    case WEFT_OP_NET_CLOSE:
+        return "net";
     default:
         return "object";
     }
@@ -431,6 +456,7 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     ws.current = main_g;
     rt.next_goroutine_id = 2;
     rt.lock_order = lockorder_run_start();
+    netpoll_run_start();
     rt.initialized = true;
     DETECT(run_start);
     DETECT(goroutine_switch, 1);
@@ -552,9 +578,9 @@ void weft_yield(void)
         return;
     }
     if (ws.runnable.length == 0) {
-        if (rt.timer_count == 0)
+        if (rt.timer_count == 0 && !netpoll_waiting())
             return;
-        /* only timers can make someone else runnable: fire what is due */
+        /* only timers and I/O can wake someone else: let them */
         g->status = G_RUNNABLE;
         run_queue_push(g);
         schedule();
@@ -563,6 +589,8 @@ void weft_yield(void)
     /* Another goroutine runs first, chosen among the others only: a yield
      * that could pick the yielder again would let a strategy that favours
      * it (pct) spin forever. */
+    if (unlikely(netpoll_waiting()))
+        netpoll_schedule(false);
     if (unlikely(rt.timer_count))
         timers_advance(false);
     struct goroutine *next = take_runnable();

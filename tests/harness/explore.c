@@ -675,3 +675,57 @@ Test(harness, a_heap_race_replays_with_the_same_addresses)
     cr_assert_str_eq(replayed.output, block);
     free(block);
 }
+
+/* ---- loopback sockets (programs/net.c) ---- */
+
+#define NET NET_BINARY
+
+Test(harness, loopback_sockets_pass_every_schedule)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " NET " loopback_echo deadline_beats_a_slow_server"
+                     " --iterations 300");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "ok    loopback_echo: 300 schedules"), "%s",
+              r.output);
+    cr_assert(strstr(r.output, "PASS: 0 of 2 tests failed"), "%s", r.output);
+}
+
+Test(harness, dfs_exhausts_a_socket_program_and_finds_a_socket_bug)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " NET " deadline_beats_a_slow_server"
+                     " --strategy dfs:2");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "all 2 distinct schedules with <= 2 "
+                               "preemptions explored"),
+              "%s", r.output);
+    free(found_and_replayed(NET, "interleaved_replies", "assertion failed",
+                            "--strategy dfs:1"));
+}
+
+Test(harness, writers_racing_on_a_socket_are_found_and_replay)
+{
+    free(
+        found_and_replayed(NET, "interleaved_replies", "assertion failed", ""));
+}
+
+Test(harness, both_ends_of_a_socket_reading_is_a_deadlock_in_io_wait)
+{
+    char *block =
+        found_and_replayed(NET, "both_ends_read", "deadlock", "--seed 3");
+    cr_assert(strstr(block, "goroutine 1 [IO wait]:\n  wait_to_be_spoken_to"),
+              "%s", block);
+    cr_assert(strstr(block, "goroutine 2 [IO wait]:\n  wait_to_be_spoken_to"),
+              "%s", block);
+    free(block);
+}
+
+Test(harness, loopback_sockets_same_seed_same_output)
+{
+    struct command_result first, second;
+    run(&first, WEFT_CMD " test " NET " interleaved_replies --seed 7");
+    run(&second, WEFT_CMD " test " NET " interleaved_replies --seed 7");
+    cr_assert_eq(first.status, 1, "%s", first.output);
+    cr_assert_str_eq(first.output, second.output);
+}
