@@ -556,8 +556,8 @@ weft_conn *weft_dial_tcp(const char *host, int port, int *error);
 
 /** As weft_dial_tcp, failing with -ETIMEDOUT if the connection is not
  * established within timeout_ns (Go's net.DialTimeout); 0: no limit. */
-weft_conn *weft_dial_tcp_timeout(const char *host, int port,
-                                 int64_t timeout_ns, int *error);
+weft_conn *weft_dial_tcp_timeout(const char *host, int port, int64_t timeout_ns,
+                                 int *error);
 
 /** Wraps an open descriptor that epoll can watch (a socket, a pipe, a
  * terminal; not a regular file: -EPERM, use weft_file_read). It is made
@@ -617,7 +617,6 @@ ssize_t weft_file_read(int fd, void *buffer, size_t length);
 /** Writes all length bytes through weft_blocking: returns length, or a
  * negative errno. */
 ssize_t weft_file_write(int fd, const void *buffer, size_t length);
-
 
 /* ------------------------------------------------------------------------ */
 /* Tests and exploration (the harness)                                      */

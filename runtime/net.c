@@ -322,8 +322,10 @@ ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
     if (n < 0)
         return n;
     /* A short read emptied the socket, and data coming since then is a new
-     * edge: wait for it rather than try a read that would fail. */
-    if (length && d->drained)
+     * edge: wait for it rather than try a read that would fail. Not after
+     * a hang-up: an end of file (or a reset) stays readable, and its one
+     * edge may be gone already. */
+    if (length && d->drained && !d->hung_up)
         n = netpoll_park(d, NETPOLL_MODE_READ);
     while (n == 0 && length &&
            (n = netpoll_prepare(d, NETPOLL_MODE_READ)) == 0) {

@@ -168,6 +168,8 @@ static uint32_t events_of(uint32_t epoll_events)
         events |= NETPOLL_READ;
     if (epoll_events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
         events |= NETPOLL_WRITE;
+    if (epoll_events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+        events |= NETPOLL_HUP;
     return events;
 }
 
@@ -245,6 +247,7 @@ static void deliver_one(const struct netpoll_event *e)
     struct netpoll_desc *d = e->desc;
     if (!d->in_use || d->closing) /* closed since that wait: stale */
         return;
+    d->hung_up |= (e->events & NETPOLL_HUP) != 0;
     if (e->events & NETPOLL_READ)
         dir_ready(&d->read);
     if (e->events & NETPOLL_WRITE)

@@ -38,6 +38,7 @@ enum {
     NETPOLL_READ = 1u << 0,  /* readable, or hung up, or an error */
     NETPOLL_WRITE = 1u << 1, /* writable, or hung up, or an error */
     NETPOLL_DONE = 1u << 2,  /* desc is a finished blocking call */
+    NETPOLL_HUP = 1u << 3,   /* the peer closed, or an error: for good */
 };
 
 /* A descriptor record (pollDesc), or a finished blocking call, and what
@@ -101,6 +102,7 @@ struct netpoll_desc {
     bool is_socket; /* writes use send(MSG_NOSIGNAL) */
     bool stream;    /* a TCP socket: a short read empties it */
     bool drained;   /* stream: the last read was short */
+    bool hung_up;   /* NETPOLL_HUP came: reads end without another edge */
     bool in_use;    /* false: on the free list */
     struct netpoll_dir read, write;
     struct netpoll_desc *next_free;

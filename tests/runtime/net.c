@@ -574,6 +574,38 @@ Test(net, reads_after_a_short_read_get_data_and_end_of_file, .timeout = 60)
     cr_assert_str_eq(got[3], "gh");
 }
 
+/* The peer's last bytes and its close arrive together, and the scheduler
+ * takes their readiness while the reader is busy elsewhere: after the
+ * short read that gets the bytes, the end of file must still come (no new
+ * edge will announce it). */
+static void *nothing(void *arg)
+{
+    return arg;
+}
+
+static void last_bytes_then_close(void *arg)
+{
+    ssize_t *results = arg;
+    struct pair p;
+    pair_open(&p);
+    weft_conn_write(p.server, "x", 1);
+    weft_conn_close(p.server);
+    weft_blocking(nothing, NULL); /* parked: the scheduler polls meanwhile */
+    char buffer[16];
+    results[0] = weft_conn_read(p.client, buffer, sizeof buffer);
+    results[1] = weft_conn_read(p.client, buffer, sizeof buffer);
+    weft_conn_close(p.client);
+    weft_listener_close(p.listener);
+}
+
+Test(net, end_of_file_after_a_short_read_is_not_missed, .timeout = 60)
+{
+    ssize_t results[2] = {-1, -1};
+    run_fifo(last_bytes_then_close, results);
+    cr_assert_eq(results[0], 1);
+    cr_assert_eq(results[1], 0);
+}
+
 /* ---- any pollable descriptor ---- */
 
 struct piped {

@@ -28,7 +28,7 @@ static void read_exactly(int fd, char *buffer, size_t length)
     }
 }
 
-Test(echoserver, every_connection_gets_back_what_it_sends)
+Test(echoserver, every_connection_gets_back_what_it_sends, .timeout = 60)
 {
     FILE *server = popen(SAMPLE " -c "
                                 "10"

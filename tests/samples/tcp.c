@@ -31,7 +31,7 @@ static const char five_lines[] = "Response from server\n"
                                  "Response from server\n"
                                  "Response from server\n";
 
-Test(tcp, client_copies_the_servers_lines_until_it_closes)
+Test(tcp, client_copies_the_servers_lines_until_it_closes, .timeout = 60)
 {
     static struct run r;
     int port;
@@ -46,7 +46,8 @@ Test(tcp, client_copies_the_servers_lines_until_it_closes)
     cr_assert_eq(server_status(server), 0, "after its 2 connections");
 }
 
-Test(tcp, concurrent_clients_are_each_served_by_their_own_goroutine)
+Test(tcp, concurrent_clients_are_each_served_by_their_own_goroutine,
+     .timeout = 60)
 {
     static struct run r;
     int port;
@@ -61,7 +62,7 @@ Test(tcp, concurrent_clients_are_each_served_by_their_own_goroutine)
     cr_assert_eq(server_status(server), 0);
 }
 
-Test(tcp, a_seeded_server_sleeps_on_the_virtual_clock)
+Test(tcp, a_seeded_server_sleeps_on_the_virtual_clock, .timeout = 60)
 {
     static struct run r;
     int port;
@@ -73,7 +74,7 @@ Test(tcp, a_seeded_server_sleeps_on_the_virtual_clock)
     cr_assert_eq(server_status(server), 0);
 }
 
-Test(tcp, client_reports_a_refused_dial)
+Test(tcp, client_reports_a_refused_dial, .timeout = 60)
 {
     static struct run r;
     int port;
