@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "netpoll.h"
+#include "parallel.h"
 
 enum { HELPERS_MAX = 64 };
 
@@ -147,12 +148,20 @@ void blocking_run_start(void)
     pool.run++;
 }
 
-void *weft_blocking(void *(*fn)(void *arg), void *arg)
+/* fn run where it runs right here: without the runtime's lock (parallel
+ * mode), which the caller holds on entry and gets back on return. */
+static void *run_here(void *(*fn)(void *arg), void *arg)
 {
-    runtime_init_if_needed();
-    sched_point(WEFT_OP_BLOCKING, NULL);
+    RT_UNLOCK();
+    void *result = fn(arg);
+    RT_LOCK();
+    return result;
+}
+
+void *blocking_run(void *(*fn)(void *arg), void *arg)
+{
     if (rt.virtual_time || rt.detector || netpoll_ensure() != 0)
-        return fn(arg);
+        return run_here(fn, arg);
     struct blocking_call *call = malloc(sizeof *call);
     if (!call)
         runtime_panic("weft_blocking: out of memory");
@@ -160,13 +169,22 @@ void *weft_blocking(void *(*fn)(void *arg), void *arg)
         .fn = fn, .arg = arg, .g = ws.current, .run = pool.run};
     if (!submit(call)) {
         free(call);
-        return fn(arg);
+        return run_here(fn, arg);
     }
     netpoll_parked_add(1);
     park(WAIT_SYSCALL);
     netpoll_parked_add(-1);
     void *result = call->result;
     free(call);
+    return result;
+}
+
+void *weft_blocking(void *(*fn)(void *arg), void *arg)
+{
+    runtime_init_if_needed();
+    sched_point(WEFT_OP_BLOCKING, NULL);
+    void *result = blocking_run(fn, arg);
+    RT_UNLOCK();
     return result;
 }
 

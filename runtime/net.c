@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "netpoll.h"
+#include "parallel.h"
 
 enum { LISTEN_BACKLOG = 4096, ADDRESSES_MAX = 8 };
 
@@ -121,7 +122,7 @@ static int resolve(const char *host, int port, bool listening,
     if (parse_literal(host, port, out))
         return 0;
     struct lookup l = {host, port, out, 0};
-    weft_blocking(lookup_call, &l);
+    blocking_run(lookup_call, &l);
     return l.error;
 }
 
@@ -149,9 +150,8 @@ static weft_conn *tcp_conn(int fd, int *error)
     return (weft_conn *)(void *)d;
 }
 
-weft_listener *weft_listen_tcp(const char *host, int port, int *error)
+static weft_listener *listen_tcp(const char *host, int port, int *error)
 {
-    runtime_init_if_needed();
     sched_point(WEFT_OP_NET_LISTEN, NULL);
     struct addresses addrs;
     int status = resolve(host, port, true, &addrs);
@@ -180,7 +180,7 @@ fail:
     return NULL;
 }
 
-weft_conn *weft_accept(weft_listener *l, int *error)
+static weft_conn *accept_conn(weft_listener *l, int *error)
 {
     struct netpoll_desc *d = listener_desc(l);
     sched_point(WEFT_OP_NET_ACCEPT, &d->id);
@@ -265,10 +265,9 @@ static weft_conn *dial_one(const struct sockaddr *addr, socklen_t length,
     return (weft_conn *)(void *)d;
 }
 
-weft_conn *weft_dial_tcp_timeout(const char *host, int port, int64_t timeout_ns,
-                                 int *error)
+static weft_conn *dial_tcp(const char *host, int port, int64_t timeout_ns,
+                           int *error)
 {
-    runtime_init_if_needed();
     sched_point(WEFT_OP_NET_DIAL, NULL);
     int64_t deadline = timeout_ns > 0 ? clock_now() + timeout_ns : 0;
     struct addresses addrs;
@@ -291,6 +290,33 @@ weft_conn *weft_dial_tcp(const char *host, int port, int *error)
     return weft_dial_tcp_timeout(host, port, 0, error);
 }
 
+/* ---- the API: each operation's body above passes its scheduling point
+ * (taking the runtime's lock in parallel mode); these give it back ---- */
+
+weft_listener *weft_listen_tcp(const char *host, int port, int *error)
+{
+    runtime_init_if_needed();
+    weft_listener *l = listen_tcp(host, port, error);
+    RT_UNLOCK();
+    return l;
+}
+
+weft_conn *weft_accept(weft_listener *l, int *error)
+{
+    weft_conn *c = accept_conn(l, error);
+    RT_UNLOCK();
+    return c;
+}
+
+weft_conn *weft_dial_tcp_timeout(const char *host, int port, int64_t timeout_ns,
+                                 int *error)
+{
+    runtime_init_if_needed();
+    weft_conn *c = dial_tcp(host, port, timeout_ns, error);
+    RT_UNLOCK();
+    return c;
+}
+
 weft_conn *weft_conn_from_fd(int fd, int *error)
 {
     runtime_init_if_needed();
@@ -300,7 +326,9 @@ weft_conn *weft_conn_from_fd(int fd, int *error)
         return NULL;
     }
     int status = 0;
+    RT_LOCK(); /* the descriptor records are the runtime's */
     struct netpoll_desc *d = netpoll_open(fd, &status);
+    RT_UNLOCK();
     if (!d) {
         fcntl(fd, F_SETFL, flags); /* the caller keeps it as it was */
         set_error(error, status);
@@ -314,7 +342,7 @@ weft_conn *weft_conn_from_fd(int fd, int *error)
 
 /* ---- reading and writing ---- */
 
-ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
+static ssize_t conn_read(weft_conn *c, void *buffer, size_t length)
 {
     struct netpoll_desc *d = conn_desc(c);
     sched_point(WEFT_OP_NET_READ, &d->id);
@@ -353,7 +381,7 @@ static ssize_t write_some(struct netpoll_desc *d, const char *p, size_t n)
     return d->is_socket ? send(d->fd, p, n, MSG_NOSIGNAL) : write(d->fd, p, n);
 }
 
-ssize_t weft_conn_write(weft_conn *c, const void *buffer, size_t length)
+static ssize_t conn_write(weft_conn *c, const void *buffer, size_t length)
 {
     struct netpoll_desc *d = conn_desc(c);
     sched_point(WEFT_OP_NET_WRITE, &d->id);
@@ -393,17 +421,23 @@ void weft_conn_set_deadline(weft_conn *c, int64_t deadline_ns)
 
 void weft_conn_set_read_deadline(weft_conn *c, int64_t deadline_ns)
 {
+    RT_LOCK();
     netpoll_set_deadline(conn_desc(c), NETPOLL_MODE_READ, deadline_ns);
+    RT_UNLOCK();
 }
 
 void weft_conn_set_write_deadline(weft_conn *c, int64_t deadline_ns)
 {
+    RT_LOCK();
     netpoll_set_deadline(conn_desc(c), NETPOLL_MODE_WRITE, deadline_ns);
+    RT_UNLOCK();
 }
 
 void weft_listener_set_deadline(weft_listener *l, int64_t deadline_ns)
 {
+    RT_LOCK();
     netpoll_set_deadline(listener_desc(l), NETPOLL_MODE_READ, deadline_ns);
+    RT_UNLOCK();
 }
 
 static int close_desc(struct netpoll_desc *d)
@@ -418,15 +452,19 @@ static int close_desc(struct netpoll_desc *d)
 
 int weft_conn_close(weft_conn *c)
 {
-    return close_desc(conn_desc(c));
+    int status = close_desc(conn_desc(c));
+    RT_UNLOCK();
+    return status;
 }
 
 int weft_listener_close(weft_listener *l)
 {
-    return close_desc(listener_desc(l));
+    int status = close_desc(listener_desc(l));
+    RT_UNLOCK();
+    return status;
 }
 
-int weft_conn_close_write(weft_conn *c)
+static int conn_close_write(weft_conn *c)
 {
     struct netpoll_desc *d = conn_desc(c);
     sched_point(WEFT_OP_NET_CLOSE, &d->id);
@@ -465,4 +503,25 @@ const char *weft_net_strerror(int error)
     default:
         return strerror(error < 0 ? -error : error);
     }
+}
+
+ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
+{
+    ssize_t n = conn_read(c, buffer, length);
+    RT_UNLOCK();
+    return n;
+}
+
+ssize_t weft_conn_write(weft_conn *c, const void *buffer, size_t length)
+{
+    ssize_t n = conn_write(c, buffer, length);
+    RT_UNLOCK();
+    return n;
+}
+
+int weft_conn_close_write(weft_conn *c)
+{
+    int status = conn_close_write(c);
+    RT_UNLOCK();
+    return status;
 }

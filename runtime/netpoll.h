@@ -151,6 +151,9 @@ void netpoll_parked_add(int delta);
 void blocking_call_done(struct netpoll_completion *c);
 /* blocking.c: calls still running belong to the last run; drop them. */
 void blocking_run_start(void);
+/* weft_blocking inside an operation (its scheduling point passed, the
+ * runtime's lock held in parallel mode, and held again on return). */
+void *blocking_run(void *(*fn)(void *arg), void *arg);
 
 /* ---- the scheduler's policy (netpoll_sched.c) ---- */
 

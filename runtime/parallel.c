@@ -26,12 +26,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netpoll.h"
 #include "switch.h"
 
 enum {
     IDLE_STACK = 64 * 1024,
     LOCAL_QUEUE_MAX = 256, /* past it, half goes to the global queue */
     LOCK_SPINS = 100,
+    POLL_BATCH = 128, /* events taken from one netpoll_wait */
 };
 
 /* ---- the lock: a futex mutex (0 free, 1 locked, 2 locked with sleepers);
@@ -146,8 +148,13 @@ static void push_local(struct goroutine *g)
 
 static void wake_one_worker(void)
 {
-    if (rt.spinning || rt.sleeper_count == 0)
+    if (rt.spinning)
         return;
+    if (rt.sleeper_count == 0) {
+        if (rt.netpoll_polling) /* the only idle worker waits in epoll */
+            netpoll_interrupt();
+        return;
+    }
     struct worker *w = rt.sleepers[--rt.sleeper_count];
     w->sleeping = false;
     w->spinning = true; /* counted now, so no one else wakes another */
@@ -209,7 +216,18 @@ static struct goroutine *find_work(void)
         queue_take_half(&rt.global_queue, &ws.runnable);
         return queue_pop(&ws.runnable);
     }
-    return steal();
+    if ((g = steal()))
+        return g;
+    if (netpoll_waiting() && !rt.netpoll_polling) { /* ready I/O, no wait */
+        struct netpoll_event events[POLL_BATCH];
+        netpoll_deliver(events, netpoll_wait(0, events, POLL_BATCH));
+        if ((g = ws.runnext)) {
+            ws.runnext = NULL;
+            return g;
+        }
+        return queue_pop(&ws.runnable);
+    }
+    return NULL;
 }
 
 struct goroutine *parallel_next(void)
@@ -226,11 +244,38 @@ static void stop_spinning(void)
     }
 }
 
+/* With goroutines parked on I/O, one idle worker waits in epoll (without
+ * the lock) until I/O is ready, the next timer is due, or work arrives
+ * (wake_one_worker interrupts it); it delivers what came, as Go's
+ * findrunnable does. */
+static void poll_for_work(void)
+{
+    stop_spinning();
+    rt.netpoll_polling = true;
+    int64_t timeout = -1;
+    if (rt.timer_count) {
+        timeout = rt.timers[0]->when - clock_now();
+        if (timeout < 0)
+            timeout = 0;
+    }
+    struct netpoll_event events[POLL_BATCH];
+    rt_unlock();
+    size_t count = netpoll_wait(timeout, events, POLL_BATCH);
+    rt_lock();
+    rt.netpoll_polling = false;
+    netpoll_deliver(events, count);
+}
+
 /* Sleeps (without the lock) until woken or until the next timer is due. */
 static void sleep_for_work(void)
 {
+    if (netpoll_waiting() && !rt.netpoll_polling) {
+        poll_for_work();
+        return;
+    }
     stop_spinning();
     if (rt.sleeper_count + 1 == rt.worker_count && !rt.timer_count &&
+        !netpoll_waiting() && !rt.netpoll_polling &&
         (rt.goroutine_count > 0 || rt.main_exited))
         runtime_deadlock(); /* no one can make progress any more */
     ws.sleeping = true;

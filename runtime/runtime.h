@@ -175,6 +175,7 @@ struct runtime {
     struct worker *workers[PARALLEL_MAX_WORKERS];
     struct worker *sleepers[PARALLEL_MAX_WORKERS];
     unsigned sleeper_count, spinning;
+    bool netpoll_polling; /* a worker waits in netpoll_wait */
     struct run_queue global_queue;
 };
 

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <weft.h>
 
@@ -382,4 +383,79 @@ Test(parallel, all_goroutines_asleep_is_a_deadlock_on_any_worker)
     cr_assert(strstr(r.output, "goroutine 1 [wait group]:\n"), "%s", r.output);
     cr_assert(strstr(r.output, "goroutine 7 [chan receive]:\n"), "%s",
               r.output);
+}
+
+/* ---- sockets: the netpoller with several workers ---- */
+
+enum { CONNECTIONS = 200, ROUND_TRIPS = 20 };
+
+static weft_waitgroup servers, clients;
+static _Atomic long echoed;
+
+static void serve_echo(void *arg)
+{
+    weft_conn *c = arg;
+    char buffer[64];
+    ssize_t n;
+    while ((n = weft_conn_read(c, buffer, sizeof buffer)) > 0)
+        weft_conn_write(c, buffer, (size_t)n);
+    weft_conn_close(c);
+    weft_waitgroup_done(&servers);
+}
+
+static void accept_all(void *arg)
+{
+    for (int i = 0; i < CONNECTIONS; i++) {
+        int error = 0;
+        weft_conn *c = weft_accept(arg, &error);
+        cr_assert(c, "accept: %s", weft_net_strerror(error));
+        weft_go(serve_echo, c);
+    }
+}
+
+static void echo_client(void *arg)
+{
+    int port = (int)(long)arg, error = 0;
+    weft_conn *c = weft_dial_tcp("127.0.0.1", port, &error);
+    cr_assert(c, "dial: %s", weft_net_strerror(error));
+    weft_conn_set_deadline(c, weft_now() + 30 * WEFT_SECOND);
+    for (long i = 0; i < ROUND_TRIPS; i++) {
+        long back = -1;
+        cr_assert_eq(weft_conn_write(c, &i, sizeof i), (ssize_t)sizeof i);
+        size_t got = 0;
+        while (got < sizeof back) {
+            ssize_t n =
+                weft_conn_read(c, (char *)&back + got, sizeof back - got);
+            cr_assert_gt(n, 0, "read: %s", weft_net_strerror((int)n));
+            got += (size_t)n;
+        }
+        cr_assert_eq(back, i);
+        atomic_fetch_add(&echoed, 1);
+    }
+    weft_conn_close(c);
+    weft_waitgroup_done(&clients);
+}
+
+Test(parallel, loopback_echo_on_several_workers)
+{
+    parallel_mode();
+    struct rlimit files;
+    getrlimit(RLIMIT_NOFILE, &files);
+    if (files.rlim_cur < 4 * CONNECTIONS) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    int error = 0;
+    weft_listener *l = weft_listen_tcp("127.0.0.1", 0, &error);
+    cr_assert(l, "listen: %s", weft_net_strerror(error));
+    int port = weft_listener_port(l);
+    weft_waitgroup_add(&servers, CONNECTIONS);
+    weft_waitgroup_add(&clients, CONNECTIONS);
+    weft_go(accept_all, l);
+    for (long i = 0; i < CONNECTIONS; i++)
+        weft_go(echo_client, (void *)(long)port);
+    weft_waitgroup_wait(&clients);
+    weft_waitgroup_wait(&servers);
+    cr_assert_eq(echoed, CONNECTIONS * ROUND_TRIPS);
+    weft_listener_close(l);
 }
