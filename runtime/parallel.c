@@ -106,29 +106,6 @@ void rt_unlock(void)
 
 /* ---- queues ---- */
 
-static void queue_push(struct run_queue *q, struct goroutine *g)
-{
-    g->next = NULL;
-    if (q->tail)
-        q->tail->next = g;
-    else
-        q->head = g;
-    q->tail = g;
-    q->length++;
-}
-
-static struct goroutine *queue_pop(struct run_queue *q)
-{
-    struct goroutine *g = q->head;
-    if (!g)
-        return NULL;
-    q->head = g->next;
-    if (!q->head)
-        q->tail = NULL;
-    q->length--;
-    return g;
-}
-
 /* Moves the first half (rounded up) of from onto to. */
 static void queue_take_half(struct run_queue *from, struct run_queue *to)
 {

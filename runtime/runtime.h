@@ -298,4 +298,29 @@ void leaks_check_at_exit_install(void);
             rt.detector->event(__VA_ARGS__);                                   \
     } while (0)
 
+/* FIFO run queues: a worker's local one, the global one (parallel.c). */
+static inline void queue_push(struct run_queue *q, struct goroutine *g)
+{
+    g->next = NULL;
+    if (q->tail)
+        q->tail->next = g;
+    else
+        q->head = g;
+    q->tail = g;
+    q->length++;
+}
+
+/* NULL when q is empty. */
+static inline struct goroutine *queue_pop(struct run_queue *q)
+{
+    struct goroutine *g = q->head;
+    if (!g)
+        return NULL;
+    q->head = g->next;
+    if (!q->head)
+        q->tail = NULL;
+    q->length--;
+    return g;
+}
+
 #endif

@@ -29,25 +29,14 @@ static size_t default_stack_size;
 
 /* ---- run queue ---- */
 
-static void run_queue_push(struct goroutine *g)
+static inline void run_queue_push(struct goroutine *g)
 {
-    g->next = NULL;
-    if (ws.runnable.tail)
-        ws.runnable.tail->next = g;
-    else
-        ws.runnable.head = g;
-    ws.runnable.tail = g;
-    ws.runnable.length++;
+    queue_push(&ws.runnable, g);
 }
 
 static inline struct goroutine *run_queue_pop(void)
 {
-    struct goroutine *g = ws.runnable.head;
-    ws.runnable.head = g->next;
-    if (!g->next)
-        ws.runnable.tail = NULL;
-    ws.runnable.length--;
-    return g;
+    return queue_pop(&ws.runnable);
 }
 
 static struct goroutine *run_queue_take(size_t index)
