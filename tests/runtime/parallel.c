@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -387,7 +388,7 @@ Test(parallel, all_goroutines_asleep_is_a_deadlock_on_any_worker)
 
 /* ---- sockets: the netpoller with several workers ---- */
 
-enum { CONNECTIONS = 200, ROUND_TRIPS = 20 };
+enum { CONNECTIONS = 1000, ROUND_TRIPS = 10 };
 
 static weft_waitgroup servers, clients;
 static _Atomic long echoed;
@@ -457,5 +458,47 @@ Test(parallel, loopback_echo_on_several_workers)
     weft_waitgroup_wait(&clients);
     weft_waitgroup_wait(&servers);
     cr_assert_eq(echoed, CONNECTIONS * ROUND_TRIPS);
+    weft_listener_close(l);
+}
+
+/* ---- shutdown with goroutines parked in I/O on several workers ---- */
+
+enum { PARKED = 64 };
+
+static _Atomic int woken_by_close;
+static weft_waitgroup parked_readers;
+
+static void read_until_closed(void *arg)
+{
+    char byte;
+    ssize_t n = weft_conn_read(arg, &byte, 1); /* nothing ever comes */
+    if (n == -EBADF)
+        atomic_fetch_add(&woken_by_close, 1);
+    weft_waitgroup_done(&parked_readers);
+}
+
+Test(parallel, closing_wakes_goroutines_parked_in_io_on_any_worker)
+{
+    parallel_mode();
+    int error = 0;
+    weft_listener *l = weft_listen_tcp("127.0.0.1", 0, &error);
+    cr_assert(l, "listen: %s", weft_net_strerror(error));
+    weft_conn *near[PARKED], *far[PARKED];
+    for (int i = 0; i < PARKED; i++) {
+        near[i] = weft_dial_tcp("127.0.0.1", weft_listener_port(l), &error);
+        cr_assert(near[i], "dial: %s", weft_net_strerror(error));
+        far[i] = weft_accept(l, &error);
+        cr_assert(far[i], "accept: %s", weft_net_strerror(error));
+    }
+    weft_waitgroup_add(&parked_readers, PARKED);
+    for (int i = 0; i < PARKED; i++)
+        weft_go(read_until_closed, near[i]);
+    weft_sleep(10 * WEFT_MILLISECOND); /* let them park */
+    for (int i = 0; i < PARKED; i++)
+        weft_conn_close(near[i]);
+    weft_waitgroup_wait(&parked_readers);
+    cr_assert_eq(woken_by_close, PARKED);
+    for (int i = 0; i < PARKED; i++)
+        weft_conn_close(far[i]);
     weft_listener_close(l);
 }
