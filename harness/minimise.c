@@ -159,9 +159,14 @@ static char *explain(FILE *out, const struct schedule_request *base,
     if (pread(trace, text, (size_t)size, 0) < 0)
         text[0] = '\0';
     close(trace);
+    /* the steps listed below: every point the run passed, the last one
+     * included even when no choice was made there */
+    unsigned long long steps = 0;
+    for (const char *p = text; *p; p++)
+        steps += *p == '\n';
     fprintf(out, "--- minimised to %llu preemption%s, %llu steps:\n",
             (unsigned long long)log->preemptions,
-            log->preemptions == 1 ? "" : "s", (unsigned long long)log->steps);
+            log->preemptions == 1 ? "" : "s", steps);
     /* "12 g3 chan send ch#2 @ bank.c:41" -> "    g3 chan send ch#2 @ ..." */
     for (const char *line = text; *line;) {
         size_t length = strcspn(line, "\n");
