@@ -450,9 +450,11 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     DETECT(run_start);
     DETECT(goroutine_switch, 1);
     /* parallel only where nothing needs one thread: the implicit runtime of
-     * an ordinary program, FIFO, untraced, without the race detector */
+     * an ordinary program, FIFO, untraced, without the race detector, and
+     * without the leak check (which lets the others run to a standstill
+     * and then reads every goroutine's state) */
     if (may_be_parallel && rt.fifo && !rt.trace && !rt.detector &&
-        env->maxprocs > 1) {
+        !rt.report_leaks && env->maxprocs > 1) {
         rt.plain_points = false; /* every operation takes the lock */
         parallel_start(env->maxprocs);
     }
