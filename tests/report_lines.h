@@ -107,4 +107,18 @@ static inline void assert_lines(const char *text, struct expected_lines *e)
     e->count = 0;
 }
 
+/* Looser: each piece of text appears in output, after the one before it
+ * (for reports whose lines around the pieces vary). */
+static inline void expect_in_order(const char *output,
+                                   const char *const *pieces, size_t count)
+{
+    const char *at = output;
+    for (size_t i = 0; i < count; i++) {
+        const char *found = strstr(at, pieces[i]);
+        cr_assert(found, "missing (in order): \"%s\"\nin:\n%s", pieces[i],
+                  output);
+        at = found + strlen(pieces[i]);
+    }
+}
+
 #endif

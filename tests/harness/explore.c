@@ -575,13 +575,7 @@ Test(harness, lock_order_inversion_is_reported_then_confirmed_by_a_schedule)
         "--- minimised to ",
         "FAIL  opposite_transfers: deadlock\n",
     };
-    const char *at = r.output;
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        const char *found = strstr(at, lines[i]);
-        cr_assert(found, "missing (in order) \"%s\" in:\n%s", lines[i],
-                  r.output);
-        at = found + strlen(lines[i]);
-    }
+    expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
     /* the confirmed deadlock replays from its decisions */
     const char *deadlock = strstr(r.output, "    confirmed: seed ");
     replay_after(deadlock, &replayed);

@@ -7,6 +7,7 @@
 
 #include "child.h"
 #include "harness_hooks.h"
+#include "report_lines.h"
 
 static weft_mutex a, b, c, gate;
 static weft_rwmutex rw;
@@ -51,18 +52,6 @@ static void two_lock_inversion(void)
     run_goroutines((weft_fn[]){a_then_b, b_then_a}, 2);
 }
 
-/* Lines of a report, each checked in order; "" lines are blank lines. */
-static void expect_lines(const char *output, const char **lines, size_t count)
-{
-    const char *at = output;
-    for (size_t i = 0; i < count; i++) {
-        const char *found = strstr(at, lines[i]);
-        cr_assert(found, "missing (in order): \"%s\"\nin:\n%s", lines[i],
-                  output);
-        at = found + strlen(lines[i]);
-    }
-}
-
 static size_t occurrences(const char *text, const char *what)
 {
     size_t n = 0;
@@ -83,33 +72,33 @@ Test(lockorder, two_lock_inversion_is_reported_although_nothing_deadlocked)
         ") => mutex#2 (0x",
         ") => mutex#1\n\n"
         "mutex#2 locked while holding mutex#1, by goroutine 2:\n"
-        "  lock_pair() tests/runtime/lockorder.c:19\n"
-        "  a_then_b() tests/runtime/lockorder.c:27\n"
+        "  lock_pair() tests/runtime/lockorder.c:20\n"
+        "  a_then_b() tests/runtime/lockorder.c:28\n"
         "mutex#1 was taken before, by the same goroutine:\n"
-        "  lock_pair() tests/runtime/lockorder.c:18\n"
-        "  a_then_b() tests/runtime/lockorder.c:27\n\n"
-        "mutex#1 locked while holding mutex#2, by goroutine 3:\n"
         "  lock_pair() tests/runtime/lockorder.c:19\n"
-        "  b_then_a() tests/runtime/lockorder.c:34\n"
+        "  a_then_b() tests/runtime/lockorder.c:28\n\n"
+        "mutex#1 locked while holding mutex#2, by goroutine 3:\n"
+        "  lock_pair() tests/runtime/lockorder.c:20\n"
+        "  b_then_a() tests/runtime/lockorder.c:35\n"
         "mutex#2 was taken before, by the same goroutine:\n"
-        "  lock_pair() tests/runtime/lockorder.c:18\n"
-        "  b_then_a() tests/runtime/lockorder.c:34\n\n"
+        "  lock_pair() tests/runtime/lockorder.c:19\n"
+        "  b_then_a() tests/runtime/lockorder.c:35\n\n"
         "mutex#1 (0x",
         ") first locked at:\n"
-        "  lock_pair() tests/runtime/lockorder.c:18\n"
-        "  a_then_b() tests/runtime/lockorder.c:27\n\n"
+        "  lock_pair() tests/runtime/lockorder.c:19\n"
+        "  a_then_b() tests/runtime/lockorder.c:28\n\n"
         "mutex#2 (0x",
         ") first locked at:\n"
-        "  lock_pair() tests/runtime/lockorder.c:19\n"
-        "  a_then_b() tests/runtime/lockorder.c:27\n\n"
+        "  lock_pair() tests/runtime/lockorder.c:20\n"
+        "  a_then_b() tests/runtime/lockorder.c:28\n\n"
         "Goroutine 2 (finished) created by goroutine 1 at:\n"
-        "  run_goroutines() tests/runtime/lockorder.c:44\n"
+        "  run_goroutines() tests/runtime/lockorder.c:45\n"
         "Goroutine 3 (running) created by goroutine 1 at:\n"
-        "  run_goroutines() tests/runtime/lockorder.c:44\n"
+        "  run_goroutines() tests/runtime/lockorder.c:45\n"
         "==================\n"
         "done, 1 cycle(s)\n",
     };
-    expect_lines(r.output, lines, sizeof lines / sizeof *lines);
+    expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
 }
 
 static void inversion_twice(void)
@@ -157,14 +146,14 @@ Test(lockorder, three_mutex_cycle)
         ") => mutex#1\n\n"
         "mutex#2 locked while holding mutex#1, by goroutine 2:\n",
         "mutex#3 locked while holding mutex#2, by goroutine 3:\n"
-        "  lock_pair() tests/runtime/lockorder.c:19\n"
+        "  lock_pair() tests/runtime/lockorder.c:20\n"
         "  b_then_c() tests/runtime/lockorder.c:",
         "mutex#1 locked while holding mutex#3, by goroutine 4:\n"
-        "  lock_pair() tests/runtime/lockorder.c:19\n"
+        "  lock_pair() tests/runtime/lockorder.c:20\n"
         "  c_then_a() tests/runtime/lockorder.c:",
         "done, 1 cycle(s)\n",
     };
-    expect_lines(r.output, lines, sizeof lines / sizeof *lines);
+    expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
 }
 
 static void consistent_order(void)
@@ -315,7 +304,7 @@ Test(lockorder, rwmutex_write_then_read_inversion)
         "  a_then_read_rw() tests/runtime/lockorder.c:",
         "done, 1 cycle(s)\n",
     };
-    expect_lines(r.output, lines, sizeof lines / sizeof *lines);
+    expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
 }
 
 static void readers_only(void)
@@ -353,7 +342,7 @@ Test(lockorder, read_read_inversion_blocks_behind_a_writer)
         "rwmutex#1 read-locked while holding mutex#2, by goroutine 4:\n",
         "done, 1 cycle(s)\n",
     };
-    expect_lines(r.output, lines, sizeof lines / sizeof *lines);
+    expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
 }
 
 /* ---- channels as locks ---- */
@@ -400,7 +389,7 @@ Test(lockorder, a_one_slot_channel_used_as_a_lock_counts)
         "  a_then_sem() tests/runtime/lockorder.c:",
         "done, 1 cycle(s)\n",
     };
-    expect_lines(r.output, lines, sizeof lines / sizeof *lines);
+    expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
 }
 
 static void a_then_handoff(void *arg)

@@ -1,6 +1,7 @@
 /* The dining philosophers sample, as its README says: the lock-order cycle
  * is reported, then confirmed by a schedule that deadlocks and replays;
  * the lower-fork-first version passes. */
+#include "report_lines.h"
 #include "sample_test.h"
 
 Test(samples, philosophers_cycle_is_reported_confirmed_and_replayed)
@@ -25,13 +26,7 @@ Test(samples, philosophers_cycle_is_reported_confirmed_and_replayed)
         "FAIL  left_fork_first: deadlock\n",
         "ok    lower_fork_first: 1000 schedules, no failure",
     };
-    const char *at = found.output;
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        const char *next = strstr(at, lines[i]);
-        cr_assert(next, "missing (in order) \"%s\" in:\n%s", lines[i],
-                  found.output);
-        at = next + strlen(lines[i]);
-    }
+    expect_in_order(found.output, lines, sizeof lines / sizeof *lines);
     const char *cycle = strstr(found.output, "Cycle in lock order: ");
     size_t arrows = 0;
     for (const char *p = cycle; *p != '\n'; p++)
