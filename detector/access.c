@@ -22,7 +22,6 @@
 #include "access.h"
 
 #include "depot.h"
-#include "detector_hooks.h"
 #include "report.h"
 
 /* Whether cell may speak for old's bytes (old ordered before it): not a
@@ -394,13 +393,6 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
     } else {
         access_rebuild(cells, stacks, count, cell, entry, addr);
     }
-}
-
-void access_other(uintptr_t addr, unsigned size, unsigned kind, uintptr_t pc)
-{
-    if (unlikely(det.preempt_on_access))
-        runtime_access_point();
-    access_check(addr, size, kind, pc);
 }
 
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc)

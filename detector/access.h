@@ -64,9 +64,12 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc, int count);
 /* Any size and alignment, word by word. */
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc);
-/* What access_entry leaves: access points, checking off, an access across
- * two words, a chunk of shadow not made yet. */
-void access_other(uintptr_t addr, unsigned size, unsigned kind, uintptr_t pc);
+/* Where access_entry leaves the fast path to (its caller's: the ABI
+ * adapter makes an access a scheduling point there, under
+ * --preempt-on-access): access points, checking off, an access across two
+ * words, a chunk of shadow not made yet. */
+typedef void access_other_fn(uintptr_t addr, unsigned size, unsigned kind,
+                             uintptr_t pc);
 
 /* Whether old, a cell of this goroutine in this epoch, already says all
  * that cell would. */
@@ -136,12 +139,12 @@ static inline void access_check(uintptr_t addr, unsigned size, unsigned kind,
 }
 
 /* The __tsan_readN/writeN entry points: the fast path calls nothing but,
- * last, access_slow or access_other, so it needs no frame of its own. */
+ * last, access_slow or other, so it needs no frame of its own. */
 static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
-                                uintptr_t pc)
+                                uintptr_t pc, access_other_fn *other)
 {
     if (unlikely(!det.fast) || unlikely((addr & 7) + size > 8)) {
-        access_other(addr, size, kind, pc);
+        other(addr, size, kind, pc);
         return;
     }
     uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
@@ -149,7 +152,7 @@ static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
         return;
     char *chunk = shadow_top[index];
     if (unlikely(chunk == NULL)) {
-        access_other(addr, size, kind, pc);
+        other(addr, size, kind, pc);
         return;
     }
     access_cells(shadow_chunk_cells(chunk, addr), addr, size, kind, pc);

@@ -19,7 +19,6 @@
 #include "atomic.h"
 
 #include "access.h"
-#include "detector_hooks.h"
 #include "sync.h"
 
 static bool acquires(int order)
@@ -31,12 +30,6 @@ static bool acquires(int order)
 static bool releases(int order)
 {
     return order == MO_RELEASE || order == MO_ACQ_REL || order == MO_SEQ_CST;
-}
-
-void atomic_begin(void)
-{
-    if (det.checking)
-        runtime_atomic_point();
 }
 
 static void take(const struct vclock *clock, int order)

@@ -10,9 +10,8 @@
 /* memory orders as the compilers pass them (__ATOMIC_RELAXED ...) */
 enum { MO_RELAXED, MO_CONSUME, MO_ACQUIRE, MO_RELEASE, MO_ACQ_REL, MO_SEQ_CST };
 
-/* Each begins with a scheduling point (the runtime may switch goroutines
- * there), then the caller performs the operation, then calls *_done. */
-void atomic_begin(void);
+/* The caller (the ABI adapter) makes a scheduling point, performs the
+ * operation, then calls *_done. */
 void atomic_load_done(uintptr_t addr, unsigned size, int order, uintptr_t pc);
 void atomic_store_done(uintptr_t addr, unsigned size, int order, uintptr_t pc);
 void atomic_rmw_done(uintptr_t addr, unsigned size, int order, uintptr_t pc);

@@ -3,9 +3,9 @@
  *
  * Invariants: detector_start runs once, on the thread that runs every
  * goroutine, before any access is checked; from then on the runtime sends
- * its events here. The exit status becomes report_options.exitcode when a
- * race was reported, from an atexit handler registered first, so it runs
- * after the program's own handlers.
+ * its events here (events.c, wired by runtime_link.c). The exit status becomes
+ * report_options.exitcode when a race was reported, from an atexit handler
+ * registered first, so it runs after the program's own handlers.
  */
 #include "detector.h"
 
@@ -15,6 +15,7 @@
 
 #include "depot.h"
 #include "heap.h"
+#include "libc.h"
 #include "report.h"
 #include "shadow.h"
 #include "state.h"
@@ -23,12 +24,6 @@
 struct detector det;
 
 void interceptors_start(void);
-void detector_start(void);
-
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
 
 void *det_alloc(size_t size)
 {
@@ -83,7 +78,7 @@ static void exit_with_status(void)
     _exit(report_options.exitcode);
 }
 
-void detector_start(void)
+void detector_start(const struct detector_schedule_source *schedule)
 {
     if (det.initialized)
         return;
@@ -93,10 +88,9 @@ void detector_start(void)
     det.cur_tid = 1;
     det.cur = det_goroutine(1);
     det_refresh_bits();
-    report_configure();
+    report_configure(schedule);
     atexit(exit_with_status);
     interceptors_start();
-    sync_install_events();
     det.initialized = true;
     det_update_checking();
     det.busy--;

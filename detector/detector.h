@@ -13,6 +13,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* What a race report's "Schedule:" line needs of whoever schedules (the
+ * runtime, reached through the adapter, runtime_link.c): the seed of a run
+ * seeded from WEFT_OPTIONS (false when it is not seeded), and the number
+ * of the scheduling step now. */
+struct detector_schedule_source {
+    bool (*env_seed)(uint64_t *seed);
+    uint64_t (*step)(void);
+};
+
+/* Starts the detector, once (the first __tsan_init). */
+void detector_start(const struct detector_schedule_source *schedule);
+
 /* True once an instrumented object has started the detector. */
 bool detector_enabled(void);
 

@@ -27,14 +27,10 @@
 
 #include "access.h"
 #include "heap.h"
+#include "libc.h"
+#include "own_work.h"
 #include "shadow.h"
 #include "state.h"
-
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
 
 static __thread bool detector_thread __attribute__((tls_model("initial-exec")));
 
@@ -45,7 +41,8 @@ void interceptors_start(void)
 
 static inline bool intercepting(void)
 {
-    return unlikely(det.checking) && det.busy == 0 && detector_thread;
+    return unlikely(det.checking) && det.busy == 0 && own_work_depth == 0 &&
+           detector_thread;
 }
 
 void interceptors_check_range(const void *addr, size_t size, bool write,
@@ -55,7 +52,6 @@ void interceptors_check_range(const void *addr, size_t size, bool write,
         access_range((uintptr_t)addr, size, write ? CELL_WRITE : 0, pc);
 }
 
-#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
 #define CHECK_READ(addr, size)                                                 \
     interceptors_check_range((addr), (size), false, CALLER_PC)
 #define CHECK_WRITE(addr, size)                                                \

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* program_invocation_name */
 /*
  * Race reports (see report.h).
  *
@@ -17,15 +16,11 @@
 #include "access.h"
 #include "depot.h"
 #include "detector.h"
-#include "detector_hooks.h"
+#include "disasm.h"
 #include "stack.h"
 #include "state.h"
-#include "weft.h"
-
-struct report_options report_options = {.exitcode = 66};
 
 static uint64_t races_found;
-static char *replay_hint;
 
 /* reported pairs of sites: open addressing, 0 is empty */
 static uint64_t *pairs;
@@ -42,59 +37,6 @@ void detector_forget_races(void)
     if (pairs)
         det_zero(pairs, (pairs_mask + 1) * sizeof *pairs);
     pairs_used = 0;
-}
-
-void detector_set_replay_hint(const char *command)
-{
-    det_free(replay_hint);
-    replay_hint = NULL;
-    if (command) {
-        size_t length = strlen(command);
-        replay_hint = det_alloc(length + 1);
-        det_copy(replay_hint, command, length + 1);
-    }
-}
-
-static bool option_bool(const char *key)
-{
-    const char *value = weft_env_option(key);
-    return value && (strcmp(value, "1") == 0 || strcmp(value, "true") == 0);
-}
-
-static FILE *open_log(const char *path)
-{
-    if (!path || strcmp(path, "stderr") == 0)
-        return stderr;
-    if (strcmp(path, "stdout") == 0)
-        return stdout;
-    char name[4096];
-    snprintf(name, sizeof name, "%s.%d", path, (int)getpid());
-    FILE *f = fopen(name, "w");
-    if (!f) {
-        fprintf(stderr, "weft: WEFT_OPTIONS: cannot open log_path %s: %s\n",
-                name, strerror(errno));
-        exit(2);
-    }
-    return f;
-}
-
-void report_configure(void)
-{
-    report_options.halt_on_error = option_bool("halt_on_error");
-    const char *exitcode = weft_env_option("exitcode");
-    if (exitcode) {
-        char *end;
-        long code = strtol(exitcode, &end, 0);
-        if (*end || code < 0 || code > 255) {
-            fprintf(stderr, "weft: WEFT_OPTIONS: bad exitcode: %s\n", exitcode);
-            exit(2);
-        }
-        report_options.exitcode = (int)code;
-    }
-    report_options.log = open_log(weft_env_option("log_path"));
-    const char *suppressions = weft_env_option("suppressions");
-    if (suppressions)
-        suppressions_load(suppressions);
 }
 
 /* Records the pair; false if it was already there. */
@@ -168,38 +110,6 @@ static void print_creation(FILE *out, uint32_t tid)
     stack_print(out, pcs, n, false);
 }
 
-static struct {
-    bool known;
-    uint64_t seed;
-} harness_schedule;
-
-void detector_set_schedule(uint64_t seed, const char *replay_command)
-{
-    harness_schedule.known = true;
-    harness_schedule.seed = seed;
-    detector_set_replay_hint(replay_command);
-}
-
-void detector_set_preempt_on_access(bool on)
-{
-    det.preempt_on_access = on;
-    det_update_checking();
-}
-
-static void print_schedule(FILE *out)
-{
-    uint64_t seed = harness_schedule.seed;
-    if (!harness_schedule.known && !weft_env_seed(&seed))
-        return;
-    fprintf(out, "Schedule: seed 0x%llx, step %llu \xe2\x80\x94 replay: ",
-            (unsigned long long)seed, (unsigned long long)weft_step());
-    if (replay_hint)
-        fprintf(out, "%s\n", replay_hint);
-    else
-        fprintf(out, "WEFT_OPTIONS=seed=0x%llx %s\n", (unsigned long long)seed,
-                program_invocation_name);
-}
-
 void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
                  uint32_t old_entry)
 {
@@ -229,7 +139,7 @@ void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
     print_creation(out, cell_tid(cell));
     if (cell_tid(old) != cell_tid(cell))
         print_creation(out, cell_tid(old));
-    print_schedule(out);
+    report_print_schedule(out);
     fprintf(out, "==================\n");
     fflush(out);
     det.busy--;

@@ -24,12 +24,14 @@ struct report_options {
 };
 extern struct report_options report_options;
 
-/* Reads the report options of WEFT_OPTIONS (once, at start). */
-void report_configure(void);
+struct detector_schedule_source;
+/* Reads the report options of WEFT_OPTIONS (once, at start); the schedule
+ * line asks schedule for the seed and step. */
+void report_configure(const struct detector_schedule_source *schedule);
 
-/* Writes "  access: <instruction>" for the memory access made just after
- * the call that returns to pc, if it can be found (disasm.c). */
-void disasm_print_access(FILE *out, uintptr_t pc, unsigned size, bool write);
+/* Writes the "Schedule: seed ..., step ... — replay: ..." line, when the
+ * run is the harness's or seeded (report_config.c). */
+void report_print_schedule(FILE *out);
 
 /* suppress.c: loads the suppressions file; whether a stack matches one. */
 void suppressions_load(const char *path);

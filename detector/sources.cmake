@@ -1,11 +1,13 @@
 # The detector's sources, included by the top-level CMakeLists.txt.
 set(WEFT_DETECTOR_SOURCES
-  detector/stack.c detector/vclock.c detector/shadow.c detector/depot.c
-  detector/access.c detector/sync.c detector/atomic.c detector/report.c
-  detector/disasm.c detector/suppress.c detector/detector.c
-  detector/tsan_abi.c detector/interceptors.c detector/heap.c)
-# Disassembly of access sites in race reports.
-pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone)
+  detector/vclock.c detector/shadow.c detector/depot.c detector/access.c
+  detector/sync.c detector/goroutines.c detector/events.c detector/atomic.c
+  detector/report.c detector/report_config.c detector/suppress.c
+  detector/detector.c detector/interceptors.c detector/heap.c)
+# The adapter between the detector and the runtime: the ABI entry points
+# and the wiring of the runtime's events. The only detector files that see
+# the runtime's headers.
+set(WEFT_ADAPTER_SOURCES detector/tsan_abi.c detector/runtime_link.c)
 # interceptors.c defines memcpy, strlen, ...: its loops must stay loops.
 set_source_files_properties(detector/interceptors.c PROPERTIES
   COMPILE_OPTIONS "-fno-builtin;-fno-tree-loop-distribute-patterns")

@@ -21,10 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "compiler.h"
 #include "vclock.h"
-
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* A shadow cell: one access to some bytes of an 8-byte word.
  * bits 0-7 which bytes, 8 write, 9 atomic, 10-31 tid, 32-63 epoch.
@@ -112,5 +110,8 @@ void *det_zero(void *to, size_t size);
 
 /* The goroutine with this tid, created (with an empty clock) if new. */
 struct det_goroutine *det_goroutine(uint32_t tid);
+/* Goroutine tid runs from now on (0: a timer firing, which knows of no
+ * goroutine's past). */
+void det_switch_to(uint32_t tid);
 
 #endif

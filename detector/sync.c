@@ -1,5 +1,5 @@
 /*
- * Sync-object clocks by address, and the runtime's events.
+ * Sync-object clocks by address, and the happens-before edges through them.
  *
  * Invariants:
  *  - The table is open addressing with linear probing, at most half full;
@@ -11,10 +11,7 @@
  */
 #include "sync.h"
 
-#include "depot.h"
-#include "shadow.h"
 #include "state.h"
-#include "sync_events.h"
 
 struct sync_entry {
     uintptr_t addr; /* 0: empty */
@@ -138,168 +135,4 @@ void sync_release_store_clock(struct vclock *clock)
 {
     vclock_copy(clock, &det.cur->clock);
     sync_tick();
-}
-
-/* ---- goroutines ---- */
-
-struct det_goroutine *det_goroutine(uint32_t tid)
-{
-    if (tid >= det.goroutine_capacity) {
-        size_t capacity = det.goroutine_capacity ? det.goroutine_capacity : 64;
-        while (capacity <= tid)
-            capacity *= 2;
-        uint32_t cur_tid = det.cur_tid;
-        det.goroutines =
-            det_realloc(det.goroutines, capacity * sizeof *det.goroutines);
-        det_zero(det.goroutines + det.goroutine_capacity,
-                 (capacity - det.goroutine_capacity) * sizeof *det.goroutines);
-        det.goroutine_capacity = capacity;
-        det.cur = &det.goroutines[cur_tid];
-    }
-    struct det_goroutine *g = &det.goroutines[tid];
-    if (!g->exists) {
-        g->exists = true;
-        vclock_set(&g->clock, tid, 1);
-    }
-    return g;
-}
-
-static void switch_to(uint32_t tid)
-{
-    det.cur->stack = det.cur_stack;
-    det.cur_tid = tid;
-    det.cur = det_goroutine(tid);
-    if (tid == 0) /* a timer firing: it knows of no goroutine's past */
-        vclock_clear(&det.cur->clock);
-    det.cur_stack = det.cur->stack;
-    det_refresh_bits();
-}
-
-/* ---- events ---- */
-
-static void on_run_start(void)
-{
-    det.busy++;
-    uint32_t stack = det.cur_stack; /* the thread goes on as goroutine 1 */
-    for (size_t i = 0; i < det.goroutine_capacity; i++) {
-        struct det_goroutine *g = &det.goroutines[i];
-        vclock_free(&g->clock);
-        vclock_free(&g->fence_release);
-        vclock_free(&g->fence_acquire);
-        *g = (struct det_goroutine){0};
-    }
-    sync_forget_all();
-    shadow_clear_all();
-    det.cur = det_goroutine(1);
-    det.cur_tid = 1;
-    det.cur_stack = det.cur->stack = stack;
-    det_refresh_bits();
-    det.busy--;
-}
-
-static void on_goroutine_start(uint64_t parent, uint64_t child,
-                               uintptr_t creation_pc)
-{
-    if (child > TID_MAX) {
-        if (!det.disabled)
-            fprintf(stderr,
-                    "weft: race detector: more than %d goroutines in "
-                    "one run; no more races are checked\n",
-                    TID_MAX);
-        det.disabled = true;
-        det_update_checking();
-        return;
-    }
-    det.busy++;
-    (void)parent; /* the current goroutine: events concern it */
-    struct det_goroutine *g = det_goroutine((uint32_t)child);
-    vclock_copy(&g->clock, &det.cur->clock);
-    vclock_set(&g->clock, (uint32_t)child, 1);
-    g->creation = depot_child(det.cur_stack, creation_pc);
-    g->stack = 0;
-    sync_tick();
-    det.busy--;
-}
-
-static void on_goroutine_end(uint64_t id)
-{
-    if (id >= det.goroutine_capacity)
-        return;
-    struct det_goroutine *g = &det.goroutines[id];
-    g->finished = true;
-    /* its clock is still read while it runs its last steps; the fence
-     * clocks are not */
-    vclock_free(&g->fence_release);
-    vclock_free(&g->fence_acquire);
-}
-
-static void on_goroutine_switch(uint64_t id)
-{
-    if (id > TID_MAX)
-        return;
-    det.busy++;
-    switch_to((uint32_t)id);
-    det.busy--;
-}
-
-static void on_acquire(const void *object)
-{
-    struct vclock *clock = sync_find((uintptr_t)object);
-    if (clock) {
-        det.busy++;
-        sync_acquire_clock(clock);
-        det.busy--;
-    }
-}
-
-static void on_release(const void *object)
-{
-    det.busy++;
-    sync_release_clock(sync_clock((uintptr_t)object));
-    det.busy--;
-}
-
-static void on_release_store(const void *object)
-{
-    det.busy++;
-    sync_release_store_clock(sync_clock((uintptr_t)object));
-    det.busy--;
-}
-
-static void on_sync_free(const void *object)
-{
-    det.busy++;
-    sync_forget((uintptr_t)object);
-    det.busy--;
-}
-
-static void on_memory_fresh(const void *addr, size_t size)
-{
-    det.busy++;
-    shadow_clear((uintptr_t)addr, size);
-    det.busy--;
-}
-
-void __tsan_ignore_thread_begin(void);
-void __tsan_ignore_thread_end(void);
-
-static const struct sync_events events = {
-    .run_start = on_run_start,
-    .goroutine_start = on_goroutine_start,
-    .goroutine_end = on_goroutine_end,
-    .goroutine_switch = on_goroutine_switch,
-    .acquire = on_acquire,
-    .release = on_release,
-    .release_store = on_release_store,
-    .sync_free = on_sync_free,
-    .memory_fresh = on_memory_fresh,
-    .copy_unchecked = det_copy,
-    .zero_unchecked = det_zero,
-    .ignore_begin = __tsan_ignore_thread_begin,
-    .ignore_end = __tsan_ignore_thread_end,
-};
-
-void sync_install_events(void)
-{
-    runtime_set_sync_events(&events);
 }

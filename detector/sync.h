@@ -23,7 +23,4 @@ void sync_release_store_clock(struct vclock *clock);
 /* Ends the current epoch: what follows is not covered by a release. */
 void sync_tick(void);
 
-/* The runtime's events (sync_events.h), installed by detector_start. */
-void sync_install_events(void);
-
 #endif

@@ -4,6 +4,12 @@
  * objects link against libweft instead of libtsan. Entry points only: each
  * forwards to the detector (access.h, atomic.h, depot.h).
  *
+ * With runtime_link.c, this is the adapter between the layers: the one
+ * place that knows both the detector and the runtime. An atomic operation
+ * is a scheduling point like any channel operation, and so is an access
+ * under --preempt-on-access: the runtime is asked for it here, before the
+ * detector checks what happened.
+ *
  * Every pc a report shows is the return address of the entry point's call,
  * in instrumented code.
  */
@@ -13,20 +19,18 @@
 #include "access.h"
 #include "atomic.h"
 #include "depot.h"
+#include "runtime_link.h"
 #include "state.h"
 #include "sync.h"
 
-void detector_start(void);
 void *det_move(void *to, const void *from, size_t size);
 void *det_set(void *to, int byte, size_t size);
 void interceptors_check_range(const void *addr, size_t size, bool write,
                               uintptr_t pc);
 
-#define CALLER_PC ((uintptr_t)__builtin_return_address(0))
-
 void __tsan_init(void)
 {
-    detector_start();
+    detector_start_with_runtime();
 }
 
 /* ---- function entry and exit: the call stack ---- */
@@ -45,16 +49,27 @@ void __tsan_func_exit(void)
 
 /* ---- plain accesses ---- */
 
+/* Out of the fast path: under --preempt-on-access an access is a
+ * scheduling point first. */
+__attribute__((noinline)) static void
+access_other(uintptr_t addr, unsigned size, unsigned kind, uintptr_t pc)
+{
+    if (unlikely(det.preempt_on_access))
+        runtime_access_point();
+    access_check(addr, size, kind, pc);
+}
+
 /* The fast path is inline in each (access_entry); access points
  * (--preempt-on-access) and the rest go through access_other. */
 #define ACCESS(name, size, kind)                                               \
     void __tsan_##name(void *addr)                                             \
     {                                                                          \
-        access_entry((uintptr_t)addr, size, kind, CALLER_PC);                  \
+        access_entry((uintptr_t)addr, size, kind, CALLER_PC, access_other);    \
     }                                                                          \
     void __tsan_##name##_pc(void *addr, void *pc)                              \
     {                                                                          \
-        access_entry((uintptr_t)addr, size, kind, (uintptr_t)pc);              \
+        access_entry((uintptr_t)addr, size, kind, (uintptr_t)pc,               \
+                     access_other);                                            \
     }
 
 #define ACCESSES(size)                                                         \
@@ -154,6 +169,14 @@ void __tsan_release(void *addr)
 
 /* ---- atomics ---- */
 
+/* Each atomic operation begins with a scheduling point (the runtime may
+ * switch goroutines there), then is performed, then checked (*_done). */
+static inline void atomic_point(void)
+{
+    if (det.checking)
+        runtime_atomic_point();
+}
+
 typedef char a8;
 typedef short a16;
 typedef int a32;
@@ -245,7 +268,7 @@ static inline bool cas128(volatile a128 *a, a128 *expected, a128 desired)
 #define RMW(w, T, op)                                                          \
     T __tsan_atomic##w##_##op(volatile T *a, T v, int mo)                      \
     {                                                                          \
-        atomic_begin();                                                        \
+        atomic_point();                                                        \
         T old = op##w(a, v);                                                   \
         atomic_rmw_done((uintptr_t)a, sizeof(T), mo, CALLER_PC);               \
         return old;                                                            \
@@ -254,14 +277,14 @@ static inline bool cas128(volatile a128 *a, a128 *expected, a128 desired)
 #define ATOMICS(w, T)                                                          \
     T __tsan_atomic##w##_load(const volatile T *a, int mo)                     \
     {                                                                          \
-        atomic_begin();                                                        \
+        atomic_point();                                                        \
         T v = load##w(a);                                                      \
         atomic_load_done((uintptr_t)a, sizeof(T), mo, CALLER_PC);              \
         return v;                                                              \
     }                                                                          \
     void __tsan_atomic##w##_store(volatile T *a, T v, int mo)                  \
     {                                                                          \
-        atomic_begin();                                                        \
+        atomic_point();                                                        \
         store##w(a, v);                                                        \
         atomic_store_done((uintptr_t)a, sizeof(T), mo, CALLER_PC);             \
     }                                                                          \
@@ -285,19 +308,19 @@ static inline bool cas128(volatile a128 *a, a128 *expected, a128 desired)
     int __tsan_atomic##w##_compare_exchange_strong(volatile T *a, T *c, T v,   \
                                                    int mo, int fail)           \
     {                                                                          \
-        atomic_begin();                                                        \
+        atomic_point();                                                        \
         return cas_done##w(a, c, v, mo, fail, CALLER_PC);                      \
     }                                                                          \
     int __tsan_atomic##w##_compare_exchange_weak(volatile T *a, T *c, T v,     \
                                                  int mo, int fail)             \
     {                                                                          \
-        atomic_begin();                                                        \
+        atomic_point();                                                        \
         return cas_done##w(a, c, v, mo, fail, CALLER_PC);                      \
     }                                                                          \
     T __tsan_atomic##w##_compare_exchange_val(volatile T *a, T c, T v, int mo, \
                                               int fail)                        \
     {                                                                          \
-        atomic_begin();                                                        \
+        atomic_point();                                                        \
         cas_done##w(a, &c, v, mo, fail, CALLER_PC);                            \
         return c;                                                              \
     }
@@ -310,7 +333,7 @@ ATOMICS(128, a128)
 
 void __tsan_atomic_thread_fence(int mo)
 {
-    atomic_begin();
+    atomic_point();
     atomic_fence(mo);
 }
 

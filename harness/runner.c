@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "explore.h"
-#include "options.h"
+#include "env.h"
 
 enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20 };
 

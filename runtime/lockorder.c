@@ -20,10 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "detector_hooks.h"
+#include "env.h"
 #include "harness_hooks.h"
-#include "options.h"
 #include "stack.h"
+
+OPTION_KEY(detect_deadlocks);
 
 enum {
     LOCK_FRAMES = 24,
@@ -580,12 +581,9 @@ static void exit_with_status(void)
 {
     if (lo.reported_count == 0 || lo.harness_set)
         return;
-    const char *option = weft_env_option("exitcode");
-    uint64_t status = WEFT_EXIT_RACE;
-    if (option && !weft_parse_number(option, false, &status))
-        status = WEFT_EXIT_RACE;
+    int status = option_exitcode(WEFT_EXIT_RACE);
     fflush(NULL);
-    _exit((int)status);
+    _exit(status);
 }
 
 bool lockorder_run_start(void)
@@ -606,7 +604,7 @@ bool lockorder_run_start(void)
     lo.harness_on = harness_on;
     lo.target_length = target_length;
     memcpy(lo.target, target, sizeof target);
-    const char *option = weft_env_option("detect_deadlocks");
+    const char *option = option_value("detect_deadlocks");
     /* the harness turning it off (to minimise another verdict) wins */
     bool on = harness_set && !harness_on ? false
               : option                   ? strcmp(option, "0") != 0

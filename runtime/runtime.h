@@ -17,11 +17,9 @@
 
 #include <stdio.h>
 
+#include "compiler.h"
 #include "stack_pool.h"
 #include "sync_events.h"
-
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 enum goroutine_status { G_RUNNABLE, G_RUNNING, G_WAITING, G_DEAD };
 

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "detector_hooks.h"
+#include "env.h"
+#include "instrumentation.h"
 #include "lockorder.h"
 #include "netpoll.h"
-#include "options.h"
 #include "parallel.h"
 #include "runtime.h"
 #include "stack.h"

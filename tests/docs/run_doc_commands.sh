@@ -23,8 +23,8 @@
 #    BUILD_DIR; in what a command prints, BUILD_DIR reads "build", paths
 #    under SOURCE_DIR are relative, and HOME is "~".
 #
-# Two lists are checked against the code as well: every WEFT_OPTIONS key
-# runtime/options.c accepts is in docs/options.md, and every flag of the
+# Two lists are checked against the code as well: every WEFT_OPTIONS key a
+# layer declares (OPTION_KEY, support/options.h) is in docs/options.md, and every flag of the
 # test runner (harness/runner.c) is in docs/weft-command.md.
 set -uo pipefail
 export LC_ALL=C
@@ -173,12 +173,8 @@ for doc in "$@"; do
     run_file "$(cd "$(dirname "$doc")" && pwd -P)/$(basename "$doc")"
 done
 
-mapfile -t keys < <({
-    grep -o 'strcmp(key, "[a-z_]*")' "$source_dir/runtime/options.c" |
-        sed 's/.*"\(.*\)")/\1/'
-    sed -n '/other_layer_keys\[\] = {/,/};/p' "$source_dir/runtime/options.c" |
-        grep -o '"[a-z_]*"' | tr -d '"'
-} | sort -u)
+mapfile -t keys < <(cat "$source_dir"/{support,runtime,detector,harness}/*.c |
+    grep -o '^OPTION_KEY([a-z_]*)' | sed 's/OPTION_KEY(\(.*\))/\1/' | sort -u)
 check_listed docs/options.md "WEFT_OPTIONS keys" "${keys[@]}"
 
 mapfile -t flags < <(grep -o 'strcmp(arg, "-[-a-z]*")' \

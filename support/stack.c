@@ -15,7 +15,8 @@
 #define _GNU_SOURCE
 #define UNW_LOCAL_ONLY
 #include "stack.h"
-#include "state.h"
+
+#include "own_work.h"
 
 #include <elfutils/libdwfl.h>
 #include <inttypes.h>
@@ -25,6 +26,8 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+
+__thread unsigned own_work_depth __attribute__((tls_model("initial-exec")));
 
 __attribute__((noinline)) size_t stack_capture(uintptr_t *pcs, size_t max,
                                                size_t skip)
@@ -224,7 +227,7 @@ bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
     out->line = 0;
     /* libdw's allocations are weft's, not the user's: unchecked, or a race
      * on them would be reported, and symbolized, under our own lock */
-    det.busy++;
+    own_work_begin();
     pthread_mutex_lock(&symbolizer.lock);
     /* A return address may already be the next function's first byte. */
     symbolizer.address = exact || pc == 0 ? pc : pc - 1;
@@ -234,7 +237,7 @@ bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
         look_up();
     bool found = symbolizer.found;
     pthread_mutex_unlock(&symbolizer.lock);
-    det.busy--;
+    own_work_end();
     return found;
 }
 
@@ -261,6 +264,7 @@ bool symbol_is_internal(const struct symbol *s)
         return strncmp(s->function, "weft_", 5) == 0;
 #ifdef WEFT_SOURCE_DIR
     static const char *const directories[] = {
+        WEFT_SOURCE_DIR "/support/",
         WEFT_SOURCE_DIR "/runtime/",
         WEFT_SOURCE_DIR "/detector/",
         WEFT_SOURCE_DIR "/harness/",

@@ -6,8 +6,8 @@
  * entry but a faulting pc (see first_exact) points just past a call, so it is
  * symbolized at pc-1 to name the call's own line.
  */
-#ifndef WEFT_DETECTOR_STACK_H
-#define WEFT_DETECTOR_STACK_H
+#ifndef WEFT_SUPPORT_STACK_H
+#define WEFT_SUPPORT_STACK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,9 +49,9 @@ void stack_relative_path(char *to, size_t size, const char *path);
  * no module. May allocate; meant for report paths only. */
 bool symbolize(uintptr_t pc, bool exact, struct symbol *out);
 
-/* True for frames of weft itself: a file under the runtime/, detector/ or
- * harness/ directory of WEFT_SOURCE_DIR, or a weft_* function of unknown
- * file. */
+/* True for frames of weft itself: a file under the support/, runtime/,
+ * detector/ or harness/ directory of WEFT_SOURCE_DIR, or a weft_* function of
+ * unknown file. */
 bool symbol_is_internal(const struct symbol *s);
 
 /* Prints the user's part of a stack, one "  function() file:line" a frame:

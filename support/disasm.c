@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "disasm.h"
-#include "report.h"
 
 enum { LOOKAHEAD_BYTES = 128, LOOKAHEAD_INSNS = 24 };
 

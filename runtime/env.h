@@ -1,13 +1,14 @@
-/* Settings from the environment: $WEFT_OPTIONS, $WEFT_STACK_SIZE and
- * $WEFT_MAXPROCS. */
-#ifndef WEFT_RUNTIME_OPTIONS_H
-#define WEFT_RUNTIME_OPTIONS_H
+/* The runtime's settings from the environment: its keys of $WEFT_OPTIONS,
+ * $WEFT_STACK_SIZE and $WEFT_MAXPROCS. */
+#ifndef WEFT_RUNTIME_ENV_H
+#define WEFT_RUNTIME_ENV_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "options.h"
 #include "weft.h"
 
 struct weft_env_options {
@@ -23,8 +24,8 @@ struct weft_env_options {
 /* Parsed once; a malformed setting exits 2 with a one-line reason. */
 const struct weft_env_options *weft_env_options(void);
 
-/* Parses "123", "0x7b", with an optional K/M/G suffix when size is true.
- * Returns false on anything else. */
-bool weft_parse_number(const char *text, bool size, uint64_t *out);
+/* The seed of a WEFT_OPTIONS-seeded run; false when the run is not seeded
+ * from the environment. */
+bool weft_env_seed(uint64_t *seed);
 
 #endif
