@@ -10,6 +10,14 @@
  * Values are copied into the buffer or straight into the waiting peer's
  * variable, never aliased. Waiters are served in FIFO order.
  *
+ * The lock rule (production mode, runtime.h at sched_point): the
+ * weft_chan_* entry points take the runtime's lock at their scheduling
+ * point and release it (RT_UNLOCK) just before returning to the user; all
+ * the chan_* functions here run with it held on entry and still hold it on
+ * exit, including across park(). weft_chan_free takes it itself (no
+ * scheduling point), and the len/cap/elem_size readers take none (a
+ * channel's capacity never changes; len is a snapshot, as in Go).
+ *
  * Detector events: a value handed over (buffer slot or direct) carries the
  * sender's clock to the receiver through the slot's sync object; a buffered
  * slot also carries the k-th receiver's clock to the (k+C)-th sender (Go's

@@ -191,7 +191,18 @@ static inline void runtime_init_if_needed(void)
  * its object by the object's id field (NULL: none). One test on the fast
  * path: rt.plain_points is false until the runtime is initialised, and
  * under preemptive strategies or tracing — the runs whose steps are
- * counted and reported. */
+ * counted and reported.
+ *
+ * The lock rule of production mode (parallel.h): a goroutine enters
+ * sched_point without the runtime's lock and leaves it holding the lock;
+ * the operation then runs under it, and gives it back (RT_UNLOCK) on every
+ * path that returns to the user's code, and nowhere else. Parking keeps it:
+ * park() switches with the lock held, the goroutine that runs next returns
+ * from its own park() or sched_point holding it, and releases it when its
+ * operation ends, so nobody can ready a goroutine whose registers are not
+ * saved yet. Everything in rt and every weft object is read and written
+ * only under the lock. In one-thread mode the lock does not exist (RT_LOCK
+ * and RT_UNLOCK test rt.parallel and do nothing). */
 void sched_point_slow(enum weft_op op, uint32_t *object);
 static inline void sched_point(enum weft_op op, uint32_t *object)
 {

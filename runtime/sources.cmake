@@ -13,5 +13,6 @@ set(WEFT_RUNTIME_SOURCES
   runtime/mutex.c runtime/net.c runtime/netpoll.c runtime/netpoll_sched.c
   runtime/parallel.c runtime/once.c runtime/panic.c runtime/rwmutex.c
   runtime/sched.c runtime/select.c runtime/stack_pool.c runtime/strategy.c
-  runtime/switch.c runtime/time.c runtime/waitgroup.c runtime/waitq.c
+  runtime/switch.c runtime/time.c runtime/trace.c runtime/waitgroup.c
+  runtime/waitq.c
   ${WEFT_SWITCH})

@@ -1,0 +1,13 @@
+/* Trace lines of a run, written to rt.trace (trace.c). */
+#ifndef WEFT_RUNTIME_TRACE_H
+#define WEFT_RUNTIME_TRACE_H
+
+#include "runtime.h"
+
+/* The scheduling point g makes before op on object (its id, or 0). */
+void trace_point(struct goroutine *g, enum weft_op op, uint64_t object);
+/* The strategy's decision: chosen among count options. */
+void trace_choice(enum weft_choice_kind kind, const struct weft_option *options,
+                  size_t count, size_t chosen);
+
+#endif
