@@ -6,17 +6,34 @@
  * __libc_* entry points, the rest through dlsym(RTLD_NEXT), looked up on
  * first use.
  *
+ * libweft's own calls never reach them: every other libweft source is
+ * compiled with own_libc.h, which renames memcpy, malloc, ... there to the
+ * hidden weft_own_* entries below (the same work, unchecked), so the
+ * runtime's and the detector's memory is never taken for the user's. Chosen
+ * over the alternatives because it costs the interceptors nothing: in the
+ * static archive (what most programs link) there is one memcpy, this one,
+ * so -Bsymbolic-functions or hidden visibility could only bind weft's calls
+ * to the checking entry; a test of the caller's address would add work to
+ * every user call, needs weft's text in one range (it is not, in a static
+ * link), and would still miss the libraries weft calls. Those libraries
+ * (libdw, libunwind, capstone, glibc's stdio) call the public entries:
+ * their callers in weft hold det.busy, the one way to say "weft at work"
+ * at run time.
+ *
  * Invariants:
  *  - They check nothing until an instrumented object started the detector,
- *    nor while the detector itself runs (det.busy), nor on any thread but
+ *    nor while a library weft calls runs (det.busy), nor on any thread but
  *    the one that runs the goroutines.
  *  - malloc's memory starts clean: no access to an earlier block at that
  *    address can race with the new owner's. free writes the whole block,
- *    so a use after free by an unordered goroutine is a race.
+ *    so a use after free by an unordered goroutine is a race. weft's own
+ *    blocks (weft_own_*) leave the shadow alone: no instrumented code
+ *    touches them, and a block the program gets is cleaned then.
  *  - Until dlsym has answered, the string routines are simple loops
  *    (dlsym may allocate, and allocating must not need them).
  * This file is compiled with -fno-builtin: the compiler must not turn the
- * loops below back into calls of the functions being defined.
+ * loops below back into calls of the functions being defined; and without
+ * own_libc.h (WEFT_INTERCEPTORS_C), since it defines both sides.
  */
 #define _GNU_SOURCE /* RTLD_NEXT */
 #include <dlfcn.h>
@@ -96,6 +113,9 @@ REAL(char *, strcat, char *, const char *)
 REAL(int, strcmp, const char *, const char *)
 REAL(int, strncmp, const char *, const char *, size_t)
 
+/* libweft's own entries (own_libc.h): not part of its ABI */
+#define OWN __attribute__((visibility("hidden")))
+
 static void *move_bytes(void *to, const void *from, size_t n)
 {
     volatile unsigned char *d = to;
@@ -109,19 +129,19 @@ static void *move_bytes(void *to, const void *from, size_t n)
     return to;
 }
 
-void *det_copy(void *to, const void *from, size_t size)
+OWN void *weft_own_memcpy(void *to, const void *from, size_t size)
 {
     return have_memcpy() ? real_memcpy(to, from, size)
                          : move_bytes(to, from, size);
 }
 
-void *det_move(void *to, const void *from, size_t size)
+OWN void *weft_own_memmove(void *to, const void *from, size_t size)
 {
     return have_memmove() ? real_memmove(to, from, size)
                           : move_bytes(to, from, size);
 }
 
-void *det_set(void *to, int byte, size_t size)
+OWN void *weft_own_memset(void *to, int byte, size_t size)
 {
     if (have_memset())
         return real_memset(to, byte, size);
@@ -131,12 +151,18 @@ void *det_set(void *to, int byte, size_t size)
     return to;
 }
 
-void *det_zero(void *to, size_t size)
+OWN int weft_own_memcmp(const void *a, const void *b, size_t size)
 {
-    return det_set(to, 0, size);
+    if (have_memcmp())
+        return real_memcmp(a, b, size);
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < size; i++)
+        if (x[i] != y[i])
+            return x[i] - y[i];
+    return 0;
 }
 
-static size_t length_of(const char *s)
+OWN size_t weft_own_strlen(const char *s)
 {
     if (have_strlen())
         return real_strlen(s);
@@ -144,6 +170,33 @@ static size_t length_of(const char *s)
     while (((const volatile char *)s)[n])
         n++;
     return n;
+}
+
+OWN char *weft_own_strcpy(char *to, const char *from)
+{
+    if (have_strcpy())
+        return real_strcpy(to, from);
+    return weft_own_memcpy(to, from, weft_own_strlen(from) + 1);
+}
+
+OWN char *weft_own_strncpy(char *to, const char *from, size_t size)
+{
+    if (have_strncpy())
+        return real_strncpy(to, from, size);
+    size_t n = 0;
+    while (n < size && from[n])
+        n++;
+    weft_own_memcpy(to, from, n);
+    weft_own_memset(to + n, 0, size - n);
+    return to;
+}
+
+OWN char *weft_own_strcat(char *to, const char *from)
+{
+    if (have_strcat())
+        return real_strcat(to, from);
+    weft_own_strcpy(to + weft_own_strlen(to), from);
+    return to;
 }
 
 /* Bytes strcmp/strncmp read: up to the first difference or NUL. */
@@ -155,52 +208,74 @@ static size_t compared(const char *a, const char *b, size_t max)
     return i < max ? i + 1 : max;
 }
 
+OWN int weft_own_strcmp(const char *a, const char *b)
+{
+    if (have_strcmp())
+        return real_strcmp(a, b);
+    size_t n = compared(a, b, SIZE_MAX);
+    return (unsigned char)a[n - 1] - (unsigned char)b[n - 1];
+}
+
+OWN int weft_own_strncmp(const char *a, const char *b, size_t size)
+{
+    if (have_strncmp())
+        return real_strncmp(a, b, size);
+    size_t n = compared(a, b, size);
+    return n ? (unsigned char)a[n - 1] - (unsigned char)b[n - 1] : 0;
+}
+
+OWN char *weft_own_strchr(const char *s, int c)
+{
+    for (;; s++) {
+        if (*s == (char)c)
+            return (char *)s;
+        if (!*s)
+            return NULL;
+    }
+}
+
+/* ---- the same, checked as the caller's accesses ---- */
+
 void *memcpy(void *to, const void *from, size_t size)
 {
     CHECK_READ(from, size);
     CHECK_WRITE(to, size);
-    return det_copy(to, from, size);
+    return weft_own_memcpy(to, from, size);
 }
 
 void *memmove(void *to, const void *from, size_t size)
 {
     CHECK_READ(from, size);
     CHECK_WRITE(to, size);
-    return det_move(to, from, size);
+    return weft_own_memmove(to, from, size);
 }
 
 void *memset(void *to, int byte, size_t size)
 {
     CHECK_WRITE(to, size);
-    return det_set(to, byte, size);
+    return weft_own_memset(to, byte, size);
 }
 
 int memcmp(const void *a, const void *b, size_t size)
 {
     CHECK_READ(a, size);
     CHECK_READ(b, size);
-    if (have_memcmp())
-        return real_memcmp(a, b, size);
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < size; i++)
-        if (x[i] != y[i])
-            return x[i] - y[i];
-    return 0;
+    return weft_own_memcmp(a, b, size);
 }
 
 size_t strlen(const char *s)
 {
-    size_t n = length_of(s);
+    size_t n = weft_own_strlen(s);
     CHECK_READ(s, n + 1);
     return n;
 }
 
 char *strcpy(char *to, const char *from)
 {
-    size_t n = length_of(from) + 1;
+    size_t n = weft_own_strlen(from) + 1;
     CHECK_READ(from, n);
     CHECK_WRITE(to, n);
-    return have_strcpy() ? real_strcpy(to, from) : det_copy(to, from, n);
+    return weft_own_strcpy(to, from);
 }
 
 char *strncpy(char *to, const char *from, size_t size)
@@ -210,23 +285,16 @@ char *strncpy(char *to, const char *from, size_t size)
         n++;
     CHECK_READ(from, n < size ? n + 1 : size);
     CHECK_WRITE(to, size);
-    if (have_strncpy())
-        return real_strncpy(to, from, size);
-    det_copy(to, from, n);
-    det_zero(to + n, size - n);
-    return to;
+    return weft_own_strncpy(to, from, size);
 }
 
 char *strcat(char *to, const char *from)
 {
-    size_t at = length_of(to), n = length_of(from) + 1;
+    size_t at = weft_own_strlen(to), n = weft_own_strlen(from) + 1;
     CHECK_READ(to, at + 1);
     CHECK_READ(from, n);
     CHECK_WRITE(to + at, n);
-    if (have_strcat())
-        return real_strcat(to, from);
-    det_copy(to + at, from, n);
-    return to;
+    return weft_own_strcat(to, from);
 }
 
 int strcmp(const char *a, const char *b)
@@ -234,9 +302,7 @@ int strcmp(const char *a, const char *b)
     size_t n = compared(a, b, SIZE_MAX);
     CHECK_READ(a, n);
     CHECK_READ(b, n);
-    if (have_strcmp())
-        return real_strcmp(a, b);
-    return (unsigned char)a[n - 1] - (unsigned char)b[n - 1];
+    return weft_own_strcmp(a, b);
 }
 
 int strncmp(const char *a, const char *b, size_t size)
@@ -244,23 +310,13 @@ int strncmp(const char *a, const char *b, size_t size)
     size_t n = compared(a, b, size);
     CHECK_READ(a, n);
     CHECK_READ(b, n);
-    if (have_strncmp())
-        return real_strncmp(a, b, size);
-    return n ? (unsigned char)a[n - 1] - (unsigned char)b[n - 1] : 0;
+    return weft_own_strncmp(a, b, size);
 }
 
 char *strchr(const char *s, int c)
 {
-    char *found = NULL;
-    size_t n = 0;
-    for (;; n++) {
-        if (s[n] == (char)c) {
-            found = (char *)s + n;
-            break;
-        }
-        if (!s[n])
-            break;
-    }
+    char *found = weft_own_strchr(s, c);
+    size_t n = found ? (size_t)(found - s) : weft_own_strlen(s);
     CHECK_READ(s, n + 1);
     return found;
 }
@@ -293,42 +349,25 @@ size_t malloc_usable_size(void *p)
     return heap_owns(p) ? heap_usable_size(p) : libc_usable_size(p);
 }
 
-static void fresh(void *p)
+OWN void *weft_own_malloc(size_t size)
 {
-    if (p && intercepting()) {
-        det.busy++;
-        shadow_clear((uintptr_t)p, malloc_usable_size(p));
-        det.busy--;
-    }
+    return heap_on() ? heap_alloc(size, 16) : __libc_malloc(size);
 }
 
-void *malloc(size_t size)
+OWN void *weft_own_calloc(size_t count, size_t size)
 {
-    void *p = heap_on() ? heap_alloc(size, 16) : __libc_malloc(size);
-    fresh(p);
+    if (!heap_on())
+        return __libc_calloc(count, size);
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = heap_alloc(count * size, 16);
+    if (p)
+        weft_own_memset(p, 0, count * size); /* a reused block is not */
     return p;
 }
 
-void *calloc(size_t count, size_t size)
+OWN void weft_own_free(void *p)
 {
-    void *p;
-    if (heap_on()) {
-        if (size && count > SIZE_MAX / size)
-            return NULL;
-        if ((p = heap_alloc(count * size, 16)))
-            det_zero(p, count * size); /* a reused block is not */
-    } else {
-        p = __libc_calloc(count, size);
-    }
-    fresh(p);
-    return p;
-}
-
-void free(void *p)
-{
-    if (!p)
-        return;
-    CHECK_WRITE(p, malloc_usable_size(p));
     if (heap_owns(p))
         heap_free(p);
     else
@@ -344,20 +383,80 @@ static void *heap_realloc(void *p, size_t size)
         return NULL;
     if (p) {
         size_t old = malloc_usable_size(p);
-        det_copy(q, p, old < size ? old : size);
-        if (heap_owns(p))
-            heap_free(p);
-        else
-            __libc_free(p);
+        weft_own_memcpy(q, p, old < size ? old : size);
+        weft_own_free(p);
     }
     return q;
+}
+
+OWN void *weft_own_realloc(void *p, size_t size)
+{
+    return heap_on() ? heap_realloc(p, size) : __libc_realloc(p, size);
+}
+
+OWN void *weft_own_memalign(size_t alignment, size_t size)
+{
+    return heap_on() ? heap_alloc(size, alignment < 16 ? 16 : alignment)
+                     : __libc_memalign(alignment, size);
+}
+
+OWN void *weft_own_aligned_alloc(size_t alignment, size_t size)
+{
+    return weft_own_memalign(alignment, size);
+}
+
+static int allocate_aligned(void **out, size_t alignment, size_t size,
+                            void *(*allocate)(size_t alignment, size_t size))
+{
+    if (alignment % sizeof(void *) || (alignment & (alignment - 1)))
+        return 22; /* EINVAL */
+    void *p = allocate(alignment, size);
+    if (!p && size)
+        return 12; /* ENOMEM */
+    *out = p;
+    return 0;
+}
+
+OWN int weft_own_posix_memalign(void **out, size_t alignment, size_t size)
+{
+    return allocate_aligned(out, alignment, size, weft_own_memalign);
+}
+
+/* The program's: its blocks start clean, and freeing one is a write. */
+
+static void fresh(void *p)
+{
+    if (p && intercepting())
+        shadow_clear((uintptr_t)p, malloc_usable_size(p));
+}
+
+void *malloc(size_t size)
+{
+    void *p = weft_own_malloc(size);
+    fresh(p);
+    return p;
+}
+
+void *calloc(size_t count, size_t size)
+{
+    void *p = weft_own_calloc(count, size);
+    fresh(p);
+    return p;
+}
+
+void free(void *p)
+{
+    if (!p)
+        return;
+    CHECK_WRITE(p, malloc_usable_size(p));
+    weft_own_free(p);
 }
 
 void *realloc(void *p, size_t size)
 {
     if (p)
         CHECK_WRITE(p, malloc_usable_size(p));
-    void *q = heap_on() ? heap_realloc(p, size) : __libc_realloc(p, size);
+    void *q = weft_own_realloc(p, size);
     fresh(q);
     if (q)
         CHECK_WRITE(q, size);
@@ -366,8 +465,7 @@ void *realloc(void *p, size_t size)
 
 void *memalign(size_t alignment, size_t size)
 {
-    void *p = heap_on() ? heap_alloc(size, alignment < 16 ? 16 : alignment)
-                        : __libc_memalign(alignment, size);
+    void *p = weft_own_memalign(alignment, size);
     fresh(p);
     return p;
 }
@@ -379,11 +477,5 @@ void *aligned_alloc(size_t alignment, size_t size)
 
 int posix_memalign(void **out, size_t alignment, size_t size)
 {
-    if (alignment % sizeof(void *) || (alignment & (alignment - 1)))
-        return 22; /* EINVAL */
-    void *p = memalign(alignment, size);
-    if (!p && size)
-        return 12; /* ENOMEM */
-    *out = p;
-    return 0;
+    return allocate_aligned(out, alignment, size, memalign);
 }

@@ -40,7 +40,7 @@ void detector_forget_races(void)
 {
     races_found = 0;
     if (pairs)
-        det_zero(pairs, (pairs_mask + 1) * sizeof *pairs);
+        memset(pairs, 0, (pairs_mask + 1) * sizeof *pairs);
     pairs_used = 0;
 }
 
@@ -51,7 +51,7 @@ void detector_set_replay_hint(const char *command)
     if (command) {
         size_t length = strlen(command);
         replay_hint = det_alloc(length + 1);
-        det_copy(replay_hint, command, length + 1);
+        memcpy(replay_hint, command, length + 1);
     }
 }
 

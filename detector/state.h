@@ -101,14 +101,12 @@ static inline void det_update_checking(void)
     det.fast = det.checking && !det.preempt_on_access;
 }
 
-/* Allocation that never goes through weft's own malloc interceptors. */
+/* The detector's memory: glibc's heap, never the schedule heap (heap.h), so
+ * the program's heap addresses do not depend on the detector's work. */
 void *det_alloc(size_t size);
 void *det_calloc(size_t count, size_t size);
 void *det_realloc(void *p, size_t size);
 void det_free(void *p);
-/* libc's own memcpy/memset, unchecked (interceptors.c). */
-void *det_copy(void *to, const void *from, size_t size);
-void *det_zero(void *to, size_t size);
 
 /* The goroutine with this tid, created (with an empty clock) if new. */
 struct det_goroutine *det_goroutine(uint32_t tid);

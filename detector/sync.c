@@ -11,6 +11,8 @@
  */
 #include "sync.h"
 
+#include <string.h>
+
 #include "depot.h"
 #include "shadow.h"
 #include "state.h"
@@ -151,8 +153,8 @@ struct det_goroutine *det_goroutine(uint32_t tid)
         uint32_t cur_tid = det.cur_tid;
         det.goroutines =
             det_realloc(det.goroutines, capacity * sizeof *det.goroutines);
-        det_zero(det.goroutines + det.goroutine_capacity,
-                 (capacity - det.goroutine_capacity) * sizeof *det.goroutines);
+        memset(det.goroutines + det.goroutine_capacity, 0,
+               (capacity - det.goroutine_capacity) * sizeof *det.goroutines);
         det.goroutine_capacity = capacity;
         det.cur = &det.goroutines[cur_tid];
     }
@@ -293,8 +295,6 @@ static const struct sync_events events = {
     .release_store = on_release_store,
     .sync_free = on_sync_free,
     .memory_fresh = on_memory_fresh,
-    .copy_unchecked = det_copy,
-    .zero_unchecked = det_zero,
     .ignore_begin = __tsan_ignore_thread_begin,
     .ignore_end = __tsan_ignore_thread_end,
 };
