@@ -87,7 +87,6 @@ void detector_start(void)
 {
     if (det.initialized)
         return;
-    det.busy++;
     shadow_init();
     depot_init();
     det.cur_tid = 1;
@@ -99,5 +98,4 @@ void detector_start(void)
     sync_install_events();
     det.initialized = true;
     det_update_checking();
-    det.busy--;
 }

@@ -3,7 +3,8 @@
  * Race reports (see report.h).
  *
  * Invariants: a report is written only outside any check in progress
- * (det.busy is held, so libc calls made here are not checked); each
+ * (det.busy is held: capstone and stdio, called here, reach the
+ * interceptors, and are not checked); each
  * unordered pair of access sites (the two innermost pcs) is reported once;
  * a suppressed race is neither printed nor counted.
  */

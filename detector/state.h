@@ -2,9 +2,10 @@
  * The detector's state: one struct, `det`, reached one way.
  *
  * Invariants:
- *  - One OS thread runs every goroutine; the detector is never re-entered
- *    except through libc calls it makes itself, which `busy` hides from the
- *    interceptors.
+ *  - One OS thread runs every goroutine; the detector is never re-entered.
+ *    weft's own libc calls never reach the interceptors (own_libc.h); the
+ *    libraries weft calls (libdw, capstone, stdio) do, and `busy`, held
+ *    around those calls, hides them.
  *  - A goroutine's detector id (tid) is its runtime id; ids start at 1 in
  *    every run, so run_start forgets every clock and all shadow memory.
  *  - cur is &goroutines[cur_tid]; cur_bits is the shadow cell of an access
@@ -69,7 +70,7 @@ struct detector {
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
     bool disabled;          /* gave up (too many goroutines); says so once */
-    unsigned busy;          /* inside the detector: interceptors pass through */
+    unsigned busy;          /* in a library weft calls: interceptors pass */
     unsigned ignore;        /* __tsan_ignore_thread_begin depth */
 
     uint32_t cur_tid;

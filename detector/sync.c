@@ -181,7 +181,6 @@ static void switch_to(uint32_t tid)
 
 static void on_run_start(void)
 {
-    det.busy++;
     uint32_t stack = det.cur_stack; /* the thread goes on as goroutine 1 */
     for (size_t i = 0; i < det.goroutine_capacity; i++) {
         struct det_goroutine *g = &det.goroutines[i];
@@ -196,7 +195,6 @@ static void on_run_start(void)
     det.cur_tid = 1;
     det.cur_stack = det.cur->stack = stack;
     det_refresh_bits();
-    det.busy--;
 }
 
 static void on_goroutine_start(uint64_t parent, uint64_t child,
@@ -212,7 +210,6 @@ static void on_goroutine_start(uint64_t parent, uint64_t child,
         det_update_checking();
         return;
     }
-    det.busy++;
     (void)parent; /* the current goroutine: events concern it */
     struct det_goroutine *g = det_goroutine((uint32_t)child);
     vclock_copy(&g->clock, &det.cur->clock);
@@ -220,7 +217,6 @@ static void on_goroutine_start(uint64_t parent, uint64_t child,
     g->creation = depot_child(det.cur_stack, creation_pc);
     g->stack = 0;
     sync_tick();
-    det.busy--;
 }
 
 static void on_goroutine_end(uint64_t id)
@@ -239,47 +235,34 @@ static void on_goroutine_switch(uint64_t id)
 {
     if (id > TID_MAX)
         return;
-    det.busy++;
     switch_to((uint32_t)id);
-    det.busy--;
 }
 
 static void on_acquire(const void *object)
 {
     struct vclock *clock = sync_find((uintptr_t)object);
-    if (clock) {
-        det.busy++;
+    if (clock)
         sync_acquire_clock(clock);
-        det.busy--;
-    }
 }
 
 static void on_release(const void *object)
 {
-    det.busy++;
     sync_release_clock(sync_clock((uintptr_t)object));
-    det.busy--;
 }
 
 static void on_release_store(const void *object)
 {
-    det.busy++;
     sync_release_store_clock(sync_clock((uintptr_t)object));
-    det.busy--;
 }
 
 static void on_sync_free(const void *object)
 {
-    det.busy++;
     sync_forget((uintptr_t)object);
-    det.busy--;
 }
 
 static void on_memory_fresh(const void *addr, size_t size)
 {
-    det.busy++;
     shadow_clear((uintptr_t)addr, size);
-    det.busy--;
 }
 
 void __tsan_ignore_thread_begin(void);
