@@ -16,6 +16,10 @@ function(weft_layer name sources allowed)
   target_include_directories(weft_${name} PRIVATE ${dirs})
   target_compile_definitions(weft_${name} PRIVATE
     WEFT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  # weft's own calls of memcpy, malloc, ... skip the detector's
+  # interceptors (support/own_libc.h)
+  target_compile_options(weft_${name} PRIVATE
+    $<$<COMPILE_LANGUAGE:C>:-include${PROJECT_SOURCE_DIR}/support/own_libc.h>)
   # the system's headers of the libraries weft uses, for every layer
   target_link_libraries(weft_${name} PRIVATE PkgConfig::LIBUNWIND
     PkgConfig::LIBDW PkgConfig::CAPSTONE)

@@ -48,9 +48,7 @@ void atomic_load_done(uintptr_t addr, unsigned size, int order, uintptr_t pc)
     struct vclock *clock = sync_find(addr);
     if (!clock)
         return;
-    det.busy++;
     take(clock, order & 0xff);
-    det.busy--;
 }
 
 void atomic_store_done(uintptr_t addr, unsigned size, int order, uintptr_t pc)
@@ -58,13 +56,11 @@ void atomic_store_done(uintptr_t addr, unsigned size, int order, uintptr_t pc)
     if (!det.checking)
         return;
     access_check(addr, size, CELL_ATOMIC | CELL_WRITE, pc);
-    det.busy++;
     struct vclock *clock = sync_clock(addr);
     if (releases(order & 0xff))
         sync_release_store_clock(clock);
     else
         vclock_copy(clock, &det.cur->fence_release);
-    det.busy--;
 }
 
 void atomic_rmw_done(uintptr_t addr, unsigned size, int order, uintptr_t pc)
@@ -73,14 +69,12 @@ void atomic_rmw_done(uintptr_t addr, unsigned size, int order, uintptr_t pc)
         return;
     order &= 0xff;
     access_check(addr, size, CELL_ATOMIC | CELL_WRITE, pc);
-    det.busy++;
     struct vclock *clock = sync_clock(addr);
     take(clock, order);
     if (releases(order))
         sync_release_clock(clock);
     else
         vclock_join(clock, &det.cur->fence_release);
-    det.busy--;
 }
 
 void atomic_fence(int order)
@@ -88,12 +82,10 @@ void atomic_fence(int order)
     if (!det.checking)
         return;
     order &= 0xff;
-    det.busy++;
     if (acquires(order))
         sync_acquire_clock(&det.cur->fence_acquire);
     if (releases(order)) {
         vclock_copy(&det.cur->fence_release, &det.cur->clock);
         sync_tick();
     }
-    det.busy--;
 }

@@ -82,7 +82,6 @@ void detector_start(const struct detector_schedule_source *schedule)
 {
     if (det.initialized)
         return;
-    det.busy++;
     shadow_init();
     depot_init();
     det.cur_tid = 1;
@@ -93,5 +92,4 @@ void detector_start(const struct detector_schedule_source *schedule)
     interceptors_start();
     det.initialized = true;
     det_update_checking();
-    det.busy--;
 }

@@ -15,7 +15,6 @@
 
 void detector_on_run_start(void)
 {
-    det.busy++;
     uint32_t stack = det.cur_stack; /* the thread goes on as goroutine 1 */
     for (size_t i = 0; i < det.goroutine_capacity; i++) {
         struct det_goroutine *g = &det.goroutines[i];
@@ -30,7 +29,6 @@ void detector_on_run_start(void)
     det.cur_tid = 1;
     det.cur_stack = det.cur->stack = stack;
     det_refresh_bits();
-    det.busy--;
 }
 
 void detector_on_goroutine_start(uint64_t parent, uint64_t child,
@@ -46,7 +44,6 @@ void detector_on_goroutine_start(uint64_t parent, uint64_t child,
         det_update_checking();
         return;
     }
-    det.busy++;
     (void)parent; /* the current goroutine: events concern it */
     struct det_goroutine *g = det_goroutine((uint32_t)child);
     vclock_copy(&g->clock, &det.cur->clock);
@@ -54,7 +51,6 @@ void detector_on_goroutine_start(uint64_t parent, uint64_t child,
     g->creation = depot_child(det.cur_stack, creation_pc);
     g->stack = 0;
     sync_tick();
-    det.busy--;
 }
 
 void detector_on_goroutine_end(uint64_t id)
@@ -73,45 +69,32 @@ void detector_on_goroutine_switch(uint64_t id)
 {
     if (id > TID_MAX)
         return;
-    det.busy++;
     det_switch_to((uint32_t)id);
-    det.busy--;
 }
 
 void detector_on_acquire(const void *object)
 {
     struct vclock *clock = sync_find((uintptr_t)object);
-    if (clock) {
-        det.busy++;
+    if (clock)
         sync_acquire_clock(clock);
-        det.busy--;
-    }
 }
 
 void detector_on_release(const void *object)
 {
-    det.busy++;
     sync_release_clock(sync_clock((uintptr_t)object));
-    det.busy--;
 }
 
 void detector_on_release_store(const void *object)
 {
-    det.busy++;
     sync_release_store_clock(sync_clock((uintptr_t)object));
-    det.busy--;
 }
 
 void detector_on_sync_free(const void *object)
 {
-    det.busy++;
     sync_forget((uintptr_t)object);
-    det.busy--;
 }
 
 void detector_on_memory_fresh(const void *addr, size_t size)
 {
-    det.busy++;
     shadow_clear((uintptr_t)addr, size);
-    det.busy--;
 }

@@ -4,6 +4,8 @@
  * Invariant: det.cur is &det.goroutines[det.cur_tid] at every return, the
  * table having moved or not.
  */
+#include <string.h>
+
 #include "state.h"
 
 struct det_goroutine *det_goroutine(uint32_t tid)
@@ -15,8 +17,8 @@ struct det_goroutine *det_goroutine(uint32_t tid)
         uint32_t cur_tid = det.cur_tid;
         det.goroutines =
             det_realloc(det.goroutines, capacity * sizeof *det.goroutines);
-        det_zero(det.goroutines + det.goroutine_capacity,
-                 (capacity - det.goroutine_capacity) * sizeof *det.goroutines);
+        memset(det.goroutines + det.goroutine_capacity, 0,
+               (capacity - det.goroutine_capacity) * sizeof *det.goroutines);
         det.goroutine_capacity = capacity;
         det.cur = &det.goroutines[cur_tid];
     }

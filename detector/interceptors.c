@@ -2,32 +2,43 @@
  * What the compiler does not instrument: libc's memory routines and the
  * heap's lifetime, by symbol interposition. libweft defines memcpy, malloc,
  * free, ... itself; the program's calls (and other libraries') reach these
- * first, and they forward to libc's own: the allocator through its
- * __libc_* entry points, the rest through dlsym(RTLD_NEXT), looked up on
- * first use.
+ * first: each checks the call as the caller's accesses, then does the work
+ * through weft's own unchecked entry (support/own_libc.h: libc's routine,
+ * glibc's allocator or the schedule heap).
+ *
+ * libweft's own calls never reach them: every libweft source is compiled
+ * with own_libc.h, which binds memcpy, malloc, ... there to those entries,
+ * so the runtime's and the detector's memory is never taken for the
+ * user's. Chosen over the alternatives because it costs the interceptors
+ * nothing: in the static archive (what most programs link) there is one
+ * memcpy, this one, so -Bsymbolic-functions or hidden visibility could only
+ * bind weft's calls to the checking entry; a test of the caller's address
+ * would add work to every user call, needs weft's text in one range (it is
+ * not, in a static link), and would still miss the libraries weft calls.
+ * Those libraries (libdw, libunwind, capstone, glibc's stdio) call the
+ * public entries: their callers in weft hold own_work (own_work.h), the
+ * one way to say "weft at work" at run time.
  *
  * Invariants:
  *  - They check nothing until an instrumented object started the detector,
- *    nor while the detector itself runs (det.busy), nor on any thread but
+ *    nor while a library weft calls runs (own_work), nor on any thread but
  *    the one that runs the goroutines.
  *  - malloc's memory starts clean: no access to an earlier block at that
  *    address can race with the new owner's. free writes the whole block,
- *    so a use after free by an unordered goroutine is a race.
- *  - Until dlsym has answered, the string routines are simple loops
- *    (dlsym may allocate, and allocating must not need them).
- * This file is compiled with -fno-builtin: the compiler must not turn the
- * loops below back into calls of the functions being defined.
+ *    so a use after free by an unordered goroutine is a race. weft's own
+ *    blocks (weft_own_*) leave the shadow alone: no instrumented code
+ *    touches them, and a block the program gets is cleaned then.
+ * This file is compiled with -fno-builtin (the compiler must not turn a
+ * loop back into a call of the function being defined) and with
+ * WEFT_DEFINES_LIBC, since it defines memcpy itself.
  */
-#define _GNU_SOURCE /* RTLD_NEXT */
-#include <dlfcn.h>
 #include <malloc.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "access.h"
-#include "heap.h"
-#include "libc.h"
+#include "own_libc.h"
 #include "own_work.h"
 #include "shadow.h"
 #include "state.h"
@@ -41,8 +52,7 @@ void interceptors_start(void)
 
 static inline bool intercepting(void)
 {
-    return unlikely(det.checking) && det.busy == 0 && own_work_depth == 0 &&
-           detector_thread;
+    return unlikely(det.checking) && own_work_depth == 0 && detector_thread;
 }
 
 void interceptors_check_range(const void *addr, size_t size, bool write,
@@ -57,146 +67,48 @@ void interceptors_check_range(const void *addr, size_t size, bool write,
 #define CHECK_WRITE(addr, size)                                                \
     interceptors_check_range((addr), (size), true, CALLER_PC)
 
-/* ---- libc's own routines ---- */
-
-static bool resolving;
-
-static void *resolve(const char *name)
-{
-    resolving = true;
-    void *f = dlsym(RTLD_NEXT, name);
-    resolving = false;
-    return f;
-}
-
-#define REAL(type, name, ...)                                                  \
-    static type (*real_##name)(__VA_ARGS__);                                   \
-    static inline bool have_##name(void)                                       \
-    {                                                                          \
-        if (likely(real_##name != NULL))                                       \
-            return true;                                                       \
-        if (resolving)                                                         \
-            return false;                                                      \
-        real_##name = (type(*)(__VA_ARGS__))resolve(#name);                    \
-        return real_##name != NULL;                                            \
-    }
-
-REAL(void *, memcpy, void *, const void *, size_t)
-REAL(void *, memmove, void *, const void *, size_t)
-REAL(void *, memset, void *, int, size_t)
-REAL(int, memcmp, const void *, const void *, size_t)
-REAL(size_t, strlen, const char *)
-REAL(char *, strcpy, char *, const char *)
-REAL(char *, strncpy, char *, const char *, size_t)
-REAL(char *, strcat, char *, const char *)
-REAL(int, strcmp, const char *, const char *)
-REAL(int, strncmp, const char *, const char *, size_t)
-
-static void *move_bytes(void *to, const void *from, size_t n)
-{
-    volatile unsigned char *d = to;
-    const volatile unsigned char *s = from;
-    if (d < s)
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    else
-        for (size_t i = n; i-- > 0;)
-            d[i] = s[i];
-    return to;
-}
-
-void *det_copy(void *to, const void *from, size_t size)
-{
-    return have_memcpy() ? real_memcpy(to, from, size)
-                         : move_bytes(to, from, size);
-}
-
-void *det_move(void *to, const void *from, size_t size)
-{
-    return have_memmove() ? real_memmove(to, from, size)
-                          : move_bytes(to, from, size);
-}
-
-void *det_set(void *to, int byte, size_t size)
-{
-    if (have_memset())
-        return real_memset(to, byte, size);
-    volatile unsigned char *d = to;
-    for (size_t i = 0; i < size; i++)
-        d[i] = (unsigned char)byte;
-    return to;
-}
-
-void *det_zero(void *to, size_t size)
-{
-    return det_set(to, 0, size);
-}
-
-static size_t length_of(const char *s)
-{
-    if (have_strlen())
-        return real_strlen(s);
-    size_t n = 0;
-    while (((const volatile char *)s)[n])
-        n++;
-    return n;
-}
-
-/* Bytes strcmp/strncmp read: up to the first difference or NUL. */
-static size_t compared(const char *a, const char *b, size_t max)
-{
-    size_t i = 0;
-    while (i < max && a[i] == b[i] && a[i])
-        i++;
-    return i < max ? i + 1 : max;
-}
+/* ---- libc's routines, checked as the caller's accesses ---- */
 
 void *memcpy(void *to, const void *from, size_t size)
 {
     CHECK_READ(from, size);
     CHECK_WRITE(to, size);
-    return det_copy(to, from, size);
+    return weft_own_memcpy(to, from, size);
 }
 
 void *memmove(void *to, const void *from, size_t size)
 {
     CHECK_READ(from, size);
     CHECK_WRITE(to, size);
-    return det_move(to, from, size);
+    return weft_own_memmove(to, from, size);
 }
 
 void *memset(void *to, int byte, size_t size)
 {
     CHECK_WRITE(to, size);
-    return det_set(to, byte, size);
+    return weft_own_memset(to, byte, size);
 }
 
 int memcmp(const void *a, const void *b, size_t size)
 {
     CHECK_READ(a, size);
     CHECK_READ(b, size);
-    if (have_memcmp())
-        return real_memcmp(a, b, size);
-    const unsigned char *x = a, *y = b;
-    for (size_t i = 0; i < size; i++)
-        if (x[i] != y[i])
-            return x[i] - y[i];
-    return 0;
+    return weft_own_memcmp(a, b, size);
 }
 
 size_t strlen(const char *s)
 {
-    size_t n = length_of(s);
+    size_t n = weft_own_strlen(s);
     CHECK_READ(s, n + 1);
     return n;
 }
 
 char *strcpy(char *to, const char *from)
 {
-    size_t n = length_of(from) + 1;
+    size_t n = weft_own_strlen(from) + 1;
     CHECK_READ(from, n);
     CHECK_WRITE(to, n);
-    return have_strcpy() ? real_strcpy(to, from) : det_copy(to, from, n);
+    return weft_own_strcpy(to, from);
 }
 
 char *strncpy(char *to, const char *from, size_t size)
@@ -206,116 +118,66 @@ char *strncpy(char *to, const char *from, size_t size)
         n++;
     CHECK_READ(from, n < size ? n + 1 : size);
     CHECK_WRITE(to, size);
-    if (have_strncpy())
-        return real_strncpy(to, from, size);
-    det_copy(to, from, n);
-    det_zero(to + n, size - n);
-    return to;
+    return weft_own_strncpy(to, from, size);
 }
 
 char *strcat(char *to, const char *from)
 {
-    size_t at = length_of(to), n = length_of(from) + 1;
+    size_t at = weft_own_strlen(to), n = weft_own_strlen(from) + 1;
     CHECK_READ(to, at + 1);
     CHECK_READ(from, n);
     CHECK_WRITE(to + at, n);
-    if (have_strcat())
-        return real_strcat(to, from);
-    det_copy(to + at, from, n);
-    return to;
+    return weft_own_strcat(to, from);
 }
 
 int strcmp(const char *a, const char *b)
 {
-    size_t n = compared(a, b, SIZE_MAX);
+    size_t n = weft_own_compared(a, b, SIZE_MAX);
     CHECK_READ(a, n);
     CHECK_READ(b, n);
-    if (have_strcmp())
-        return real_strcmp(a, b);
-    return (unsigned char)a[n - 1] - (unsigned char)b[n - 1];
+    return weft_own_strcmp(a, b);
 }
 
 int strncmp(const char *a, const char *b, size_t size)
 {
-    size_t n = compared(a, b, size);
+    size_t n = weft_own_compared(a, b, size);
     CHECK_READ(a, n);
     CHECK_READ(b, n);
-    if (have_strncmp())
-        return real_strncmp(a, b, size);
-    return n ? (unsigned char)a[n - 1] - (unsigned char)b[n - 1] : 0;
+    return weft_own_strncmp(a, b, size);
 }
 
 char *strchr(const char *s, int c)
 {
-    char *found = NULL;
-    size_t n = 0;
-    for (;; n++) {
-        if (s[n] == (char)c) {
-            found = (char *)s + n;
-            break;
-        }
-        if (!s[n])
-            break;
-    }
+    char *found = weft_own_strchr(s, c);
+    size_t n = found ? (size_t)(found - s) : weft_own_strlen(s);
     CHECK_READ(s, n + 1);
     return found;
 }
 
-/* ---- the heap: glibc's, or the schedule heap (heap.h) once it is on ----
- */
-
-/* glibc's, found once; dlsym may allocate, and fresh() asks for sizes,
- * so while it resolves a size is 0 (nothing to clear). */
-static size_t libc_usable_size(void *p)
-{
-    static size_t (*libc)(void *);
-    static bool resolving;
-    if (!libc) {
-        if (resolving)
-            return 0;
-        resolving = true;
-        libc = (size_t(*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
-        resolving = false;
-        if (!libc)
-            return 0;
-    }
-    return libc(p);
-}
+/* ---- the heap, the program's: its blocks start clean, and freeing one is a
+ * write ---- */
 
 size_t malloc_usable_size(void *p)
 {
-    if (!p)
-        return 0;
-    return heap_owns(p) ? heap_usable_size(p) : libc_usable_size(p);
+    return weft_own_usable_size(p);
 }
 
 static void fresh(void *p)
 {
-    if (p && intercepting()) {
-        det.busy++;
+    if (p && intercepting())
         shadow_clear((uintptr_t)p, malloc_usable_size(p));
-        det.busy--;
-    }
 }
 
 void *malloc(size_t size)
 {
-    void *p = heap_on() ? heap_alloc(size, 16) : __libc_malloc(size);
+    void *p = weft_own_malloc(size);
     fresh(p);
     return p;
 }
 
 void *calloc(size_t count, size_t size)
 {
-    void *p;
-    if (heap_on()) {
-        if (size && count > SIZE_MAX / size)
-            return NULL;
-        if ((p = heap_alloc(count * size, 16)))
-            det_zero(p, count * size); /* a reused block is not */
-    } else {
-        p = __libc_calloc(count, size);
-    }
+    void *p = weft_own_calloc(count, size);
     fresh(p);
     return p;
 }
@@ -325,35 +187,14 @@ void free(void *p)
     if (!p)
         return;
     CHECK_WRITE(p, malloc_usable_size(p));
-    if (heap_owns(p))
-        heap_free(p);
-    else
-        __libc_free(p);
-}
-
-/* realloc in the schedule heap: a new block, the old one's bytes, and the
- * old one freed, wherever it came from. */
-static void *heap_realloc(void *p, size_t size)
-{
-    void *q = heap_alloc(size, 16);
-    if (!q)
-        return NULL;
-    if (p) {
-        size_t old = malloc_usable_size(p);
-        det_copy(q, p, old < size ? old : size);
-        if (heap_owns(p))
-            heap_free(p);
-        else
-            __libc_free(p);
-    }
-    return q;
+    weft_own_free(p);
 }
 
 void *realloc(void *p, size_t size)
 {
     if (p)
         CHECK_WRITE(p, malloc_usable_size(p));
-    void *q = heap_on() ? heap_realloc(p, size) : __libc_realloc(p, size);
+    void *q = weft_own_realloc(p, size);
     fresh(q);
     if (q)
         CHECK_WRITE(q, size);
@@ -362,8 +203,7 @@ void *realloc(void *p, size_t size)
 
 void *memalign(size_t alignment, size_t size)
 {
-    void *p = heap_on() ? heap_alloc(size, alignment < 16 ? 16 : alignment)
-                        : __libc_memalign(alignment, size);
+    void *p = weft_own_memalign(alignment, size);
     fresh(p);
     return p;
 }
@@ -375,11 +215,8 @@ void *aligned_alloc(size_t alignment, size_t size)
 
 int posix_memalign(void **out, size_t alignment, size_t size)
 {
-    if (alignment % sizeof(void *) || (alignment & (alignment - 1)))
-        return 22; /* EINVAL */
-    void *p = memalign(alignment, size);
-    if (!p && size)
-        return 12; /* ENOMEM */
-    *out = p;
-    return 0;
+    int error = weft_own_posix_memalign(out, alignment, size);
+    if (error == 0)
+        fresh(*out);
+    return error;
 }

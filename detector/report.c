@@ -2,7 +2,8 @@
  * Race reports (see report.h).
  *
  * Invariants: a report is written only outside any check in progress
- * (det.busy is held, so libc calls made here are not checked); each
+ * (own_work is held: capstone and stdio, called here, reach the
+ * interceptors, and are not checked); each
  * unordered pair of access sites (the two innermost pcs) is reported once;
  * a suppressed race is neither printed nor counted.
  */
@@ -17,6 +18,7 @@
 #include "depot.h"
 #include "detector.h"
 #include "disasm.h"
+#include "own_work.h"
 #include "stack.h"
 #include "state.h"
 
@@ -35,7 +37,7 @@ void detector_forget_races(void)
 {
     races_found = 0;
     if (pairs)
-        det_zero(pairs, (pairs_mask + 1) * sizeof *pairs);
+        memset(pairs, 0, (pairs_mask + 1) * sizeof *pairs);
     pairs_used = 0;
 }
 
@@ -113,7 +115,7 @@ static void print_creation(FILE *out, uint32_t tid)
 void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
                  uint32_t old_entry)
 {
-    det.busy++;
+    own_work_begin();
     uintptr_t word = addr & ~(uintptr_t)7;
     uintptr_t pcs[STACK_MAX_FRAMES], old_pcs[STACK_MAX_FRAMES];
     size_t n = depot_unwind(stack_entry_node(entry), pcs, STACK_MAX_FRAMES);
@@ -121,7 +123,7 @@ void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
         depot_unwind(stack_entry_node(old_entry), old_pcs, STACK_MAX_FRAMES);
     if (!pair_is_new(n ? pcs[0] : 0, old_n ? old_pcs[0] : 0) ||
         suppressions_match(pcs, n) || suppressions_match(old_pcs, old_n)) {
-        det.busy--;
+        own_work_end();
         return;
     }
     races_found++;
@@ -142,7 +144,7 @@ void report_race(uintptr_t addr, uint64_t cell, uint32_t entry, uint64_t old,
     report_print_schedule(out);
     fprintf(out, "==================\n");
     fflush(out);
-    det.busy--;
+    own_work_end();
     if (report_options.halt_on_error) {
         fflush(NULL);
         _exit(report_options.exitcode);

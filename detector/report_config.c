@@ -32,7 +32,7 @@ void detector_set_replay_hint(const char *command)
     if (command) {
         size_t length = strlen(command);
         replay_hint = det_alloc(length + 1);
-        det_copy(replay_hint, command, length + 1);
+        memcpy(replay_hint, command, length + 1);
     }
 }
 

@@ -24,8 +24,6 @@ static const struct sync_events events = {
     .release_store = detector_on_release_store,
     .sync_free = detector_on_sync_free,
     .memory_fresh = detector_on_memory_fresh,
-    .copy_unchecked = det_copy,
-    .zero_unchecked = det_zero,
     .ignore_begin = __tsan_ignore_thread_begin,
     .ignore_end = __tsan_ignore_thread_end,
 };

@@ -2,9 +2,10 @@
  * The detector's state: one struct, `det`, reached one way.
  *
  * Invariants:
- *  - One OS thread runs every goroutine; the detector is never re-entered
- *    except through libc calls it makes itself, which `busy` hides from the
- *    interceptors.
+ *  - One OS thread runs every goroutine; the detector is never re-entered.
+ *    weft's own libc calls never reach the interceptors (own_libc.h); the
+ *    libraries weft calls (libdw, capstone, stdio) do, and own_work
+ *    (support/own_work.h), held around those calls, hides them.
  *  - A goroutine's detector id (tid) is its runtime id; ids start at 1 in
  *    every run, so run_start forgets every clock and all shadow memory.
  *  - cur is &goroutines[cur_tid]; cur_bits is the shadow cell of an access
@@ -67,7 +68,6 @@ struct detector {
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
     bool disabled;          /* gave up (too many goroutines); says so once */
-    unsigned busy;          /* inside the detector: interceptors pass through */
     unsigned ignore;        /* __tsan_ignore_thread_begin depth */
 
     uint32_t cur_tid;
@@ -99,14 +99,12 @@ static inline void det_update_checking(void)
     det.fast = det.checking && !det.preempt_on_access;
 }
 
-/* Allocation that never goes through weft's own malloc interceptors. */
+/* The detector's memory: glibc's heap, never the schedule heap (heap.h), so
+ * the program's heap addresses do not depend on the detector's work. */
 void *det_alloc(size_t size);
 void *det_calloc(size_t count, size_t size);
 void *det_realloc(void *p, size_t size);
 void det_free(void *p);
-/* libc's own memcpy/memset, unchecked (interceptors.c). */
-void *det_copy(void *to, const void *from, size_t size);
-void *det_zero(void *to, size_t size);
 
 /* The goroutine with this tid, created (with an empty clock) if new. */
 struct det_goroutine *det_goroutine(uint32_t tid);

@@ -57,7 +57,7 @@ void suppressions_load(const char *path)
             det_realloc(patterns, (pattern_count + 1) * sizeof *patterns);
         size_t length = strlen(s);
         patterns[pattern_count] = det_alloc(length + 1);
-        det_copy(patterns[pattern_count++], s, length + 1);
+        memcpy(patterns[pattern_count++], s, length + 1);
     }
     fclose(f);
 }

@@ -15,6 +15,7 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "access.h"
 #include "atomic.h"
@@ -23,8 +24,6 @@
 #include "state.h"
 #include "sync.h"
 
-void *det_move(void *to, const void *from, size_t size);
-void *det_set(void *to, int byte, size_t size);
 void interceptors_check_range(const void *addr, size_t size, bool write,
                               uintptr_t pc);
 
@@ -123,20 +122,20 @@ void *__tsan_memcpy(void *to, const void *from, unsigned long size)
 {
     interceptors_check_range(from, size, false, CALLER_PC);
     interceptors_check_range(to, size, true, CALLER_PC);
-    return det_copy(to, from, size);
+    return memcpy(to, from, size);
 }
 
 void *__tsan_memmove(void *to, const void *from, unsigned long size)
 {
     interceptors_check_range(from, size, false, CALLER_PC);
     interceptors_check_range(to, size, true, CALLER_PC);
-    return det_move(to, from, size);
+    return memmove(to, from, size);
 }
 
 void *__tsan_memset(void *to, int byte, unsigned long size)
 {
     interceptors_check_range(to, size, true, CALLER_PC);
-    return det_set(to, byte, size);
+    return memset(to, byte, size);
 }
 
 /* ---- ignoring a region of code, and annotations ---- */

@@ -471,16 +471,6 @@ static void search_cycles(uint32_t first_edge)
 
 /* ---- events ---- */
 
-static inline void ignore_begin(void)
-{
-    DETECT(ignore_begin);
-}
-
-static inline void ignore_end(void)
-{
-    DETECT(ignore_end);
-}
-
 void lockorder_before(const void *lock)
 {
     struct goroutine *g = ws.current;
@@ -524,14 +514,12 @@ static void add_edges(uint32_t node, enum lock_mode mode)
 void lockorder_acquired(const void *lock, enum lock_kind kind,
                         uint32_t *id_field, enum lock_mode mode, bool blocking)
 {
-    ignore_begin();
     ws.current->pending_inverted = false;
     uint32_t node = node_get(lock, kind, id_field);
     lo.nodes[node].written |= mode == LOCK_WRITE;
     if (blocking)
         add_edges(node, mode);
     held_push(ws.current, node, mode);
-    ignore_end();
 }
 
 void lockorder_released(const void *lock)
@@ -553,12 +541,10 @@ void lockorder_chan_received(const void *chan)
         if (lo.nodes[node].lock_like)
             return;
         /* now its edges may close cycles they could not before */
-        ignore_begin();
         lo.nodes[node].lock_like = true;
         for (size_t e = 0; e < lo.edge_count; e++)
             if (lo.edges[e].from == node || lo.edges[e].to == node)
                 search_cycles((uint32_t)e);
-        ignore_end();
         return;
     }
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
@@ -568,9 +554,7 @@ void lockorder_chan_received(const void *chan)
 
 void lockorder_goroutine_end(struct goroutine *g)
 {
-    ignore_begin(); /* weft's memory: its reuse is no race of the user's */
     free(g->held_locks);
-    ignore_end();
     g->held_locks = NULL;
 }
 

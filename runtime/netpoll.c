@@ -271,7 +271,6 @@ static int compare_deliveries(const void *a, const void *b)
 static void deliver_in_id_order(const struct netpoll_event *events,
                                 size_t count)
 {
-    DETECT(ignore_begin); /* weft's own buffer */
     struct delivery *order = malloc(count * sizeof *order);
     if (!order)
         runtime_panic("netpoll: out of memory");
@@ -283,12 +282,9 @@ static void deliver_in_id_order(const struct netpoll_event *events,
         order[i] = (struct delivery){id << 32 | i, e};
     }
     qsort(order, count, sizeof *order, compare_deliveries);
-    DETECT(ignore_end);
     for (size_t i = 0; i < count; i++)
         deliver_one(order[i].event);
-    DETECT(ignore_begin);
     free(order);
-    DETECT(ignore_end);
 }
 
 void netpoll_deliver(const struct netpoll_event *events, size_t count)
@@ -322,9 +318,7 @@ static struct netpoll_desc *desc_alloc(void)
 {
     pthread_mutex_lock(&np.lock);
     if (!np.free) {
-        DETECT(ignore_begin);
         struct desc_chunk *chunk = calloc(1, sizeof *chunk);
-        DETECT(ignore_end);
         if (!chunk) {
             pthread_mutex_unlock(&np.lock);
             return NULL;

@@ -44,10 +44,8 @@ void runtime_set_io_grace(int64_t grace_ns)
 static void grow(void)
 {
     size_t capacity = poller.capacity ? poller.capacity * 2 : FIRST_BATCH;
-    DETECT(ignore_begin);
     struct netpoll_event *events =
         realloc(poller.events, capacity * sizeof *events);
-    DETECT(ignore_end);
     if (!events)
         runtime_panic("netpoll: out of memory");
     poller.events = events;

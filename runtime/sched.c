@@ -90,10 +90,8 @@ struct weft_option *options_buffer(size_t count)
 {
     if (count > rt.options_capacity) {
         size_t capacity = count < 64 ? 64 : count * 2;
-        DETECT(ignore_begin);
         struct weft_option *options =
             realloc(rt.options, capacity * sizeof *options);
-        DETECT(ignore_end);
         if (!options)
             runtime_panic("out of memory");
         rt.options = options;
@@ -115,7 +113,8 @@ static size_t choose_with(enum weft_choice_kind kind,
         .step = rt.step,
         .current_points = ws.current ? ws.current->points : 0,
     };
-    /* the strategy's own memory use is not the goroutine's */
+    /* the strategy's work is not the goroutine's (and one the program wrote
+     * may be instrumented) */
     DETECT(ignore_begin);
     size_t index = rt.strategy->choose(rt.strategy, &choice);
     DETECT(ignore_end);

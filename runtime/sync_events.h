@@ -35,15 +35,12 @@ struct sync_events {
     /* [addr, addr + size) has a new owner (a reused goroutine stack): forget
      * who accessed it before */
     void (*memory_fresh)(const void *addr, size_t size);
-    /* The runtime's own copies into and out of user memory (channel values),
-     * made on behalf of a hand-over the events above already order: done
-     * without the checks the detector applies to user calls of memcpy and
-     * memset. */
-    void *(*copy_unchecked)(void *to, const void *from, size_t size);
-    void *(*zero_unchecked)(void *to, size_t size);
-    /* Brackets weft's own work done in a goroutine's name (a strategy's
-     * choice, the runtime's buffers): the libc calls it makes are not the
-     * user's accesses. Nests; never spans a goroutine switch. */
+    /* Brackets code run in a goroutine's name that is not the goroutine's
+     * (a strategy's choice, which the program may write and instrument; a
+     * crash report, which runs libraries that allocate): neither its
+     * accesses nor its libc calls are checked. weft's own libc calls need no
+     * bracket: they never reach the detector (own_libc.h). Nests; never
+     * spans a goroutine switch. */
     void (*ignore_begin)(void);
     void (*ignore_end)(void);
 };

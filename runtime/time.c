@@ -80,9 +80,7 @@ static void heap_push(struct timer *t)
 {
     if (rt.timer_count == rt.timer_capacity) {
         size_t capacity = rt.timer_capacity ? rt.timer_capacity * 2 : 16;
-        DETECT(ignore_begin);
         struct timer **timers = realloc(rt.timers, capacity * sizeof *timers);
-        DETECT(ignore_end);
         if (!timers)
             runtime_panic("timers: out of memory");
         rt.timers = timers;
@@ -173,7 +171,6 @@ static struct timer *next_due(int64_t now)
     if (rt.fifo || due < 2)
         return rt.timers[0];
     due = 0;
-    DETECT(ignore_begin); /* freed below, never seen by the user */
     struct timer **list = malloc(rt.timer_count * sizeof *list);
     if (!list)
         runtime_panic("timers: out of memory");
@@ -187,7 +184,6 @@ static struct timer *next_due(int64_t now)
             (struct weft_option){.id = list[i]->seq, .op = WEFT_OP_TIMER};
     struct timer *chosen = list[choose(WEFT_CHOOSE_TIMER, options, due)];
     free(list);
-    DETECT(ignore_end);
     return chosen;
 }
 

@@ -1,6 +1,12 @@
 # The support layer's sources, included by the top-level CMakeLists.txt:
 # stacks and symbols, disassembly, WEFT_OPTIONS's grammar.
 set(WEFT_SUPPORT_SOURCES
-  support/disasm.c support/options.c support/stack.c)
+  support/disasm.c support/heap.c support/options.c support/own_libc.c
+  support/stack.c)
+# own_libc.c defines weft's unchecked memcpy, malloc, ... (own_libc.h): its
+# loops must stay loops, and it sees the entries by their own names.
+set_source_files_properties(support/own_libc.c PROPERTIES
+  COMPILE_OPTIONS "-fno-builtin;-fno-tree-loop-distribute-patterns"
+  COMPILE_DEFINITIONS WEFT_DEFINES_LIBC)
 # Disassembly of access sites in race reports and of faulting instructions.
 pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone)

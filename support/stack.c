@@ -34,10 +34,12 @@ __attribute__((noinline)) size_t stack_capture(uintptr_t *pcs, size_t max,
 {
     unw_context_t context;
     unw_cursor_t cursor;
-    if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0)
-        return 0;
-    /* The cursor starts in this frame; each step moves one caller out. */
+    /* libunwind's memset of its caches is weft's work, not the goroutine's */
+    own_work_begin();
     size_t count = 0;
+    if (unw_getcontext(&context) != 0 || unw_init_local(&cursor, &context) != 0)
+        goto done;
+    /* The cursor starts in this frame; each step moves one caller out. */
     while (count < max && unw_step(&cursor) > 0) {
         unw_word_t ip;
         if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0)
@@ -48,6 +50,8 @@ __attribute__((noinline)) size_t stack_capture(uintptr_t *pcs, size_t max,
         }
         pcs[count++] = (uintptr_t)ip;
     }
+done:
+    own_work_end();
     return count;
 }
 

@@ -2,10 +2,10 @@
  * The schedule heap: malloc at addresses that depend only on the
  * allocations made since heap_start (heap.c). The harness starts it in each
  * schedule's process, so `weft test` and `weft replay` name the same heap
- * addresses; the interceptors route malloc and friends here once it is on.
+ * addresses; weft's allocator (own_libc.c) serves from it once it is on.
  */
-#ifndef WEFT_DETECTOR_HEAP_H
-#define WEFT_DETECTOR_HEAP_H
+#ifndef WEFT_SUPPORT_HEAP_H
+#define WEFT_SUPPORT_HEAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,68 @@
+/*
+ * libweft's own calls of the libc routines it intercepts, bound to
+ * unchecked entries at compile time.
+ *
+ * libweft defines memcpy, malloc, free, ... for the program
+ * (detector/interceptors.c),
+ * so a plain call from weft's own code would reach those definitions too and
+ * be checked as an access of the running goroutine. The build gives this
+ * header to every libweft source with -include (CMakeLists.txt); the asm
+ * labels below rename the functions, so weft's calls, and the copies gcc
+ * writes itself (a struct assignment, a loop it recognises), go to the
+ * hidden weft_own_* entries instead (own_libc.c): libc's routine or the
+ * allocator the interceptor would use, with no check. A static archive has one
+ * memcpy symbol, the interceptor, so the linker (-Bsymbolic, visibility) cannot
+ * do this; and a test of the caller's address would cost every interceptor
+ * call. The two files that define the entries or memcpy itself (own_libc.c,
+ * detector/interceptors.c) are compiled with WEFT_DEFINES_LIBC: they see
+ * the entries by their own names instead.
+ *
+ * Only declarations: nothing here may include a libc header, or the
+ * _GNU_SOURCE a file defines first would come too late.
+ */
+#ifndef WEFT_SUPPORT_OWN_LIBC_H
+#define WEFT_SUPPORT_OWN_LIBC_H
+
+#include <stddef.h>
+
+/* X(return type, name, parameters): every routine the detector intercepts */
+#define WEFT_OWN_LIBC(X)                                                       \
+    X(void *, memcpy, (void *to, const void *from, size_t size))               \
+    X(void *, memmove, (void *to, const void *from, size_t size))              \
+    X(void *, memset, (void *to, int byte, size_t size))                       \
+    X(int, memcmp, (const void *a, const void *b, size_t size))                \
+    X(size_t, strlen, (const char *s))                                         \
+    X(char *, strcpy, (char *to, const char *from))                            \
+    X(char *, strncpy, (char *to, const char *from, size_t size))              \
+    X(char *, strcat, (char *to, const char *from))                            \
+    X(int, strcmp, (const char *a, const char *b))                             \
+    X(int, strncmp, (const char *a, const char *b, size_t size))               \
+    X(char *, strchr, (const char *s, int c))                                  \
+    X(void *, malloc, (size_t size))                                           \
+    X(void *, calloc, (size_t count, size_t size))                             \
+    X(void *, realloc, (void *p, size_t size))                                 \
+    X(void, free, (void *p))                                                   \
+    X(void *, memalign, (size_t alignment, size_t size))                       \
+    X(void *, aligned_alloc, (size_t alignment, size_t size))                  \
+    X(int, posix_memalign, (void **out, size_t alignment, size_t size))
+
+#ifdef WEFT_DEFINES_LIBC
+/* the entries, by their own names */
+#define WEFT_OWN_ENTRY(type, name, parameters)                                 \
+    __attribute__((visibility("hidden"))) type weft_own_##name parameters;
+WEFT_OWN_LIBC(WEFT_OWN_ENTRY)
+/* the length strcmp/strncmp read: up to the first difference or NUL */
+__attribute__((visibility("hidden"))) size_t
+weft_own_compared(const char *a, const char *b, size_t max);
+/* the usable size of any block, glibc's or the schedule heap's (0: NULL) */
+__attribute__((visibility("hidden"))) size_t weft_own_usable_size(void *p);
+#else
+/* libc's names, bound to the entries */
+#define WEFT_OWN_ENTRY(type, name, parameters)                                 \
+    type name parameters __asm__("weft_own_" #name)                            \
+        __attribute__((visibility("hidden")));
+WEFT_OWN_LIBC(WEFT_OWN_ENTRY)
+#endif
+#undef WEFT_OWN_ENTRY
+
+#endif
