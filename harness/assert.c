@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "exit_status.h"
 #include "harness.h"
 #include "harness_hooks.h"
 #include "stack.h"

@@ -108,9 +108,6 @@ struct decision_log *decision_log_create(size_t capacity);
 bool transitions_dependent(const struct weft_option *a,
                            const struct weft_option *b);
 
-/* A run made redundant by its sleep set exits with this status. */
-enum { WEFT_EXIT_PRUNED = 6 };
-
 /* The strategy a schedule runs under: spec + seed, or forced decisions
  * (a replayed schedule string, a dfs prefix) followed by the spec's own
  * choices; every decision is recorded into log. */

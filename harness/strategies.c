@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "exit_status.h"
 #include "harness.h"
 #include "harness_hooks.h"
 
