@@ -5,9 +5,9 @@
 #include <stdlib.h>
 
 #include "exit_status.h"
-#include "harness.h"
 #include "harness_hooks.h"
 #include "stack.h"
+#include "weft.h"
 
 void weft_assert_fail(const char *condition, const char *file, int line,
                       const char *format, ...)

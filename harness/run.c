@@ -21,8 +21,8 @@
 
 #include "detector.h"
 #include "exit_status.h"
-#include "explore.h"
 #include "harness_hooks.h"
+#include "run.h"
 
 static const struct schedule_request *current_request;
 
@@ -54,6 +54,15 @@ static void test_main(void *arg)
     }
 }
 
+const char *replay_flags(bool preempt_on_access, bool lock_order)
+{
+    static const char *flags[2][2] = {
+        {" --no-lock-order", ""},
+        {" --preempt-on-access --no-lock-order", " --preempt-on-access"},
+    };
+    return flags[preempt_on_access][lock_order];
+}
+
 /* What a race report's "Schedule:" line offers: the replay command, into
  * command. */
 static void describe_schedule(const struct schedule_request *request,
@@ -82,19 +91,19 @@ _Noreturn static void child(const struct schedule_request *request, int output)
     dup2(output, STDERR_FILENO);
     close(output);
     struct schedule_strategy strategy;
-    schedule_strategy_init(&strategy, &request->spec, request->seed,
+    schedule_strategy_init(&strategy,
+                           &(struct strategy_args){
+                               .spec = &request->spec,
+                               .seed = request->seed,
+                               .sleep = request->sleep,
+                               .sleep_count = request->sleep_count,
+                           },
                            request->log, request->max_steps);
     strategy.forced = request->forced;
     strategy.forced_count = request->forced_count;
     strategy.forced_by_key = request->forced_by_key;
     strategy.postponed = request->postponed;
     strategy.postponed_count = request->postponed_count;
-    if (request->sleep_count) {
-        strategy.sleep = malloc(request->sleep_count * sizeof *strategy.sleep);
-        memcpy(strategy.sleep, request->sleep,
-               request->sleep_count * sizeof *strategy.sleep);
-        strategy.sleep_count = request->sleep_count;
-    }
     struct weft_config config = {.strategy = &strategy.base};
     if (request->trace_fd > 0) {
         FILE *trace = fdopen(request->trace_fd, "w");

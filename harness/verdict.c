@@ -3,7 +3,7 @@
 #include <sys/wait.h>
 
 #include "exit_status.h"
-#include "harness.h"
+#include "run.h"
 
 static const char *names[] = {
     [WEFT_PASS] = "pass",
