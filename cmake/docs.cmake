@@ -1,4 +1,5 @@
-# The API reference: Doxygen over include/weft.h, with warnings as errors
+# The API reference: Doxygen over include/weft.h and include/weft/strategy.h,
+# with warnings as errors
 # (every public declaration documented).
 #     cmake --build build --target docs    ->  build/docs/html/index.html
 # Only where Doxygen is installed: nothing else needs it.

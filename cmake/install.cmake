@@ -1,4 +1,4 @@
-# Installs the libraries, the header, a CMake package (find_package(weft))
+# Installs the libraries, the headers, a CMake package (find_package(weft))
 # and a pkg-config file (pkg-config --cflags --libs weft).
 include(CMakePackageConfigHelpers)
 
@@ -7,6 +7,10 @@ install(TARGETS weft weft_shared EXPORT weftTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES include/weft.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# weft.h includes these: the strategy writer's interface, and the internals
+# the public structs embed
+install(FILES include/weft/strategy.h include/weft/internal.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/weft)
 install(EXPORT weftTargets NAMESPACE weft::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/weft)
 

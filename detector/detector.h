@@ -37,14 +37,21 @@ uint64_t detector_races_found(void);
  * schedules in one process). */
 void detector_forget_races(void);
 
-/* The command a report's "Schedule:" line offers for replaying a seeded
- * run (the harness sets "weft replay ..."); NULL restores the default,
- * "WEFT_OPTIONS=seed=0x... <argv[0]>". The string is copied. */
-void detector_set_replay_hint(const char *command);
+/* What the harness sets for a schedule's run, in one call. */
+struct detector_run_settings {
+    /* The schedule's seed, for a report's "Schedule:" line (instead of
+     * WEFT_OPTIONS's seed). */
+    uint64_t seed;
+    /* The command that line offers for replaying the schedule ("weft
+     * replay ..."; copied); NULL: "WEFT_OPTIONS=seed=0x... <argv[0]>". */
+    const char *replay_command;
+    /* Every instrumented access is a scheduling point too (the harness's
+     * --preempt-on-access). */
+    bool preempt_on_access;
+};
 
-/* Under the harness: the schedule's seed and the command that replays it,
- * for the "Schedule:" line (instead of WEFT_OPTIONS's seed). */
-void detector_set_schedule(uint64_t seed, const char *replay_command);
+/* Applies the harness's settings from now on (report.c). */
+void detector_apply_run_settings(const struct detector_run_settings *settings);
 
 /* In a schedule's process: from now on malloc and friends serve blocks at
  * addresses that depend only on the allocations made since (heap.h), so a
@@ -52,9 +59,5 @@ void detector_set_schedule(uint64_t seed, const char *replay_command);
  * replay`. Works with or without the detector; false if the heap's fixed
  * address range is taken (glibc's heap then stays). */
 bool detector_start_schedule_heap(void);
-
-/* Makes every instrumented access a scheduling point (the harness's
- * --preempt-on-access). */
-void detector_set_preempt_on_access(bool on);
 
 #endif

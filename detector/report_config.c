@@ -25,7 +25,7 @@ struct report_options report_options = {.exitcode = 66};
 static const struct detector_schedule_source *schedule_source;
 static char *replay_hint;
 
-void detector_set_replay_hint(const char *command)
+static void set_replay_hint(const char *command)
 {
     det_free(replay_hint);
     replay_hint = NULL;
@@ -75,16 +75,12 @@ static struct {
     uint64_t seed;
 } harness_schedule;
 
-void detector_set_schedule(uint64_t seed, const char *replay_command)
+void detector_apply_run_settings(const struct detector_run_settings *settings)
 {
     harness_schedule.known = true;
-    harness_schedule.seed = seed;
-    detector_set_replay_hint(replay_command);
-}
-
-void detector_set_preempt_on_access(bool on)
-{
-    det.preempt_on_access = on;
+    harness_schedule.seed = settings->seed;
+    set_replay_hint(settings->replay_command);
+    det.preempt_on_access = settings->preempt_on_access;
     det_update_checking();
 }
 

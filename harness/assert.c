@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "harness.h"
+#include "exit_status.h"
 #include "harness_hooks.h"
 #include "stack.h"
+#include "weft.h"
 
 void weft_assert_fail(const char *condition, const char *file, int line,
                       const char *format, ...)

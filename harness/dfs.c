@@ -19,12 +19,15 @@
  * Combined with preemption bounding this can miss schedules (as CHESS
  * notes); the count reported is of the schedules actually run.
  *
+ * The first failing run ends the search: it is returned, not reported
+ * (failure.c reports it; minimise.c searches with dfs too).
+ *
  * Invariant: frames[0..depth) is the path of the last run.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "explore.h"
+#include "search.h"
 
 struct frame {
     uint32_t chosen;
@@ -145,27 +148,12 @@ static void extend(struct frame *frames, size_t from, size_t to,
     }
 }
 
-static void report_end(const struct weft_explore_options *o,
-                       const struct weft_verdict *v, unsigned bound)
-{
-    if (v->exhausted)
-        fprintf(o->report_file,
-                "weft: %s: all %llu distinct schedules with <= %u "
-                "preemptions explored (%llu runs)\n",
-                o->test_name, (unsigned long long)v->distinct_schedules, bound,
-                (unsigned long long)v->schedules);
-    else
-        fprintf(o->report_file,
-                "weft: %s: %llu schedules explored, the space with <= %u "
-                "preemptions is larger (raise --iterations)\n",
-                o->test_name, (unsigned long long)v->schedules, bound);
-}
-
 /* Every schedule within spec's bound, depth first; iterations caps runs. */
 static struct weft_verdict dfs_bounded(void (*fn)(void),
                                        const struct weft_explore_options *o,
                                        const struct strategy_spec *spec,
-                                       struct decision_log *log)
+                                       struct decision_log *log,
+                                       struct found_failure *found)
 {
     struct weft_verdict verdict = {.kind = WEFT_PASS};
     size_t capacity = log->capacity;
@@ -186,12 +174,9 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
         request.sleep_count = sleep_count;
         struct schedule_result result;
         schedule_run(&request, &result);
-        if (result.kind != WEFT_PASS) {
-            /* again, with creation stacks for its report: same decisions */
-            free(result.output);
-            request.creation_stacks = true;
-            schedule_run(&request, &result);
-        }
+        free(result.output);
+        if (result.kind != WEFT_PASS)
+            request_keep(&found->request, &request);
         free(sleep);
         verdict.schedules++;
         verdict.distinct_schedules += !result.pruned;
@@ -199,24 +184,10 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
         extend(frames, depth, recorded, log, !spec->full);
         depth = recorded;
         if (result.kind != WEFT_PASS) {
-            fprintf(o->report_file, "weft: %s: %s found in schedule %llu\n",
-                    o->test_name, weft_verdict_name(result.kind),
-                    (unsigned long long)verdict.schedules);
-            struct weft_verdict failure = verdict;
-            explore_print_failure(o->report_file, o, &result, spec, 0, log,
-                                  &failure);
-            verdict = failure;
-            free(result.output);
-            request.sleep = NULL; /* freed above; the run is by decisions */
-            request.sleep_count = 0;
-            if (verdict.kind == WEFT_LOCK_ORDER)
-                confirm_lock_cycle(o, &request, log, &verdict);
-            else
-                minimise_and_explain(o->report_file, &request, verdict.kind,
-                                     log, o->trace_path);
+            verdict.kind = result.kind;
+            found->number = verdict.schedules;
             break;
         }
-        free(result.output);
         if (!backtrack(frames, &depth, spec->depth)) {
             verdict.exhausted = true;
             break;
@@ -236,7 +207,8 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
 struct weft_verdict explore_dfs(void (*fn)(void),
                                 const struct weft_explore_options *o,
                                 const struct strategy_spec *spec,
-                                struct decision_log *log)
+                                struct decision_log *log,
+                                struct found_failure *found)
 {
     struct weft_explore_options budget = *o;
     uint64_t runs = 0;
@@ -245,15 +217,13 @@ struct weft_verdict explore_dfs(void (*fn)(void),
         struct strategy_spec bounded = *spec;
         bounded.depth = bound;
         budget.iterations = o->iterations - runs;
-        verdict = dfs_bounded(fn, &budget,
-                              bound == spec->depth ? spec : &bounded, log);
+        verdict = dfs_bounded(
+            fn, &budget, bound == spec->depth ? spec : &bounded, log, found);
         runs += verdict.schedules;
         if (verdict.kind != WEFT_PASS || !verdict.exhausted ||
             runs >= o->iterations)
             break;
     }
     verdict.schedules = runs;
-    if (verdict.kind == WEFT_PASS)
-        report_end(o, &verdict, spec->depth);
     return verdict;
 }

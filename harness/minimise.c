@@ -10,6 +10,9 @@
  * not by position, so they keep their meaning as the schedule changes
  * around them. The result is printed as the list of
  * scheduling points with source locations: the interleaving, explained.
+ *
+ * Searching for fewer preemptions runs dfs (search.h), which returns what
+ * it finds and reports nothing, so minimising never re-enters itself.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -17,7 +20,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "explore.h"
+#include "minimise.h"
+#include "schedule.h"
+#include "search.h"
+#include "trace_export.h"
 
 enum {
     MAX_ATTEMPTS = 200,
@@ -184,36 +190,33 @@ static void search_fewer(const struct schedule_request *request,
                          struct candidate *current, enum weft_verdict_kind kind,
                          struct decision_log *log)
 {
-    FILE *quiet = fopen("/dev/null", "w");
     struct weft_explore_options o = {
         .iterations = SEARCH_RUNS,
         .max_steps = request->max_steps,
         .schedule_timeout_ns = request->timeout_ns,
-        .report_file = quiet,
         .no_lock_order = true, /* a potential deadlock is not the verdict */
     };
     explore_defaults(&o);
     for (unsigned bound = 0;
          bound < current->preemptions && bound <= SEARCH_BOUND; bound++) {
         struct strategy_spec spec = {.kind = STRATEGY_DFS, .depth = bound};
-        struct weft_verdict v = explore_dfs(request->body, &o, &spec, log);
+        struct found_failure found;
+        struct weft_verdict v =
+            explore_dfs(request->body, &o, &spec, log, &found);
+        if (v.kind == WEFT_PASS)
+            continue;
+        request_release(&found.request); /* its decisions are in log */
         if (v.kind == kind && log->preemptions < current->preemptions) {
             capture(current, log);
             break;
         }
     }
-    fclose(quiet);
 }
 
 void minimise_and_explain(FILE *out, const struct schedule_request *request,
                           enum weft_verdict_kind kind, struct decision_log *log,
                           const char *trace_path)
 {
-    /* searching runs dfs, which explains its own failures: not again */
-    static bool minimising;
-    if (minimising)
-        return;
-    minimising = true;
     struct candidate current = {0};
     capture(&current, log);
     unsigned attempts = 0;
@@ -240,5 +243,4 @@ void minimise_and_explain(FILE *out, const struct schedule_request *request,
         fprintf(out, "    schedule %s\n", schedule);
     candidate_free(&current);
     fflush(out);
-    minimising = false;
 }

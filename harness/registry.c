@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
+#include "registry.h"
+#include "weft.h"
 
 static struct {
     struct registered_test *tests;

@@ -20,8 +20,9 @@
 #include <unistd.h>
 
 #include "detector.h"
-#include "explore.h"
+#include "exit_status.h"
 #include "harness_hooks.h"
+#include "run.h"
 
 static const struct schedule_request *current_request;
 
@@ -38,13 +39,10 @@ static void record_lock_cycle(struct decision_log *log)
     log->lock_cycle_length =
         runtime_lock_cycle(log->lock_cycle, LOCK_CYCLE_MAX);
 }
-static bool record_creation_stacks;
 
 static void test_main(void *arg)
 {
     (void)arg;
-    if (record_creation_stacks) /* for the leak report below */
-        runtime_record_creation_stacks();
     current_request->body();
     if (runtime_report_leaks(stderr) > 0) {
         fflush(NULL);
@@ -56,10 +54,21 @@ static void test_main(void *arg)
     }
 }
 
-/* What a race report's "Schedule:" line offers: the replay command. */
-static void describe_schedule(const struct schedule_request *request)
+const char *replay_flags(bool preempt_on_access, bool lock_order)
 {
-    char spec[32], command[1024];
+    static const char *flags[2][2] = {
+        {" --no-lock-order", ""},
+        {" --preempt-on-access --no-lock-order", " --preempt-on-access"},
+    };
+    return flags[preempt_on_access][lock_order];
+}
+
+/* What a race report's "Schedule:" line offers: the replay command, into
+ * command. */
+static void describe_schedule(const struct schedule_request *request,
+                              char *command, size_t size)
+{
+    char spec[32];
     strategy_spec_format(&request->spec, spec, sizeof spec);
     const char *program = request->program ? request->program : "./test";
     const char *test = request->test_name ? request->test_name : "test";
@@ -67,14 +76,13 @@ static void describe_schedule(const struct schedule_request *request)
         replay_flags(request->preempt_on_access, request->lock_order);
     if (request->spec.kind == STRATEGY_DFS ||
         request->spec.kind == STRATEGY_CONFIRM || request->forced_count)
-        snprintf(command, sizeof command,
+        snprintf(command, size,
                  "weft replay %s --test %s%s --schedule (in the report below)",
                  program, test, flags);
     else
-        snprintf(command, sizeof command,
+        snprintf(command, size,
                  "weft replay %s --test %s%s --strategy %s --seed 0x%llx",
                  program, test, flags, spec, (unsigned long long)request->seed);
-    detector_set_schedule(request->seed, command);
 }
 
 _Noreturn static void child(const struct schedule_request *request, int output)
@@ -83,19 +91,19 @@ _Noreturn static void child(const struct schedule_request *request, int output)
     dup2(output, STDERR_FILENO);
     close(output);
     struct schedule_strategy strategy;
-    schedule_strategy_init(&strategy, &request->spec, request->seed,
+    schedule_strategy_init(&strategy,
+                           &(struct strategy_args){
+                               .spec = &request->spec,
+                               .seed = request->seed,
+                               .sleep = request->sleep,
+                               .sleep_count = request->sleep_count,
+                           },
                            request->log, request->max_steps);
     strategy.forced = request->forced;
     strategy.forced_count = request->forced_count;
     strategy.forced_by_key = request->forced_by_key;
     strategy.postponed = request->postponed;
     strategy.postponed_count = request->postponed_count;
-    if (request->sleep_count) {
-        strategy.sleep = malloc(request->sleep_count * sizeof *strategy.sleep);
-        memcpy(strategy.sleep, request->sleep,
-               request->sleep_count * sizeof *strategy.sleep);
-        strategy.sleep_count = request->sleep_count;
-    }
     struct weft_config config = {.strategy = &strategy.base};
     if (request->trace_fd > 0) {
         FILE *trace = fdopen(request->trace_fd, "w");
@@ -104,13 +112,20 @@ _Noreturn static void child(const struct schedule_request *request, int output)
         config.trace_locations = true;
     }
     current_request = request;
-    runtime_lock_order_enable(request->lock_order);
-    runtime_set_io_grace(IO_GRACE_NS);
-    runtime_target_lock_cycle(request->lock_target,
-                              request->lock_target_length);
-    record_creation_stacks = request->creation_stacks;
-    describe_schedule(request);
-    detector_set_preempt_on_access(request->preempt_on_access);
+    runtime_apply_run_settings(&(struct runtime_run_settings){
+        .lock_order = request->lock_order,
+        .lock_target = request->lock_target,
+        .lock_target_length = request->lock_target_length,
+        .creation_stacks = request->creation_stacks, /* for a leak report */
+        .io_grace_ns = IO_GRACE_NS,
+    });
+    char replay_command[1024];
+    describe_schedule(request, replay_command, sizeof replay_command);
+    detector_apply_run_settings(&(struct detector_run_settings){
+        .seed = request->seed,
+        .replay_command = replay_command,
+        .preempt_on_access = request->preempt_on_access,
+    });
     /* last: from here on, what the schedule allocates lands at the same
      * addresses whichever process (test or replay) forked it */
     detector_start_schedule_heap();

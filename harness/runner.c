@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "explore.h"
 #include "env.h"
+#include "harness.h"
 
 enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20 };
 
@@ -269,15 +269,10 @@ static int replay(const char *program, struct runner_options *r)
         explore_request(o, test->body, &spec, by_schedule ? 0 : o->seed, log);
     request.forced = forced;
     request.forced_count = forced_count;
-    request.creation_stacks = true; /* as in the report it replays */
-    struct schedule_result result;
-    schedule_run(&request, &result);
-    struct weft_verdict verdict;
-    explore_print_failure(stderr, o, &result, &spec, request.seed, log,
-                          &verdict);
-    free(result.output);
+    /* run and printed as in the report it replays */
+    enum weft_verdict_kind kind = failure_replay(stderr, o, &request);
     free(forced);
-    return result.kind == WEFT_PASS ? 0 : 1;
+    return kind == WEFT_PASS ? 0 : 1;
 }
 
 /* ---- test ---- */

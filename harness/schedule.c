@@ -7,10 +7,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
+#include "schedule.h"
 
 static const char prefix[] = "v1:";
 

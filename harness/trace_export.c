@@ -5,10 +5,11 @@
  * same object by another goroutine — the order in which they synchronised.
  * Time is the step number (1 step = 1 us), not wall-clock time.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
+#include "trace_export.h"
 
 struct point {
     unsigned long step;

@@ -2,8 +2,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "harness.h"
-#include "harness_hooks.h"
+#include "exit_status.h"
+#include "run.h"
 
 static const char *names[] = {
     [WEFT_PASS] = "pass",

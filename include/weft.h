@@ -18,6 +18,8 @@
  *  - Durations and instants are int64_t nanoseconds.
  *  - The first weft call turns the calling thread into goroutine 1 (main);
  *    when main() returns the program ends, whatever other goroutines are doing.
+ *  - What only a strategy writer needs is in weft/strategy.h, included here;
+ *    weft/internal.h holds what the sync objects embed (not for use).
  */
 #ifndef WEFT_H
 #define WEFT_H
@@ -25,7 +27,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>     /* FILE */
 #include <sys/types.h> /* ssize_t */
+
+#include "weft/internal.h" /* what the sync objects embed: not for use */
+#include "weft/strategy.h" /* the strategy writer's interface */
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,116 +73,12 @@ _Noreturn void weft_panic(const char *format, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* ------------------------------------------------------------------------ */
-/* Scheduling strategies                                                    */
+/* Runs                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/** What a strategy is asked to choose. */
-enum weft_choice_kind {
-    WEFT_CHOOSE_GOROUTINE, /* which runnable goroutine runs next */
-    WEFT_CHOOSE_CASE,      /* which ready select case is taken */
-    WEFT_CHOOSE_TIMER,     /* which of several due timers fires first */
-};
-
-/** The operation a goroutine is about to perform at a scheduling point. */
-enum weft_op {
-    WEFT_OP_NONE,
-    WEFT_OP_START,
-    WEFT_OP_YIELD,
-    WEFT_OP_SPAWN,
-    WEFT_OP_EXIT,
-    WEFT_OP_CHAN_SEND,
-    WEFT_OP_CHAN_RECV,
-    WEFT_OP_CHAN_CLOSE,
-    WEFT_OP_SELECT,
-    WEFT_OP_MUTEX_LOCK,
-    WEFT_OP_MUTEX_UNLOCK,
-    WEFT_OP_RWMUTEX_RLOCK,
-    WEFT_OP_RWMUTEX_RUNLOCK,
-    WEFT_OP_RWMUTEX_LOCK,
-    WEFT_OP_RWMUTEX_UNLOCK,
-    WEFT_OP_WAITGROUP_ADD,
-    WEFT_OP_WAITGROUP_WAIT,
-    WEFT_OP_COND_WAIT,
-    WEFT_OP_COND_SIGNAL,
-    WEFT_OP_COND_BROADCAST,
-    WEFT_OP_ONCE,
-    WEFT_OP_SLEEP,
-    WEFT_OP_TIMER,
-    WEFT_OP_ATOMIC,
-    WEFT_OP_ACCESS,
-    WEFT_OP_NET_LISTEN,
-    WEFT_OP_NET_ACCEPT,
-    WEFT_OP_NET_DIAL,
-    WEFT_OP_NET_READ,
-    WEFT_OP_NET_WRITE,
-    WEFT_OP_NET_CLOSE,
-    WEFT_OP_BLOCKING,
-    WEFT_OP_COUNT
-};
-
-/** "chan send", "mutex lock", ...: an operation's name in traces. */
-const char *weft_op_name(enum weft_op op);
-
-/** One option of a choice: a goroutine (with the operation it is about to
- * perform and that operation's object), a select case, or a timer. */
-struct weft_option {
-    uint64_t id;     /**< goroutine id, case index, or timer id */
-    enum weft_op op; /**< WEFT_CHOOSE_GOROUTINE: its pending operation */
-    uint64_t object; /**< that operation's object id (ch#N, mutex#N), or 0 */
-    /** its pending lock would close the lock-order cycle the harness is
-     * trying to turn into a deadlock (potential deadlock confirmation) */
-    bool inverted_lock;
-};
-
-/** A decision point. Options are in a deterministic order: for goroutines,
- * the current one first when it may continue, then the run queue in FIFO
- * order; for cases, case order; for timers, deadline then creation order. */
-struct weft_choice {
-    enum weft_choice_kind kind;        /**< what is chosen */
-    size_t count;                      /**< >= 1: choose an index below it */
-    const struct weft_option *options; /**< the count options */
-    uint64_t current;          /**< goroutine at this point */
-    bool current_can_continue; /**< options[0] is current (a preemption
-                                  point rather than a block) */
-    uint64_t step;             /**< scheduling points so far in this run */
-    /** scheduling points the current goroutine has passed: a position in
-     * its own run, which stays put when other goroutines are reordered */
-    uint64_t current_points;
-};
-
-/** A scheduling strategy. The runtime decides what is possible, the strategy
- * which of it happens. choose() must depend only on its own state and the
- * choice, never on time or addresses, so a run replays. */
-struct weft_strategy {
-    const char *name; /**< for messages: "fifo", "random", ... */
-    /** true: consulted at every operation (preemptive exploration);
-     * false: only when the current goroutine blocks, yields or ends. */
-    bool preemptive;
-    /** true: timers use a virtual clock that jumps to the next deadline when
-     * every goroutine is blocked. */
-    bool virtual_time;
-    /** Returns the index of the option to take, below choice->count. */
-    size_t (*choose)(struct weft_strategy *self,
-                     const struct weft_choice *choice);
-};
-
-/** First come, first served: the default for ordinary runs. */
-struct weft_strategy *weft_strategy_fifo(void);
-
-/** Uniform random choice at every scheduling point, from a seed. */
-struct weft_random_strategy {
-    struct weft_strategy base; /**< pass &s.base as the strategy */
-    uint64_t state[4];         /**< the generator's state */
-};
-/** Makes s a random strategy seeded with seed (virtual time, preemptive). */
-void weft_strategy_random_init(struct weft_random_strategy *s, uint64_t seed);
-
-/** A tiny deterministic generator (xoshiro256**), for strategies. */
-uint64_t weft_random_next(uint64_t state[4]);
-/** Seeds the generator: the same seed, the same sequence. */
-void weft_random_seed(uint64_t state[4], uint64_t seed);
-/** Uniform in [0, bound), bound > 0. */
-uint64_t weft_random_below(uint64_t state[4], uint64_t bound);
+/* The strategy writer's interface (struct weft_strategy, the built-in
+ * strategies, the generator they share) is in weft/strategy.h, included
+ * above. */
 
 /** How to run a main goroutine under weft_run(). Zero means defaults. */
 struct weft_config {
@@ -184,7 +86,7 @@ struct weft_config {
     size_t stack_size;              /**< 0: weft_stack_size() */
     /** Non-NULL: one line per scheduling point and decision, for comparing
      * runs (same seed ⇒ same trace). */
-    void *trace_file; /* a FILE * */
+    FILE *trace_file;
     /** Trace only scheduling points (no decisions), each with the user's
      * source location: " @ file:line". Slower; for explaining a schedule. */
     bool trace_locations;
@@ -325,11 +227,6 @@ int weft_select_default(struct weft_case *cases, size_t count);
 /* ------------------------------------------------------------------------ */
 /* sync                                                                     */
 /* ------------------------------------------------------------------------ */
-
-/* Internal: an intrusive FIFO of parked goroutines. */
-struct weft_waitq {
-    void *head, *tail;
-};
 
 /** A mutual exclusion lock; zero is unlocked. Belongs to no goroutine. */
 typedef struct weft_mutex {
@@ -687,7 +584,7 @@ struct weft_explore_options {
     const char *replay_program; /**< argv[0] for the printed replay command */
     const char *trace_path;     /**< write the failing schedule here as Chrome
                                    trace-event JSON (Perfetto opens it) */
-    void *report_file;          /**< FILE * for reports (default stderr) */
+    FILE *report_file;          /**< for reports (default stderr) */
 };
 
 /** One exploration's outcome: the first failing schedule, if any. */

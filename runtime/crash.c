@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "disasm.h"
-#include "harness_hooks.h"
+#include "exit_status.h"
 #include "runtime.h"
 #include "stack.h"
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "exit_status.h"
 #include "harness_hooks.h"
 #include "netpoll.h"
 #include "runtime.h"
@@ -68,10 +69,18 @@ size_t runtime_report_leaks(FILE *out)
     return report_blocked(out, "the test returned");
 }
 
-void runtime_record_creation_stacks(void)
+/* Set for the runs that follow (runtime_apply_run_settings): outlives the
+ * runs, which read it when they start. */
+static bool creation_stacks_wanted;
+
+void leaks_record_creation_stacks(bool on)
 {
-    runtime_init_if_needed();
-    rt.record_creation_stacks = true;
+    creation_stacks_wanted = on;
+}
+
+bool leaks_creation_stacks(void)
+{
+    return creation_stacks_wanted || rt.report_leaks;
 }
 
 /* Whether the main goroutine is what is ending: not a goroutine calling

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "exit_status.h"
 #include "harness_hooks.h"
 #include "stack.h"
 
@@ -73,7 +74,7 @@ struct held_locks {
 };
 
 static struct {
-    bool harness_set, harness_on; /* runtime_lock_order_enable */
+    bool harness_set, harness_on; /* lockorder_configure */
     struct lock_node *nodes;
     size_t node_count, node_capacity;
     uint32_t *table; /* open addressing: node index + 1, by address */
@@ -602,10 +603,12 @@ bool lockorder_run_start(void)
 
 /* ---- the harness's side (harness_hooks.h) ---- */
 
-void runtime_lock_order_enable(bool on)
+void lockorder_configure(bool on, const void *const *target, size_t length)
 {
     lo.harness_set = true;
     lo.harness_on = on;
+    lo.target_length = length < MAX_CYCLE ? length : MAX_CYCLE;
+    memcpy(lo.target, target, lo.target_length * sizeof *target);
 }
 
 size_t runtime_lock_cycles_reported(void)
@@ -618,10 +621,4 @@ size_t runtime_lock_cycle(const void **locks, size_t max)
     size_t n = lo.first_cycle_length < max ? lo.first_cycle_length : max;
     memcpy(locks, lo.first_cycle, n * sizeof *locks);
     return n;
-}
-
-void runtime_target_lock_cycle(const void *const *locks, size_t count)
-{
-    lo.target_length = count < MAX_CYCLE ? count : MAX_CYCLE;
-    memcpy(lo.target, locks, lo.target_length * sizeof *locks);
 }

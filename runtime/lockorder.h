@@ -24,6 +24,11 @@ enum lock_mode { LOCK_WRITE, LOCK_READ };
 /* A fresh run: forgets the graph; returns whether tracking is on. */
 bool lockorder_run_start(void);
 
+/* The harness's settings for the runs that follow (through
+ * runtime_apply_run_settings): tracking on or off, and the cycle to steer
+ * toward (length locks, copied; 0: none). They outlive runs. */
+void lockorder_configure(bool on, const void *const *target, size_t length);
+
 /* The current goroutine is about to wait for lock (before its scheduling
  * point): marks it when this acquisition closes the targeted cycle. */
 void lockorder_before(const void *lock);

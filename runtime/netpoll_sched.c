@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "harness_hooks.h"
 #include "netpoll.h"
 
 enum { POLL_EVERY = 61, FIRST_BATCH = 128 };
@@ -36,7 +35,7 @@ static struct {
     size_t capacity;
 } poller = {.io_grace_ns = -1};
 
-void runtime_set_io_grace(int64_t grace_ns)
+void netpoll_set_io_grace(int64_t grace_ns)
 {
     poller.io_grace_ns = grace_ns;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "exit_status.h"
 #include "harness_hooks.h"
 #include "runtime.h"
 #include "stack.h"

@@ -299,6 +299,12 @@ void crash_handlers_install(void);
 void leaks_check_at_main_end(void);
 /* Registers the exit-time check, once per process. */
 void leaks_check_at_exit_install(void);
+/* Whether the runs started from now on keep creation stacks (set through
+ * runtime_apply_run_settings). */
+void leaks_record_creation_stacks(bool on);
+/* Whether a run starting now keeps them: asked for, or report_leaks=1
+ * (read after rt.report_leaks is set). */
+bool leaks_creation_stacks(void);
 
 /* Detector events (sync_events.h), one test away when detection is off. */
 #define DETECT(event, ...)                                                     \

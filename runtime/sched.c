@@ -328,7 +328,7 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;
     rt.report_leaks = env->report_leaks;
-    rt.record_creation_stacks = env->report_leaks;
+    rt.record_creation_stacks = leaks_creation_stacks();
     if (rt.report_leaks)
         leaks_check_at_exit_install();
     crash_handlers_install();

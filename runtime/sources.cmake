@@ -11,7 +11,8 @@ set(WEFT_RUNTIME_SOURCES
   runtime/blocking.c runtime/chan.c runtime/cond.c runtime/context.c
   runtime/crash.c runtime/env.c runtime/leak.c runtime/lockorder.c
   runtime/mutex.c runtime/net.c runtime/netpoll.c runtime/netpoll_sched.c
-  runtime/parallel.c runtime/once.c runtime/panic.c runtime/rwmutex.c
+  runtime/parallel.c runtime/once.c runtime/panic.c runtime/run_settings.c
+  runtime/rwmutex.c
   runtime/sched.c runtime/select.c runtime/stack_pool.c runtime/strategy.c
   runtime/switch.c runtime/time.c runtime/trace.c runtime/waitgroup.c
   runtime/waitq.c

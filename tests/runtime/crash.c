@@ -12,7 +12,7 @@
 #include <weft.h>
 
 #include "child.h"
-#include "harness_hooks.h"
+#include "exit_status.h"
 #include "report_lines.h"
 
 #define SOURCE "tests/runtime/crash.c"

@@ -9,6 +9,7 @@
 #include <weft.h>
 
 #include "child.h"
+#include "exit_status.h"
 #include "harness_hooks.h"
 #include "report_lines.h"
 
@@ -49,13 +50,15 @@ static void expect_receiver(struct expected_lines *e, const char *creator,
 static void test_main(void *arg)
 {
     (void)arg;
-    runtime_record_creation_stacks();
     leak_a_receiver(); /* @leaks */
     runtime_report_leaks(stdout);
 }
 
 static void leak_in_a_test(void)
 {
+    /* before the run, as the harness does: a run reads it when it starts */
+    runtime_apply_run_settings(
+        &(struct runtime_run_settings){.creation_stacks = true});
     weft_run(test_main, NULL, NULL);
 }
 

@@ -39,7 +39,7 @@ static void b_then_a(void *arg)
 /* Spawns each body as a goroutine and waits for all of them. */
 static void run_goroutines(weft_fn *bodies, size_t count)
 {
-    runtime_lock_order_enable(true);
+    runtime_apply_run_settings(&(struct runtime_run_settings){.lock_order = 1});
     weft_waitgroup_add(&wg, (int)count);
     for (size_t i = 0; i < count; i++)
         weft_go(bodies[i], NULL);
@@ -369,7 +369,8 @@ static void a_then_sem(void *arg)
 
 static void channel_as_lock(void)
 {
-    runtime_lock_order_enable(true); /* before the runtime starts */
+    /* before the runtime starts */
+    runtime_apply_run_settings(&(struct runtime_run_settings){.lock_order = 1});
     sem = weft_chan_make(sizeof(int), 1);
     run_goroutines((weft_fn[]){sem_then_a, a_then_sem}, 2);
 }
@@ -412,7 +413,7 @@ static void handoff_then_a(void *arg)
 
 static void channel_handing_over_values(void)
 {
-    runtime_lock_order_enable(true);
+    runtime_apply_run_settings(&(struct runtime_run_settings){.lock_order = 1});
     handoff = weft_chan_make(sizeof(int), 1);
     weft_waitgroup_add(&wg, 2);
     weft_go(a_then_handoff, NULL);

@@ -12,7 +12,7 @@
 #include <weft.h>
 
 #include "child.h"
-#include "harness_hooks.h" /* runtime_set_io_grace */
+#include "harness_hooks.h" /* runtime_apply_run_settings */
 
 static void run_fifo(weft_fn scenario, void *arg)
 {
@@ -715,7 +715,8 @@ static void read_from_both_ends(void *arg)
 
 static void both_ends_read_in_a_seeded_run(void)
 {
-    runtime_set_io_grace(50 * WEFT_MILLISECOND); /* as weft test does */
+    runtime_apply_run_settings(&(struct runtime_run_settings){
+        .io_grace_ns = 50 * WEFT_MILLISECOND}); /* as weft test does */
     run_seeded(read_from_both_ends, NULL, 1);
 }
 

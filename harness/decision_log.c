@@ -1,0 +1,25 @@
+/*
+ * The decision log: where a schedule's process records its decisions (and
+ * the options of each), in memory shared with the parent, so the parent
+ * reads them even when the child crashed.
+ */
+#include <sys/mman.h>
+
+#include "decision_log.h"
+
+struct decision_log *decision_log_create(size_t capacity)
+{
+    size_t option_capacity = capacity * 4;
+    size_t decisions = capacity * sizeof(struct decision);
+    size_t bytes = sizeof(struct decision_log) + decisions +
+                   option_capacity * sizeof(struct weft_option);
+    struct decision_log *log =
+        mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+             MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (log == MAP_FAILED)
+        return NULL;
+    log->capacity = capacity;
+    log->option_capacity = option_capacity;
+    log->options = (struct weft_option *)((char *)(log + 1) + decisions);
+    return log;
+}

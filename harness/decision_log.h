@@ -1,0 +1,52 @@
+/*
+ * Decisions and the log they are recorded in (decision_log.c): the log is
+ * shared with the parent, so it can read a schedule's decisions even when
+ * the child crashed.
+ */
+#ifndef WEFT_HARNESS_DECISION_LOG_H
+#define WEFT_HARNESS_DECISION_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "weft.h"
+
+/* One decision: the index chosen among count options; preemptible when
+ * option 0 was the running goroutine going on (any other is a
+ * preemption). */
+struct decision {
+    uint32_t index;
+    uint32_t count;
+    bool preemptible;
+    bool goroutine;          /* a choice of goroutine (not a case, a timer) */
+    uint64_t chosen_id;      /* the option's id: the goroutine that ran */
+    uint64_t current_id;     /* where it was made: the current goroutine */
+    uint64_t current_points; /* and how far that one had run */
+    uint64_t first_option;   /* its options in the log's option arena, or
+                                NO_OPTIONS when the arena was full */
+};
+#define NO_OPTIONS UINT64_MAX
+
+enum { LOCK_CYCLE_MAX = 16 };
+
+/* Where a schedule's decisions are recorded: shared with the parent so it
+ * can read them even when the child crashed. */
+struct decision_log {
+    uint64_t count; /* decisions made */
+    uint64_t steps; /* scheduling points passed */
+    uint64_t preemptions;
+    uint64_t capacity;
+    uint64_t option_count; /* options recorded (dfs needs them) */
+    uint64_t option_capacity;
+    struct weft_option *options;
+    /* the locks of the first potential deadlock reported, in cycle order:
+     * addresses, the same in every copy of the process */
+    uint64_t lock_cycle_length;
+    const void *lock_cycle[LOCK_CYCLE_MAX];
+    struct decision decisions[];
+};
+
+struct decision_log *decision_log_create(size_t capacity);
+
+#endif

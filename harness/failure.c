@@ -1,0 +1,156 @@
+/*
+ * Reporting a failing schedule, once, whichever search found it: run it
+ * again with creation stacks (the search ran it without: an unwind per
+ * weft_go costs), print what it printed, its verdict, strategy and seed,
+ * its schedule string and the command that replays it; then, for a
+ * potential deadlock, look for a schedule that deadlocks on its cycle and
+ * report that one the same way, or minimise the failure and explain it.
+ *
+ * The searches return what they found and print nothing of it; minimising
+ * and confirming call searches in turn, never this file, so nothing here
+ * is entered twice.
+ */
+#include <stdlib.h>
+
+#include "failure.h"
+#include "minimise.h"
+#include "schedule.h"
+
+/* Prints a failing schedule: its output, then the verdict, the strategy
+ * and seed, the schedule string and the replay command (naming o's test
+ * and program, with o's flags); fills verdict. */
+static void print_failure(FILE *out, const struct weft_explore_options *o,
+                          const struct schedule_result *result,
+                          const struct schedule_request *request,
+                          struct weft_verdict *verdict)
+{
+    const struct strategy_spec *spec = &request->spec;
+    const struct decision_log *log = request->log;
+    uint64_t seed = request->seed;
+    const char *test = o->test_name, *program = o->replay_program;
+    const char *flags = replay_flags(o->preempt_on_access, !o->no_lock_order);
+    verdict->kind = result->kind;
+    verdict->seed = seed;
+    strategy_spec_format(spec, verdict->strategy, sizeof verdict->strategy);
+    size_t recorded = log->count < log->capacity ? log->count : log->capacity;
+    if (!schedule_encode(log->decisions, recorded, verdict->schedule,
+                         sizeof verdict->schedule))
+        verdict->schedule[0] = '\0';
+    fwrite(result->output, 1, result->output_length, out);
+    fprintf(out, "--- %s in %s\n", weft_verdict_name(result->kind), test);
+    if (spec->kind == STRATEGY_CONFIRM) /* its seed replays nothing alone */
+        fprintf(out, "    strategy confirm, %llu steps, %llu preemption%s\n",
+                (unsigned long long)log->steps,
+                (unsigned long long)log->preemptions,
+                log->preemptions == 1 ? "" : "s");
+    else
+        fprintf(out,
+                "    strategy %s, seed 0x%llx, %llu steps, %llu preemption%s\n",
+                verdict->strategy, (unsigned long long)seed,
+                (unsigned long long)log->steps,
+                (unsigned long long)log->preemptions,
+                log->preemptions == 1 ? "" : "s");
+    if (verdict->schedule[0])
+        fprintf(out, "    schedule %s\n", verdict->schedule);
+    if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
+        fprintf(out,
+                "    replay: weft replay %s --test %s%s --strategy %s "
+                "--schedule %s\n",
+                program, test, flags, verdict->strategy, verdict->schedule);
+    else if (spec->kind == STRATEGY_CONFIRM) /* its seed needs the cycle */
+        fprintf(out,
+                "    replay: weft replay %s --test %s%s --strategy confirm "
+                "--schedule %s\n",
+                program, test, flags, verdict->schedule);
+    else
+        fprintf(out,
+                "    replay: weft replay %s --test %s%s --strategy %s --seed "
+                "0x%llx\n",
+                program, test, flags, verdict->strategy,
+                (unsigned long long)seed);
+    fflush(out);
+}
+
+/* Runs request as its report shows it: with creation stacks, for a leak
+ * report (the same decisions as the run that found it). */
+static void run_shown(struct schedule_request *request,
+                      struct schedule_result *result)
+{
+    request->creation_stacks = true;
+    schedule_run(request, result);
+}
+
+/* Minimises the failure last run from request (in its log): by decisions,
+ * so without the sleep set its search ran it with. */
+static void minimise(const struct weft_explore_options *o,
+                     const struct schedule_request *request,
+                     enum weft_verdict_kind kind)
+{
+    struct schedule_request by_decisions = *request;
+    by_decisions.sleep = NULL;
+    by_decisions.sleep_count = 0;
+    minimise_and_explain(o->report_file, &by_decisions, kind, request->log,
+                         o->trace_path);
+}
+
+/* A potential deadlock in found's run: report a schedule that deadlocks on
+ * its cycle, if confirmation finds one. */
+static void confirm(const struct weft_explore_options *o,
+                    const struct found_failure *found,
+                    struct weft_verdict *verdict)
+{
+    FILE *out = o->report_file;
+    struct decision_log *log = found->request.log;
+    if (log->lock_cycle_length == 0) {
+        fputs("    not confirmed: the cycle was not recorded\n", out);
+        return;
+    }
+    struct found_failure deadlock;
+    uint64_t tried;
+    if (!confirm_lock_cycle(o, found->request.body, log, &deadlock, &tried)) {
+        fprintf(out, "    not reached in %llu schedules\n",
+                (unsigned long long)tried);
+        fflush(out);
+        return;
+    }
+    struct schedule_result result;
+    run_shown(&deadlock.request, &result);
+    fprintf(out,
+            "    confirmed: seed 0x%llx (confirmation schedule %llu) "
+            "deadlocks:\n",
+            (unsigned long long)deadlock.request.seed,
+            (unsigned long long)deadlock.number);
+    print_failure(out, o, &result, &deadlock.request, verdict);
+    free(result.output);
+    minimise(o, &deadlock.request, verdict->kind);
+    request_release(&deadlock.request);
+}
+
+void failure_report(const struct weft_explore_options *o,
+                    struct found_failure *found, struct weft_verdict *verdict)
+{
+    FILE *out = o->report_file;
+    struct schedule_result result;
+    run_shown(&found->request, &result);
+    fprintf(out, "weft: %s: %s found in schedule %llu\n", o->test_name,
+            weft_verdict_name(result.kind), (unsigned long long)found->number);
+    print_failure(out, o, &result, &found->request, verdict);
+    free(result.output);
+    if (verdict->kind == WEFT_LOCK_ORDER)
+        confirm(o, found, verdict);
+    else
+        minimise(o, &found->request, verdict->kind);
+}
+
+enum weft_verdict_kind failure_replay(FILE *out,
+                                      const struct weft_explore_options *o,
+                                      const struct schedule_request *request)
+{
+    struct schedule_request shown = *request;
+    struct schedule_result result;
+    run_shown(&shown, &result);
+    struct weft_verdict verdict;
+    print_failure(out, o, &result, &shown, &verdict);
+    free(result.output);
+    return result.kind;
+}

@@ -1,0 +1,94 @@
+/*
+ * One schedule: what to run (a request, built by request.c), what came of
+ * it (a result), running it in a child process (run.c), and telling how a
+ * finished one ended (verdict.c).
+ */
+#ifndef WEFT_HARNESS_RUN_H
+#define WEFT_HARNESS_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decision_log.h"
+#include "strategies.h"
+#include "weft.h"
+
+struct schedule_result {
+    enum weft_verdict_kind kind;
+    bool pruned;  /* dfs: every enabled transition was asleep */
+    char *output; /* what the schedule printed, malloc'ed */
+    size_t output_length;
+};
+
+struct schedule_request {
+    void (*body)(void);
+    const char *program; /* for replay commands in reports */
+    const char *test_name;
+    struct strategy_spec spec;
+    uint64_t seed;
+    const struct decision *forced;
+    size_t forced_count;
+    bool forced_by_key;
+    /* with forced_by_key: goroutines not to run where another can, without
+     * a preemption (minimising tries to leave one for after the failure) */
+    const uint64_t *postponed;
+    size_t postponed_count;
+    int trace_fd; /* > 0: write a located trace of the points here */
+    const struct weft_option *sleep; /* dfs: asleep after the prefix */
+    size_t sleep_count;
+    uint64_t max_steps;
+    int64_t timeout_ns;
+    bool preempt_on_access;
+    bool lock_order; /* report lock-order cycles (potential deadlocks) */
+    /* confirm: the lock-order cycle to turn into a deadlock */
+    const void *const *lock_target;
+    size_t lock_target_length;
+    /* Record the stack of every weft_go call, for the leak report: only in
+     * runs whose report is shown (an unwind in a freshly forked process
+     * costs tens of microseconds). */
+    bool creation_stacks;
+    struct decision_log *log;
+};
+
+/* ---- run.c ---- */
+
+/* Runs one schedule of request in a fresh copy of the process, its
+ * decisions into request->log; result->output is the caller's to free. */
+void schedule_run(const struct schedule_request *request,
+                  struct schedule_result *result);
+
+/* The flags a replay command repeats so the replay makes the same
+ * scheduling points and checks: "", " --preempt-on-access", ... */
+const char *replay_flags(bool preempt_on_access, bool lock_order);
+
+/* ---- request.c ---- */
+
+/* Fills the zero fields of o with defaults. */
+void explore_defaults(struct weft_explore_options *o);
+
+/* A request to run one schedule of body as the options say (limits, the
+ * replay command's names, --preempt-on-access); callers add forced
+ * decisions or a sleep set. */
+struct schedule_request explore_request(const struct weft_explore_options *o,
+                                        void (*body)(void),
+                                        const struct strategy_spec *spec,
+                                        uint64_t seed,
+                                        struct decision_log *log);
+
+/* The seed of schedule index under base: a pure function of both. */
+uint64_t explore_seed(uint64_t base, uint64_t index);
+
+/* Makes *copy a request equal to original that owns copies of the arrays
+ * it points to (forced decisions, postponed goroutines, sleep set, lock
+ * target), so it outlives them; request_release frees those copies. */
+void request_keep(struct schedule_request *copy,
+                  const struct schedule_request *original);
+void request_release(struct schedule_request *request);
+
+/* ---- verdict.c ---- */
+
+/* Classifies a finished child from its wait status and output. */
+enum weft_verdict_kind verdict_classify(int wait_status, const char *output);
+
+#endif

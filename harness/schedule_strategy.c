@@ -1,0 +1,163 @@
+/*
+ * The strategy a schedule runs under (the one the runtime sees): forced
+ * decisions first — a replayed schedule string or a dfs prefix by
+ * position, or, when minimising, decisions applied where they were made —
+ * then the spec's own strategy (strategy_<kind>.c), reached through its
+ * weft_strategy vtable. Every decision, whoever made it, is recorded in the
+ * shared log, so the parent can read it; past max_steps the schedule ends
+ * as a hang.
+ *
+ * The inner strategy is asked only for the decisions nothing forced, so
+ * its state (a generator, priorities, a sleep set) advances exactly as in
+ * a run without them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exit_status.h"
+#include "harness_hooks.h"
+#include "strategies.h"
+
+/* Each kind's constructor: the vtable of every kind, one file each. */
+static struct weft_strategy *(*const create[])(const struct strategy_args *) = {
+    [STRATEGY_RANDOM] = strategy_random_create,
+    [STRATEGY_PCT] = strategy_pct_create,
+    [STRATEGY_DFS] = strategy_dfs_create,
+    [STRATEGY_CONFIRM] = strategy_confirm_create,
+};
+
+_Noreturn static void step_limit_exceeded(uint64_t steps)
+{
+    fflush(stdout);
+    fprintf(stderr,
+            "hang: the schedule exceeded %llu steps (a livelock, or raise "
+            "--max-steps)\n\n",
+            (unsigned long long)steps);
+    runtime_print_current_goroutine(stderr);
+    fflush(stderr);
+    _exit(WEFT_EXIT_HANG);
+}
+
+_Noreturn static void diverged(uint64_t decision, uint32_t index, size_t count)
+{
+    fflush(stdout);
+    fprintf(stderr,
+            "weft: the schedule does not fit this program: decision %llu "
+            "chooses option %u of %zu (was the test or binary changed?)\n",
+            (unsigned long long)decision, index, count);
+    fflush(stderr);
+    _exit(WEFT_EXIT_PANIC);
+}
+
+/* Minimising edits schedules, so a forced decision applies where it was
+ * made: the same kind of choice, by the same goroutine, at the same point
+ * of its own run. Goroutine choices name the goroutine; one that cannot
+ * run now, or a choice no decision was made at, takes option 0 (going on,
+ * or the longest runnable). */
+static bool postponed(const struct schedule_strategy *s, uint64_t id)
+{
+    for (size_t i = 0; i < s->postponed_count; i++)
+        if (s->postponed[i] == id)
+            return true;
+    return false;
+}
+
+/* Where the current goroutine cannot go on, anyone not postponed rather
+ * than a postponed one. */
+static size_t avoid_postponed(const struct schedule_strategy *s,
+                              const struct weft_choice *c, size_t index)
+{
+    if (c->kind != WEFT_CHOOSE_GOROUTINE || c->current_can_continue ||
+        !postponed(s, c->options[index].id))
+        return index;
+    for (size_t i = 0; i < c->count; i++)
+        if (!postponed(s, c->options[i].id))
+            return i;
+    return index;
+}
+
+static size_t forced_by_key(const struct schedule_strategy *s,
+                            const struct weft_choice *c)
+{
+    bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
+    for (size_t i = 0; i < s->forced_count; i++) {
+        const struct decision *d = &s->forced[i];
+        if (d->current_id != c->current ||
+            d->current_points != c->current_points ||
+            d->goroutine != goroutine ||
+            d->preemptible != c->current_can_continue)
+            continue;
+        if (!goroutine)
+            return d->index < c->count ? d->index : 0;
+        for (size_t j = 0; j < c->count; j++)
+            if (c->options[j].id == d->chosen_id)
+                return j;
+        return 0;
+    }
+    return 0;
+}
+
+static void record(struct decision_log *log, const struct weft_choice *c,
+                   size_t index)
+{
+    if (log->count < log->capacity) {
+        bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
+        bool fits = log->option_count + c->count <= log->option_capacity;
+        log->decisions[log->count] = (struct decision){
+            .index = (uint32_t)index,
+            .count = (uint32_t)c->count,
+            .preemptible = c->current_can_continue,
+            .goroutine = goroutine,
+            .chosen_id = c->options[index].id,
+            .current_id = c->current,
+            .current_points = c->current_points,
+            .first_option = fits ? log->option_count : NO_OPTIONS};
+        if (fits) {
+            memcpy(log->options + log->option_count, c->options,
+                   c->count * sizeof *c->options);
+            log->option_count += c->count;
+        }
+    }
+    log->count++;
+    if (c->current_can_continue && index != 0)
+        log->preemptions++;
+}
+
+static size_t schedule_choose(struct weft_strategy *self,
+                              const struct weft_choice *c)
+{
+    struct schedule_strategy *s = (struct schedule_strategy *)self;
+    struct decision_log *log = s->log;
+    log->steps = c->step;
+    if (s->max_steps && c->step > s->max_steps)
+        step_limit_exceeded(s->max_steps);
+    size_t index;
+    if (s->forced_by_key) {
+        index = avoid_postponed(s, c, forced_by_key(s, c));
+    } else if (log->count < s->forced_count) {
+        index = s->forced[log->count].index;
+        if (index >= c->count)
+            diverged(log->count, (uint32_t)index, c->count);
+    } else {
+        index = s->inner->choose(s->inner, c);
+    }
+    record(log, c, index);
+    return index;
+}
+
+void schedule_strategy_init(struct schedule_strategy *s,
+                            const struct strategy_args *args,
+                            struct decision_log *log, uint64_t max_steps)
+{
+    memset(s, 0, sizeof *s);
+    s->base = (struct weft_strategy){
+        .name = "harness",
+        .preemptive = true,
+        .virtual_time = true,
+        .choose = schedule_choose,
+    };
+    s->inner = create[args->spec->kind](args);
+    s->log = log;
+    s->max_steps = max_steps;
+}
