@@ -106,6 +106,8 @@ void *det_alloc(size_t size);
 void *det_calloc(size_t count, size_t size);
 void *det_realloc(void *p, size_t size);
 void det_free(void *p);
+/* det_calloc and det_free, for support/hash_table.h */
+extern const struct hash_allocator det_hash_allocator;
 /* libc's own memcpy/memset, unchecked (interceptors.c). */
 void *det_copy(void *to, const void *from, size_t size);
 void *det_zero(void *to, size_t size);
