@@ -1,42 +1,28 @@
 /*
- * The stack depot (see depot.h). The table is at most half full, so a
- * lookup ends at the first empty slot after a probe or two.
+ * The stack depot (see depot.h). Its table (support/hash_table.h) is at
+ * most half full, so a lookup ends at the first empty slot after a probe or
+ * two; it is allocated at depot_init and never iterated.
  */
 #include "depot.h"
 
 #include "state.h"
 
-struct depot depot;
-
-static void table_put(struct depot_slot *table, size_t mask, uint32_t parent,
-                      uintptr_t pc, uint32_t node)
+static uint64_t slot_hash(const void *slot)
 {
-    size_t i = depot_hash(parent, pc) & mask;
-    while (table[i].node)
-        i = (i + 1) & mask;
-    table[i] = (struct depot_slot){pc, parent, node};
+    const struct depot_slot *s = slot;
+    return depot_hash((uint32_t)s->node_parent, s->pc);
 }
 
-static void table_grow(void)
-{
-    size_t size = (depot.mask + 1) * 2;
-    struct depot_slot *table = det_calloc(size, sizeof *table);
-    for (size_t i = 0; i <= depot.mask; i++) {
-        struct depot_slot *s = &depot.table[i];
-        if (s->node)
-            table_put(table, size - 1, s->parent, s->pc, s->node);
-    }
-    det_free(depot.table);
-    depot.table = table;
-    depot.mask = size - 1;
-}
+struct depot depot = {
+    .table =
+        HASH_TABLE(struct depot_slot, 1 << 16, slot_hash, &det_hash_allocator),
+};
 
 void depot_init(void)
 {
-    if (depot.table)
+    if (depot.table.slots)
         return;
-    depot.mask = (1 << 16) - 1;
-    depot.table = det_calloc(depot.mask + 1, sizeof *depot.table);
+    hash_table_allocate(&depot.table); /* depot_child does not test for none */
     depot.capacity = 1 << 15;
     depot.parents = det_alloc(depot.capacity * sizeof *depot.parents);
     depot.pcs = det_alloc(depot.capacity * sizeof *depot.pcs);
@@ -47,10 +33,16 @@ void depot_init(void)
 
 uint32_t depot_insert(uint32_t parent, uintptr_t pc)
 {
-    size_t i = depot_hash(parent, pc) & depot.mask;
-    for (; depot.table[i].node; i = (i + 1) & depot.mask)
-        if (depot.table[i].pc == pc && depot.table[i].parent == parent)
-            return depot.table[i].node;
+    uint64_t hash = depot_hash(parent, pc);
+    for (size_t i = hash_table_home(&depot.table, hash);;
+         i = hash_table_next(&depot.table, i)) {
+        const struct depot_slot *s = hash_table_slot(&depot.table, i);
+        if (!s->node_parent)
+            break;
+        uint32_t node = depot_slot_node(s, parent, pc);
+        if (node)
+            return node;
+    }
     if (depot.count == (uint32_t)1 << DEPOT_NODE_BITS)
         return parent; /* full */
     if (depot.count == depot.capacity) {
@@ -62,9 +54,8 @@ uint32_t depot_insert(uint32_t parent, uintptr_t pc)
     uint32_t node = depot.count++;
     depot.parents[node] = parent;
     depot.pcs[node] = pc;
-    depot.table[i] = (struct depot_slot){pc, parent, node};
-    if ((size_t)depot.count * 2 > depot.mask)
-        table_grow();
+    struct depot_slot *s = hash_table_claim(&depot.table, hash);
+    *s = (struct depot_slot){(uint64_t)node << 32 | parent, pc};
     return node;
 }
 

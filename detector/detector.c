@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "depot.h"
+#include "hash_table.h"
 #include "heap.h"
 #include "libc.h"
 #include "report.h"
@@ -59,6 +60,8 @@ void det_free(void *p)
 {
     __libc_free(p);
 }
+
+const struct hash_allocator det_hash_allocator = {det_calloc, det_free};
 
 bool detector_start_schedule_heap(void)
 {

@@ -19,14 +19,15 @@
 #include "detector.h"
 #include "disasm.h"
 #include "own_work.h"
+#include "hash_table.h"
 #include "stack.h"
 #include "state.h"
 
 static uint64_t races_found;
 
-/* reported pairs of sites: open addressing, 0 is empty */
-static uint64_t *pairs;
-static size_t pairs_mask, pairs_used;
+/* reported pairs of sites, by a 64-bit mix of the two (never 0) */
+static struct hash_table pairs =
+    HASH_TABLE(uint64_t, 256, NULL, &det_hash_allocator);
 
 uint64_t detector_races_found(void)
 {
@@ -36,9 +37,7 @@ uint64_t detector_races_found(void)
 void detector_forget_races(void)
 {
     races_found = 0;
-    if (pairs)
-        memset(pairs, 0, (pairs_mask + 1) * sizeof *pairs);
-    pairs_used = 0;
+    hash_table_clear(&pairs, NULL);
 }
 
 /* Records the pair; false if it was already there. */
@@ -51,27 +50,9 @@ static bool pair_is_new(uintptr_t a, uintptr_t b)
     }
     uint64_t key = ((uint64_t)a * 0x9E3779B97F4A7C15ull) ^ (uint64_t)b;
     key |= 1; /* never 0 */
-    if (!pairs || (pairs_used + 1) * 2 > pairs_mask + 1) {
-        size_t old_size = pairs ? pairs_mask + 1 : 0;
-        uint64_t *old = pairs;
-        pairs_mask = (old_size ? old_size * 2 : 256) - 1;
-        pairs = det_calloc(pairs_mask + 1, sizeof *pairs);
-        for (size_t i = 0; i < old_size; i++) {
-            if (!old[i])
-                continue;
-            size_t j = (size_t)(old[i] >> 20) & pairs_mask;
-            while (pairs[j])
-                j = (j + 1) & pairs_mask;
-            pairs[j] = old[i];
-        }
-        det_free(old);
-    }
-    size_t i = (size_t)(key >> 20) & pairs_mask;
-    for (; pairs[i]; i = (i + 1) & pairs_mask)
-        if (pairs[i] == key)
-            return false;
-    pairs[i] = key;
-    pairs_used++;
+    if (hash_table_find(&pairs, key))
+        return false;
+    hash_table_add(&pairs, key);
     return true;
 }
 

@@ -105,6 +105,8 @@ void *det_alloc(size_t size);
 void *det_calloc(size_t count, size_t size);
 void *det_realloc(void *p, size_t size);
 void det_free(void *p);
+/* det_calloc and det_free, for support/hash_table.h */
+extern const struct hash_allocator det_hash_allocator;
 
 /* The goroutine with this tid, created (with an empty clock) if new. */
 struct det_goroutine *det_goroutine(uint32_t tid);

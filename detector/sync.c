@@ -2,109 +2,56 @@
  * Sync-object clocks by address, and the happens-before edges through them.
  *
  * Invariants:
- *  - The table is open addressing with linear probing, at most half full;
- *    forgetting shifts later entries back, so no tombstones. It is only
- *    looked up by address, never iterated for a decision.
+ *  - The clocks are in a hash table by address (support/hash_table.h),
+ *    only looked up by address, never iterated for a decision.
  *  - release: the object's clock joins the goroutine's, then the goroutine
  *    moves to a new epoch, so its later accesses are not covered by what it
  *    released. release_store: the object's clock becomes the goroutine's.
  */
 #include "sync.h"
 
+#include "hash_table.h"
 #include "state.h"
 
 struct sync_entry {
-    uintptr_t addr; /* 0: empty */
+    uint64_t addr; /* 0: empty */
     struct vclock clock;
 };
 
-static struct sync_entry *table;
-static size_t mask, used;
-
-static size_t hash(uintptr_t addr)
-{
-    return (size_t)(((uint64_t)addr * 0x9E3779B97F4A7C15ull) >> 24);
-}
-
-static void table_grow(void)
-{
-    size_t old_size = table ? mask + 1 : 0;
-    struct sync_entry *old = table;
-    size_t size = old_size ? old_size * 2 : 1024;
-    table = det_calloc(size, sizeof *table);
-    mask = size - 1;
-    for (size_t i = 0; i < old_size; i++) {
-        if (!old[i].addr)
-            continue;
-        size_t j = hash(old[i].addr) & mask;
-        while (table[j].addr)
-            j = (j + 1) & mask;
-        table[j] = old[i];
-    }
-    det_free(old);
-}
+static struct hash_table table =
+    HASH_TABLE(struct sync_entry, 1024, NULL, &det_hash_allocator);
 
 struct vclock *sync_find(uintptr_t addr)
 {
-    if (!table)
-        return NULL;
-    for (size_t i = hash(addr) & mask; table[i].addr; i = (i + 1) & mask)
-        if (table[i].addr == addr)
-            return &table[i].clock;
-    return NULL;
+    struct sync_entry *e = hash_table_find(&table, addr);
+    return e ? &e->clock : NULL;
 }
 
 struct vclock *sync_clock(uintptr_t addr)
 {
-    struct vclock *found = sync_find(addr);
-    if (found)
-        return found;
-    if (!table || (used + 1) * 2 > mask + 1)
-        table_grow();
-    size_t i = hash(addr) & mask;
-    while (table[i].addr)
-        i = (i + 1) & mask;
-    table[i] = (struct sync_entry){.addr = addr};
-    used++;
-    return &table[i].clock;
+    struct sync_entry *e = hash_table_find(&table, addr);
+    if (!e)
+        e = hash_table_add(&table, addr);
+    return &e->clock;
 }
 
 void sync_forget(uintptr_t addr)
 {
-    if (!table)
+    struct sync_entry *e = hash_table_find(&table, addr);
+    if (!e)
         return;
-    size_t i = hash(addr) & mask;
-    while (table[i].addr && table[i].addr != addr)
-        i = (i + 1) & mask;
-    if (!table[i].addr)
-        return;
-    vclock_free(&table[i].clock);
-    table[i].addr = 0;
-    used--;
-    /* shift back the entries that probed past the hole */
-    for (size_t j = (i + 1) & mask; table[j].addr; j = (j + 1) & mask) {
-        size_t home = hash(table[j].addr) & mask;
-        bool movable =
-            i <= j ? (home <= i || home > j) : (home <= i && home > j);
-        if (movable) {
-            table[i] = table[j];
-            table[j].addr = 0;
-            table[j].clock = (struct vclock){0};
-            i = j;
-        }
-    }
+    vclock_free(&e->clock);
+    hash_table_remove(&table, e);
+}
+
+static void forget_clock(void *slot)
+{
+    vclock_free(&((struct sync_entry *)slot)->clock);
 }
 
 void sync_forget_all(void)
 {
-    if (!table)
-        return;
-    for (size_t i = 0; i <= mask; i++) {
-        if (table[i].addr)
-            vclock_free(&table[i].clock);
-        table[i].addr = 0;
-    }
-    used = 0;
+    hash_table_clear(&table, forget_clock);
 }
 
 void sync_tick(void)

@@ -160,7 +160,7 @@ static void *run_here(void *(*fn)(void *arg), void *arg)
 
 void *blocking_run(void *(*fn)(void *arg), void *arg)
 {
-    if (rt.virtual_time || rt.detector || netpoll_ensure() != 0)
+    if (rt.virtual_time || rt_process.detector || netpoll_ensure() != 0)
         return run_here(fn, arg);
     struct blocking_call *call = malloc(sizeof *call);
     if (!call)

@@ -42,11 +42,11 @@ static void *sync_object(weft_chan *c, size_t index)
 
 static inline void slot_sync(weft_chan *c, size_t index)
 {
-    if (likely(rt.detector == NULL))
+    if (likely(rt_process.detector == NULL))
         return;
     void *object = sync_object(c, index);
-    rt.detector->acquire(object);
-    rt.detector->release(object);
+    rt_process.detector->acquire(object);
+    rt_process.detector->release(object);
 }
 
 /* Copies one element; the common sizes get a fixed-size copy the compiler

@@ -69,20 +69,6 @@ size_t runtime_report_leaks(FILE *out)
     return report_blocked(out, "the test returned");
 }
 
-/* Set for the runs that follow (runtime_apply_run_settings): outlives the
- * runs, which read it when they start. */
-static bool creation_stacks_wanted;
-
-void leaks_record_creation_stacks(bool on)
-{
-    creation_stacks_wanted = on;
-}
-
-bool leaks_creation_stacks(void)
-{
-    return creation_stacks_wanted || rt.report_leaks;
-}
-
 /* Whether the main goroutine is what is ending: not a goroutine calling
  * exit(), not main after weft_exit. */
 static bool main_is_ending(void)

@@ -23,6 +23,7 @@
 #include "env.h"
 #include "exit_status.h"
 #include "harness_hooks.h"
+#include "hash_table.h"
 #include "stack.h"
 
 OPTION_KEY(detect_deadlocks);
@@ -74,19 +75,17 @@ struct held_locks {
 };
 
 static struct {
-    bool harness_set, harness_on; /* lockorder_configure */
     struct lock_node *nodes;
     size_t node_count, node_capacity;
-    uint32_t *table; /* open addressing: node index + 1, by address */
-    size_t table_size;
+    /* node_slots by address: made by lockorder_run_start, which comes
+     * before any event (rt.lock_order is what it returns) */
+    struct hash_table by_lock;
     struct lock_edge *edges;
     size_t edge_count, edge_capacity;
     uint64_t *reported; /* signatures of the cycles reported */
     size_t reported_count, reported_capacity;
     const void *first_cycle[MAX_CYCLE]; /* for the harness */
     size_t first_cycle_length;
-    const void *target[MAX_CYCLE];
-    size_t target_length;
 } lo;
 
 static void *grow(void *array, size_t *capacity, size_t element)
@@ -100,30 +99,28 @@ static void *grow(void *array, size_t *capacity, size_t element)
 
 /* ---- nodes ---- */
 
-static size_t hash_address(const void *p)
+struct node_slot {
+    uint64_t lock; /* its address; 0: empty */
+    uint32_t node;
+};
+
+static void *calloc_or_panic(size_t count, size_t size)
 {
-    uint64_t x = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
-    return (size_t)(x >> 17);
+    void *p = calloc(count, size);
+    if (!p)
+        runtime_panic("lock-order graph: out of memory");
+    return p;
 }
 
-static void table_insert(uint32_t index)
-{
-    size_t mask = lo.table_size - 1;
-    size_t i = hash_address(lo.nodes[index].lock) & mask;
-    while (lo.table[i])
-        i = (i + 1) & mask;
-    lo.table[i] = index + 1;
-}
+static const struct hash_allocator allocator = {calloc_or_panic, free};
+
+static const struct hash_table empty_by_lock =
+    HASH_TABLE(struct node_slot, 64, NULL, &allocator);
 
 static long node_find(const void *lock)
 {
-    if (!lo.table_size)
-        return -1;
-    size_t mask = lo.table_size - 1;
-    for (size_t i = hash_address(lock) & mask; lo.table[i]; i = (i + 1) & mask)
-        if (lo.nodes[lo.table[i] - 1].lock == lock)
-            return lo.table[i] - 1;
-    return -1;
+    const struct node_slot *s = hash_table_find(&lo.by_lock, (uintptr_t)lock);
+    return s ? (long)s->node : -1;
 }
 
 static uint32_t node_get(const void *lock, enum lock_kind kind,
@@ -134,21 +131,13 @@ static uint32_t node_get(const void *lock, enum lock_kind kind,
         return (uint32_t)found;
     if (lo.node_count == lo.node_capacity)
         lo.nodes = grow(lo.nodes, &lo.node_capacity, sizeof *lo.nodes);
-    if (2 * (lo.node_count + 1) > lo.table_size) {
-        free(lo.table);
-        lo.table_size = lo.table_size ? lo.table_size * 2 : 64;
-        lo.table = calloc(lo.table_size, sizeof *lo.table);
-        if (!lo.table)
-            runtime_panic("lock-order graph: out of memory");
-        for (uint32_t i = 0; i < lo.node_count; i++)
-            table_insert(i);
-    }
     uint32_t index = (uint32_t)lo.node_count++;
     struct lock_node *n = &lo.nodes[index];
     *n = (struct lock_node){.lock = lock, .kind = kind};
     n->id = object_id(id_field);
     n->first.count = stack_capture(n->first.pcs, LOCK_FRAMES, 0);
-    table_insert(index);
+    struct node_slot *s = hash_table_add(&lo.by_lock, (uintptr_t)lock);
+    s->node = index;
     return index;
 }
 
@@ -477,13 +466,16 @@ void lockorder_before(const void *lock)
     struct goroutine *g = ws.current;
     g->pending_inverted = false;
     struct held_locks *h = g->held_locks;
-    if (lo.target_length == 0 || !h)
+    /* the harness's cycle to steer toward (runtime_run_settings) */
+    const void *const *target = rt_process.harness.lock_target;
+    size_t length = rt_process.harness.lock_target_length;
+    if (length == 0 || !h)
         return;
-    for (size_t i = 0; i < lo.target_length; i++) {
-        if (lo.target[(i + 1) % lo.target_length] != lock)
+    for (size_t i = 0; i < length; i++) {
+        if (target[(i + 1) % length] != lock)
             continue;
         for (size_t j = 0; j < h->count; j++)
-            if (lo.nodes[h->locks[j].node].lock == lo.target[i])
+            if (lo.nodes[h->locks[j].node].lock == target[i])
                 g->pending_inverted = true;
     }
 }
@@ -564,7 +556,7 @@ void lockorder_goroutine_end(struct goroutine *g)
  * under the harness the test's runner decides. */
 static void exit_with_status(void)
 {
-    if (lo.reported_count == 0 || lo.harness_set)
+    if (lo.reported_count == 0 || rt_process.harness_set)
         return;
     int status = option_exitcode(WEFT_EXIT_RACE);
     fflush(NULL);
@@ -577,18 +569,13 @@ bool lockorder_run_start(void)
     for (size_t i = 0; i < lo.node_count; i++)
         free(lo.nodes[i].out);
     free(lo.nodes);
-    free(lo.table);
+    hash_table_free(&lo.by_lock);
     free(lo.edges);
     free(lo.reported);
-    bool harness_set = lo.harness_set, harness_on = lo.harness_on;
-    const void *target[MAX_CYCLE];
-    size_t target_length = lo.target_length;
-    memcpy(target, lo.target, sizeof target);
     memset(&lo, 0, sizeof lo);
-    lo.harness_set = harness_set;
-    lo.harness_on = harness_on;
-    lo.target_length = target_length;
-    memcpy(lo.target, target, sizeof target);
+    lo.by_lock = empty_by_lock;
+    bool harness_set = rt_process.harness_set;
+    bool harness_on = rt_process.harness.lock_order;
     const char *option = option_value("detect_deadlocks");
     /* the harness turning it off (to minimise another verdict) wins */
     bool on = harness_set && !harness_on ? false
@@ -602,14 +589,6 @@ bool lockorder_run_start(void)
 }
 
 /* ---- the harness's side (harness_hooks.h) ---- */
-
-void lockorder_configure(bool on, const void *const *target, size_t length)
-{
-    lo.harness_set = true;
-    lo.harness_on = on;
-    lo.target_length = length < MAX_CYCLE ? length : MAX_CYCLE;
-    memcpy(lo.target, target, lo.target_length * sizeof *target);
-}
 
 size_t runtime_lock_cycles_reported(void)
 {

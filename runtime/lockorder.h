@@ -21,13 +21,9 @@ enum lock_mode { LOCK_WRITE, LOCK_READ };
             lockorder_##event(__VA_ARGS__);                                    \
     } while (0)
 
-/* A fresh run: forgets the graph; returns whether tracking is on. */
+/* A fresh run: forgets the graph; returns whether tracking is on (the
+ * harness's setting in rt_process, or WEFT_OPTIONS detect_deadlocks). */
 bool lockorder_run_start(void);
-
-/* The harness's settings for the runs that follow (through
- * runtime_apply_run_settings): tracking on or off, and the cycle to steer
- * toward (length locks, copied; 0: none). They outlive runs. */
-void lockorder_configure(bool on, const void *const *target, size_t length);
 
 /* The current goroutine is about to wait for lock (before its scheduling
  * point): marks it when this acquisition closes the targeted cycle. */

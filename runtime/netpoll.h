@@ -168,9 +168,4 @@ bool netpoll_poll_now(void);
 /* A fresh run (weft_run): no goroutine of the last one waits any more. */
 void netpoll_run_start(void);
 
-/* Under virtual time, with nothing left but outside I/O: how long to wait
- * for it before the deadlock report; -1 (the default) waits forever. Set
- * through runtime_apply_run_settings; outlives runs. */
-void netpoll_set_io_grace(int64_t grace_ns);
-
 #endif

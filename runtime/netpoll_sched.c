@@ -15,7 +15,8 @@
  *  - if nothing is, the virtual clock jumps to the next timer (deadlines
  *    included);
  *  - with no timer either, only a peer outside the program can help: wait
- *    for it, up to io_grace_ns of real time (weft test sets a short one),
+ *    for it, up to the harness's io_grace_ns of real time (weft test sets
+ *    a short one; none: forever),
  *    then report the deadlock.
  * Loopback traffic between goroutines of one program is in the peer's
  * socket by the time the sending call returns (Linux processes it before
@@ -30,15 +31,9 @@ enum { POLL_EVERY = 61, FIRST_BATCH = 128 };
 
 static struct {
     uint32_t tick;
-    int64_t io_grace_ns;          /* -1: wait for outside I/O forever */
     struct netpoll_event *events; /* grows to what one poll returns */
     size_t capacity;
-} poller = {.io_grace_ns = -1};
-
-void netpoll_set_io_grace(int64_t grace_ns)
-{
-    poller.io_grace_ns = grace_ns;
-}
+} poller;
 
 static void grow(void)
 {
@@ -87,13 +82,14 @@ static int64_t real_now(void)
  * interrupt of the wait does not count). Returns whether anything came. */
 static bool wait_for_outside_peer(void)
 {
-    if (poller.io_grace_ns < 0) {
+    /* the harness's grace (runtime_run_settings); 0: wait forever */
+    int64_t grace_ns = rt_process.harness.io_grace_ns;
+    if (grace_ns <= 0) {
         poll_and_deliver(-1); /* pick_next polls again after an interrupt */
         return true;
     }
-    int64_t give_up = real_now() + poller.io_grace_ns;
-    for (int64_t left = poller.io_grace_ns; left > 0;
-         left = give_up - real_now())
+    int64_t give_up = real_now() + grace_ns;
+    for (int64_t left = grace_ns; left > 0; left = give_up - real_now())
         if (poll_and_deliver(left))
             return true;
     return false;

@@ -1,19 +1,23 @@
 /*
  * The harness's settings for the runs that follow, applied in one call
- * (harness_hooks.h). Each setting is kept by the part of the runtime that
- * uses it, outside the per-run state, so it outlives the runs it applies
- * to; a run reads it when it starts.
+ * (harness_hooks.h): kept in rt_process, which outlives the runs; each
+ * part of the runtime reads its setting there when a run starts.
  */
+#include <string.h>
+
 #include "harness_hooks.h"
-#include "lockorder.h"
-#include "netpoll.h"
 #include "runtime.h"
 
 void runtime_apply_run_settings(const struct runtime_run_settings *settings)
 {
-    lockorder_configure(settings->lock_order, settings->lock_target,
-                        settings->lock_target_length);
-    leaks_record_creation_stacks(settings->creation_stacks);
-    netpoll_set_io_grace(settings->io_grace_ns > 0 ? settings->io_grace_ns
-                                                   : -1);
+    rt_process.harness_set = true;
+    rt_process.harness = *settings;
+    size_t length = settings->lock_target_length < LOCK_TARGET_MAX
+                        ? settings->lock_target_length
+                        : LOCK_TARGET_MAX;
+    if (length)
+        memcpy(rt_process.lock_target, settings->lock_target,
+               length * sizeof *settings->lock_target);
+    rt_process.harness.lock_target = rt_process.lock_target;
+    rt_process.harness.lock_target_length = length;
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "compiler.h"
+#include "harness_hooks.h"
 #include "stack_pool.h"
 #include "sync_events.h"
 
@@ -145,8 +146,6 @@ struct runtime {
     bool parallel;     /* worker threads run goroutines (parallel.h) */
     FILE *trace;
     bool trace_locations;        /* points only, with the user's file:line */
-    struct weft_option *options; /* scratch for choices */
-    size_t options_capacity;
     uint32_t case_rotation;
 
     struct goroutine *visit;   /* goroutine asked to capture its stack */
@@ -160,7 +159,6 @@ struct runtime {
     bool virtual_time;
     int64_t virtual_now;
 
-    const struct sync_events *detector;
     size_t stack_size;
     bool record_creation_stacks; /* leak reports show where each began */
     bool report_leaks;           /* report_leaks=1: check when main ends */
@@ -178,6 +176,24 @@ struct runtime {
 };
 
 extern struct runtime rt;
+
+enum { LOCK_TARGET_MAX = 16 };
+
+/* What outlives a run: installed or set once for the runs to come, or kept
+ * as a cache. Apart from rt, so a run starts from zero (runtime_init)
+ * without saving anything across the reset by hand. */
+struct runtime_process {
+    const struct sync_events *detector; /* the race detector, if installed */
+    /* the harness's settings for the runs to come (harness_hooks.h) */
+    bool harness_set;
+    struct runtime_run_settings harness;
+    const void *lock_target[LOCK_TARGET_MAX]; /* harness.lock_target */
+    size_t default_stack_size; /* $WEFT_STACK_SIZE, or weft_set_stack_size */
+    struct weft_option *options; /* scratch for choices */
+    size_t options_capacity;
+};
+
+extern struct runtime_process rt_process;
 
 /* Makes the calling thread goroutine 1 if nothing has yet. */
 void runtime_ensure(void);
@@ -299,18 +315,12 @@ void crash_handlers_install(void);
 void leaks_check_at_main_end(void);
 /* Registers the exit-time check, once per process. */
 void leaks_check_at_exit_install(void);
-/* Whether the runs started from now on keep creation stacks (set through
- * runtime_apply_run_settings). */
-void leaks_record_creation_stacks(bool on);
-/* Whether a run starting now keeps them: asked for, or report_leaks=1
- * (read after rt.report_leaks is set). */
-bool leaks_creation_stacks(void);
 
 /* Detector events (sync_events.h), one test away when detection is off. */
 #define DETECT(event, ...)                                                     \
     do {                                                                       \
-        if (unlikely(rt.detector != NULL))                                     \
-            rt.detector->event(__VA_ARGS__);                                   \
+        if (unlikely(rt_process.detector != NULL))                             \
+            rt_process.detector->event(__VA_ARGS__);                           \
     } while (0)
 
 /* FIFO run queues: a worker's local one, the global one (parallel.c). */

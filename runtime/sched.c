@@ -24,9 +24,8 @@
 #include "trace.h"
 
 struct runtime rt;
+struct runtime_process rt_process;
 __thread struct worker ws;
-
-static size_t default_stack_size;
 
 /* ---- run queue ---- */
 
@@ -88,16 +87,16 @@ static void all_remove(struct goroutine *g)
 
 struct weft_option *options_buffer(size_t count)
 {
-    if (count > rt.options_capacity) {
+    if (count > rt_process.options_capacity) {
         size_t capacity = count < 64 ? 64 : count * 2;
         struct weft_option *options =
-            realloc(rt.options, capacity * sizeof *options);
+            realloc(rt_process.options, capacity * sizeof *options);
         if (!options)
             runtime_panic("out of memory");
-        rt.options = options;
-        rt.options_capacity = capacity;
+        rt_process.options = options;
+        rt_process.options_capacity = capacity;
     }
-    return rt.options;
+    return rt_process.options;
 }
 
 static size_t choose_with(enum weft_choice_kind kind,
@@ -306,21 +305,16 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
 
 static void runtime_init(const struct weft_config *config, bool may_be_parallel)
 {
-    struct weft_option *options = rt.options;
-    size_t options_capacity = rt.options_capacity;
-    const struct sync_events *detector = rt.detector; /* outlives runs */
+    /* a run starts from zero: what outlives it is in rt_process */
     memset(&rt, 0, sizeof rt);
     ws = (struct worker){0};
-    rt.options = options;
-    rt.options_capacity = options_capacity;
-    rt.detector = detector;
 
     const struct weft_env_options *env = weft_env_options();
-    if (default_stack_size == 0)
-        default_stack_size = stack_round(env->stack_size);
+    if (rt_process.default_stack_size == 0)
+        rt_process.default_stack_size = stack_round(env->stack_size);
     rt.stack_size = config && config->stack_size
                         ? stack_round(config->stack_size)
-                        : default_stack_size;
+                        : rt_process.default_stack_size;
     rt.strategy = config && config->strategy ? config->strategy : env->strategy;
     rt.trace = config && config->trace_file ? config->trace_file : env->trace;
     rt.trace_locations = rt.trace && config && config->trace_locations;
@@ -328,7 +322,9 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;
     rt.report_leaks = env->report_leaks;
-    rt.record_creation_stacks = leaks_creation_stacks();
+    /* a leak report shows where each goroutine began */
+    rt.record_creation_stacks =
+        rt.report_leaks || rt_process.harness.creation_stacks;
     if (rt.report_leaks)
         leaks_check_at_exit_install();
     crash_handlers_install();
@@ -350,7 +346,7 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
      * an ordinary program, FIFO, untraced, without the race detector, and
      * without the leak check (which lets the others run to a standstill
      * and then reads every goroutine's state) */
-    if (may_be_parallel && rt.fifo && !rt.trace && !rt.detector &&
+    if (may_be_parallel && rt.fifo && !rt.trace && !rt_process.detector &&
         !rt.report_leaks && env->maxprocs > 1) {
         rt.plain_points = false; /* every operation takes the lock */
         parallel_start(env->maxprocs);
@@ -525,8 +521,8 @@ size_t weft_goroutine_count(void)
 void weft_set_stack_size(size_t bytes)
 {
     runtime_init_if_needed();
-    default_stack_size = stack_round(bytes);
-    rt.stack_size = default_stack_size;
+    rt_process.default_stack_size = stack_round(bytes);
+    rt.stack_size = rt_process.default_stack_size;
 }
 
 size_t weft_stack_size(void)
@@ -537,7 +533,7 @@ size_t weft_stack_size(void)
 
 void runtime_set_sync_events(const struct sync_events *events)
 {
-    rt.detector = events;
+    rt_process.detector = events;
 }
 
 void runtime_atomic_point(void)

@@ -1,8 +1,9 @@
 # The support layer's sources, included by the top-level CMakeLists.txt:
-# stacks and symbols, disassembly, WEFT_OPTIONS's grammar.
+# stacks and symbols, disassembly, WEFT_OPTIONS's grammar, the hash table,
+# weft's own libc and the schedule heap.
 set(WEFT_SUPPORT_SOURCES
-  support/disasm.c support/heap.c support/options.c support/own_libc.c
-  support/stack.c)
+  support/disasm.c support/hash_table.c support/heap.c support/options.c
+  support/own_libc.c support/stack.c)
 # own_libc.c defines weft's unchecked memcpy, malloc, ... (own_libc.h): its
 # loops must stay loops, and it sees the entries by their own names.
 set_source_files_properties(support/own_libc.c PROPERTIES
