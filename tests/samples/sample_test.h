@@ -62,7 +62,7 @@ static inline char *report_of(const struct run *r, const char *test)
 
 /* Runs the replay command printed for test: the same exit status and the
  * same report, byte for byte (heap addresses included: a schedule's heap
- * depends only on the schedule, detector/heap.h). */
+ * depends only on the schedule, support/heap.h). */
 static inline void expect_replays(const struct run *found, const char *test)
 {
     char *report = report_of(found, test);

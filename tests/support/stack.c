@@ -1,4 +1,4 @@
-/* Tests of detector/stack.c: capture, symbolization, the internal-frame rule
+/* Tests of support/stack.c: capture, symbolization, the internal-frame rule
  * and the trimmed printing. Built with -O0 so every call keeps its frame. */
 #define _GNU_SOURCE
 #include "stack.h"
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char test_file[] = "tests/detector/stack.c";
+static const char test_file[] = "tests/support/stack.c";
 
 /* Evaluates call after noting the line it stands on in chain.lines[slot]. */
 #define AT_LINE(slot, call) (chain.lines[slot] = __LINE__, call)
@@ -181,7 +181,7 @@ Test(stack, print_of_unknown_pc_shows_the_address)
 }
 
 #ifdef WEFT_SOURCE_DIR
-/* Functions of detector/stack.c stand in for weft's own frames. */
+/* Functions of support/stack.c stand in for weft's own frames. */
 Test(stack, print_trims_internal_frames)
 {
     enter_repository_root();
