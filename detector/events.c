@@ -89,6 +89,19 @@ void detector_on_release_store(const void *object)
     sync_release_store_clock(sync_clock((uintptr_t)object));
 }
 
+void detector_on_release_acquire_parked(uint64_t id, const void *object)
+{
+    if (id > TID_MAX)
+        return;
+    struct vclock *clock = sync_clock((uintptr_t)object);
+    struct det_goroutine *g = det_goroutine((uint32_t)id);
+    vclock_join(clock, &g->clock);
+    /* a new epoch for g: what it does after waking is not released here */
+    uint32_t tid = (uint32_t)id;
+    vclock_set(&g->clock, tid, vclock_get(&g->clock, tid) + 1);
+    vclock_join(&g->clock, clock);
+}
+
 void detector_on_sync_free(const void *object)
 {
     sync_forget((uintptr_t)object);

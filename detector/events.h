@@ -23,6 +23,8 @@ void detector_on_acquire(const void *sync);
 void detector_on_release(const void *sync);
 /* sync's clock becomes the current goroutine's clock */
 void detector_on_release_store(const void *sync);
+/* parked goroutine g releases into sync, then acquires it */
+void detector_on_release_acquire_parked(uint64_t g, const void *sync);
 void detector_on_sync_free(const void *sync);
 /* [addr, addr + size) has a new owner: forget who accessed it before */
 void detector_on_memory_fresh(const void *addr, size_t size);

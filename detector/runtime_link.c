@@ -22,6 +22,7 @@ static const struct sync_events events = {
     .acquire = detector_on_acquire,
     .release = detector_on_release,
     .release_store = detector_on_release_store,
+    .release_acquire_parked = detector_on_release_acquire_parked,
     .sync_free = detector_on_sync_free,
     .memory_fresh = detector_on_memory_fresh,
     .ignore_begin = __tsan_ignore_thread_begin,

@@ -21,7 +21,11 @@
  * Detector events: a value handed over (buffer slot or direct) carries the
  * sender's clock to the receiver through the slot's sync object; a buffered
  * slot also carries the k-th receiver's clock to the (k+C)-th sender (Go's
- * memory model, rule 4). Unbuffered channels use the channel itself.
+ * memory model, rule 4). Unbuffered channels use the channel itself. When
+ * one goroutine completes another's parked operation, both sides of the
+ * edge are made at that moment, by the waker (parked_slot_sync), as Go's
+ * chan.go does: the parked side's clock is the one it parked with, and the
+ * value it handed over may be received before it runs again.
  */
 #include "chan.h"
 #include "lockorder.h"
@@ -47,6 +51,19 @@ static inline void slot_sync(weft_chan *c, size_t index)
     void *object = sync_object(c, index);
     rt_process.detector->acquire(object);
     rt_process.detector->release(object);
+}
+
+/* The parked side of a buffered hand-over through slot index, made by the
+ * waker: the parked goroutine's clock goes into the slot and the slot's
+ * into it (after the waker's own slot_sync), so the send HB its receive
+ * and the k-th receive HB the (k+C)-th send hold before it runs again. */
+static inline void parked_slot_sync(weft_chan *c, size_t index,
+                                    struct waiter *parked)
+{
+    parked->sync = NULL;
+    if (likely(rt_process.detector == NULL))
+        return;
+    rt_process.detector->release_acquire_parked(parked->g->id, slot(c, index));
 }
 
 /* Copies one element; the common sizes get a fixed-size copy the compiler
@@ -146,11 +163,21 @@ bool chan_try_send(weft_chan *c, const void *value)
     }
     /* a receiver waits, so the buffer is empty: hand the value over */
     struct waiter *receiver = waitq_pop(&c->recvq);
-    slot_sync(c, c->recv_index);
     copy_value(c, receiver->elem, value);
     receiver->ok = true;
-    receiver->buffered = c->capacity != 0;
-    receiver->sync = sync_object(c, c->recv_index);
+    if (c->capacity == 0) {
+        slot_sync(c, 0);
+        receiver->sync = c;
+    } else {
+        /* the value passes through the slot it would have used, and both
+         * indices move on, so the k-th receive still meets the (k+C)-th
+         * send in one slot (rule 4); the receiver's side of the edge is
+         * made now, not when it runs (as Go's send does) */
+        slot_sync(c, c->recv_index);
+        parked_slot_sync(c, c->recv_index, receiver);
+        c->recv_index = advance(c, c->recv_index);
+        c->send_index = c->recv_index;
+    }
     waiter_wake(receiver);
     return true;
 }
@@ -175,8 +202,10 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
             c->send_index = c->recv_index;
         }
         sender->ok = true;
-        sender->buffered = c->capacity != 0;
-        sender->sync = sync_object(c, index);
+        if (c->capacity == 0)
+            sender->sync = c;
+        else /* its value is in the slot now: so must its clock be */
+            parked_slot_sync(c, index, sender);
         waiter_wake(sender);
         return CHAN_GOT;
     }
@@ -196,18 +225,15 @@ enum chan_recv_result chan_try_recv(weft_chan *c, void *out)
     return CHAN_EMPTY;
 }
 
-/* After a parked operation completes: take the clock the waker left. On a
- * buffered channel the parked side then leaves its own clock in the slot,
- * after the waker took the slot's: the k-th receive must order the (k+C)-th
- * send (rule 4), not the send that completed it (rule 3 is for unbuffered
- * channels only), so it may not publish its clock before it parks.
- * Reads only the waiter: the channel may be gone by now (weft_context_free
- * frees a done channel whose woken receivers have not run yet). */
+/* After a parked operation completes on an unbuffered or closed channel:
+ * take the clock the waker left (a buffered hand-over was done in full by
+ * the waker, parked_slot_sync, and leaves no sync). Reads only the waiter:
+ * the channel may be gone by now (weft_context_free frees a done channel
+ * whose woken receivers have not run yet). */
 void chan_after_wake(const struct waiter *w)
 {
-    DETECT(acquire, w->sync);
-    if (w->buffered && w->ok)
-        DETECT(release, w->sync);
+    if (w->sync)
+        DETECT(acquire, w->sync);
 }
 
 /* Before parking: on an unbuffered channel the peer that completes the
@@ -325,7 +351,6 @@ static void wake_on_close(weft_chan *c, struct weft_waitq *q, bool zero)
         if (zero && w->elem)
             zero_element(c->elem_size, w->elem);
         w->ok = false;
-        w->buffered = false;
         w->sync = c;
         waiter_wake(w);
     }

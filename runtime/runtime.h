@@ -57,7 +57,6 @@ struct waiter {
     const void *sync;           /* detector: what the waker released */
     uint32_t case_index;
     bool ok;       /* receive: a value came (not a close) */
-    bool buffered; /* the hand-over went through a buffer slot */
     bool one_slot; /* its channel has capacity 1 (may be a lock) */
 };
 

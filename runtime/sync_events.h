@@ -30,6 +30,12 @@ struct sync_events {
     void (*release)(const void *sync);
     /* sync's clock becomes the current goroutine's clock */
     void (*release_store)(const void *sync);
+    /* g, parked, has its operation completed by the current goroutine
+     * through sync (a value or a free slot handed over in a buffer): g's
+     * clock, the one it parked with, joins sync's, then sync's joins g's,
+     * as if g made the operation now (Go's racereleaseacquireg); so the
+     * edge is in place before g runs again, whoever uses sync first */
+    void (*release_acquire_parked)(uint64_t g, const void *sync);
     /* the memory of a sync object is gone: forget its clock */
     void (*sync_free)(const void *sync);
     /* [addr, addr + size) has a new owner (a reused goroutine stack): forget
