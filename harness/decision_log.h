@@ -44,6 +44,9 @@ struct decision_log {
      * addresses, the same in every copy of the process */
     uint64_t lock_cycle_length;
     const void *lock_cycle[LOCK_CYCLE_MAX];
+    /* the test body returned: a schedule that ends with status 0 without
+     * it exited midway and did not finish its test */
+    uint64_t body_returned;
     struct decision decisions[];
 };
 

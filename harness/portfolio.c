@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "saturate.h"
 #include "search.h"
 
 enum { LOG_CAPACITY = 1 << 20 };
@@ -180,8 +181,9 @@ bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
     memset(progress, 0, sizeof *progress);
     atomic_store(&progress->lowest_failure, UINT64_MAX);
     int64_t start = monotonic_ns();
-    int64_t deadline =
-        o->time_budget_ns ? monotonic_ns() + o->time_budget_ns : 0;
+    int64_t deadline = o->time_budget_ns
+                           ? add_saturating(monotonic_ns(), o->time_budget_ns)
+                           : 0;
     if (o->jobs == 1) {
         explore_worker(&e, 0, 1, progress, deadline);
     } else {

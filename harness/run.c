@@ -44,6 +44,7 @@ static void test_main(void *arg)
 {
     (void)arg;
     current_request->body();
+    current_request->log->body_returned = 1;
     if (runtime_report_leaks(stderr) > 0) {
         fflush(NULL);
         _exit(WEFT_EXIT_LEAK);
@@ -195,6 +196,7 @@ void schedule_run(const struct schedule_request *request,
     request->log->count = request->log->steps = 0;
     request->log->preemptions = request->log->option_count = 0;
     request->log->lock_cycle_length = 0;
+    request->log->body_returned = 0;
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -213,7 +215,15 @@ void schedule_run(const struct schedule_request *request,
                        ? (result->pruned ? WEFT_PASS : WEFT_HANG)
                        : verdict_classify(status, result->output);
     char note[128] = "";
-    if (timed_out)
+    if (result->kind == WEFT_PASS && !result->pruned &&
+        !request->log->body_returned) {
+        /* it exited midway: not a pass, as Go fails a test that calls
+         * os.Exit(0) */
+        result->kind = WEFT_PANIC;
+        snprintf(note, sizeof note,
+                 "panic: unexpected call to exit(0) during test (its body "
+                 "did not return)\n");
+    } else if (timed_out)
         snprintf(note, sizeof note,
                  "hang: the schedule exceeded its time limit\n");
     else if (WIFSIGNALED(status))

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@
 #include "env.h"
 #include "harness.h"
 
-enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20 };
+enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20, JOBS_MAX = 1024 };
 
 static const char usage[] =
     "usage: %s [test] [TEST...] [--strategy S] [--iterations N | --time D]\n"
@@ -76,7 +77,12 @@ static int64_t parse_duration(const char *text)
                                           : 0;
     if (unit == 0)
         fail_usage("--time expects a unit (ms, s, m, h): '%s'", text);
-    return (int64_t)(value * unit);
+    /* inf, nan, and what int64_t nanoseconds cannot hold (about 292
+     * years) would end the budget before the first schedule: a false pass */
+    double ns = value * unit;
+    if (!isfinite(ns) || ns >= 0x1p63 || ns < 1)
+        fail_usage("--time: '%s' is out of range (1ns to 2562047h)", text);
+    return (int64_t)ns;
 }
 
 static void parse_shard(const char *text, struct weft_explore_options *o)
@@ -157,7 +163,11 @@ static void parse_options(int argc, char **argv, int first,
                            value);
             r->seed_given = true;
         } else if (strcmp(arg, "-j") == 0 || strcmp(arg, "--jobs") == 0) {
-            o->jobs = (unsigned)parse_count(arg, value);
+            uint64_t jobs = parse_count(arg, value);
+            if (jobs > JOBS_MAX)
+                fail_usage("%s expects 1 to %d workers, not '%s'", arg,
+                           JOBS_MAX, value);
+            o->jobs = (unsigned)jobs;
         } else if (strcmp(arg, "--shard") == 0) {
             parse_shard(value, o);
         } else if (strcmp(arg, "--junit") == 0) {

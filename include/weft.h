@@ -319,6 +319,10 @@ void weft_once_do(weft_once *o, weft_fn fn, void *arg);
 /* Time                                                                     */
 /* ------------------------------------------------------------------------ */
 
+/* A deadline is now + duration, saturated as Go's are: a duration too long
+ * to add (up to INT64_MAX) never expires, in the timers, tickers, sleeps
+ * and context timeouts below alike. */
+
 /** Durations in ns, as Go's time.Nanosecond ... time.Hour. */
 #define WEFT_NANOSECOND ((int64_t)1)
 #define WEFT_MICROSECOND ((int64_t)1000)      /**< 1000 ns */

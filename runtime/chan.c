@@ -34,6 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { CHAN_ELEM_MAX = 1 << 16 };
+#define CHAN_BUFFER_MAX ((size_t)1 << 48) /* Go's maxAlloc on 64-bit Linux */
+
 static void *slot(weft_chan *c, size_t index)
 {
     return c->buffer + index * c->elem_size;
@@ -105,7 +108,13 @@ static size_t advance(weft_chan *c, size_t index)
 weft_chan *weft_chan_make(size_t elem_size, size_t capacity)
 {
     runtime_init_if_needed();
-    if (capacity && elem_size > (SIZE_MAX - sizeof(weft_chan)) / capacity)
+    /* Go's limits: an element under 64 KiB, a buffer within what could be
+     * allocated (checked before allocating, so the message says which) */
+    if (elem_size >= CHAN_ELEM_MAX)
+        runtime_panic("makechan: invalid channel element type (%zu bytes, "
+                      "at most %d)",
+                      elem_size, CHAN_ELEM_MAX - 1);
+    if (capacity && elem_size > CHAN_BUFFER_MAX / capacity)
         runtime_panic("makechan: size out of range");
     weft_chan *c = calloc(1, sizeof *c + elem_size * capacity);
     if (!c)

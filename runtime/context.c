@@ -15,6 +15,7 @@
 
 #include "chan.h"
 #include "parallel.h"
+#include "saturate.h"
 
 struct weft_context {
     weft_context *parent;
@@ -170,7 +171,8 @@ weft_context *weft_context_with_deadline(weft_context *parent,
 weft_context *weft_context_with_timeout(weft_context *parent,
                                         int64_t timeout_ns)
 {
-    return weft_context_with_deadline(parent, weft_now() + timeout_ns);
+    return weft_context_with_deadline(parent,
+                                      add_saturating(weft_now(), timeout_ns));
 }
 
 weft_context *weft_context_with_value(weft_context *parent, const void *key,

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "stack_pool.h"
+
 OPTION_KEY(seed);
 OPTION_KEY(strategy);
 OPTION_KEY(trace);
@@ -52,8 +54,10 @@ static void read_options(void)
                   value);
     value = option_value("stack_size");
     if (value) {
-        if (!weft_parse_number(value, true, &number) || number == 0)
-            bad_value("WEFT_OPTIONS: bad stack_size", "stack_size", value);
+        if (!weft_parse_number(value, true, &number) || number == 0 ||
+            number > STACK_SIZE_MAX)
+            bad_value("WEFT_OPTIONS: bad stack_size (1 to 1G)", "stack_size",
+                      value);
         options.stack_size = (size_t)number;
     }
     value = option_value("report_leaks");
@@ -83,8 +87,10 @@ const struct weft_env_options *weft_env_options(void)
     const char *stack = getenv("WEFT_STACK_SIZE");
     uint64_t number;
     if (stack && *stack) {
-        if (!weft_parse_number(stack, true, &number) || number == 0)
-            option_bad("WEFT_STACK_SIZE: expected bytes, e.g. 65536 or 64K",
+        if (!weft_parse_number(stack, true, &number) || number == 0 ||
+            number > STACK_SIZE_MAX)
+            option_bad("WEFT_STACK_SIZE: expected bytes from 1 to 1G, e.g. "
+                       "65536 or 64K",
                        stack);
         options.stack_size = (size_t)number;
     }

@@ -28,6 +28,7 @@
 
 #include "netpoll.h"
 #include "parallel.h"
+#include "saturate.h"
 
 enum { LISTEN_BACKLOG = 4096, ADDRESSES_MAX = 8 };
 
@@ -269,7 +270,8 @@ static weft_conn *dial_tcp(const char *host, int port, int64_t timeout_ns,
                            int *error)
 {
     sched_point(WEFT_OP_NET_DIAL, NULL);
-    int64_t deadline = timeout_ns > 0 ? clock_now() + timeout_ns : 0;
+    int64_t deadline =
+        timeout_ns > 0 ? add_saturating(clock_now(), timeout_ns) : 0;
     struct addresses addrs;
     int status = resolve(host, port, false, &addrs);
     DETECT(release, &netpoll_io_sync); /* for the acceptor */

@@ -16,6 +16,7 @@
 #include "netpoll.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,10 +129,12 @@ static int epoll_wait_ns(struct epoll_event *ready, int max, int64_t timeout_ns)
         struct timespec ts = {timeout_ns / WEFT_SECOND,
                               timeout_ns % WEFT_SECOND};
         n = epoll_pwait2(np.epfd, ready, max, &ts, NULL);
-        if (n < 0 && errno == ENOSYS) /* before Linux 5.11: ms, rounded up */
-            n = epoll_wait(
-                np.epfd, ready, max,
-                (int)((timeout_ns + WEFT_MILLISECOND - 1) / WEFT_MILLISECOND));
+        if (n < 0 && errno == ENOSYS) { /* before Linux 5.11: ms, rounded up */
+            int64_t ms = timeout_ns / WEFT_MILLISECOND +
+                         (timeout_ns % WEFT_MILLISECOND != 0);
+            n = epoll_wait(np.epfd, ready, max,
+                           ms > INT_MAX ? INT_MAX : (int)ms);
+        }
     }
     return n < 0 ? 0 : n; /* EINTR: the caller polls again */
 }

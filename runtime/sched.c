@@ -303,6 +303,15 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
 
 /* ---- lifecycle ---- */
 
+static size_t checked_stack_size(size_t bytes)
+{
+    if (bytes > STACK_SIZE_MAX)
+        runtime_panic("weft_config.stack_size: %zu bytes is more than the "
+                      "largest stack (1 GiB)",
+                      bytes);
+    return bytes;
+}
+
 static void runtime_init(const struct weft_config *config, bool may_be_parallel)
 {
     /* a run starts from zero: what outlives it is in rt_process */
@@ -313,7 +322,7 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     if (rt_process.default_stack_size == 0)
         rt_process.default_stack_size = stack_round(env->stack_size);
     rt.stack_size = config && config->stack_size
-                        ? stack_round(config->stack_size)
+                        ? stack_round(checked_stack_size(config->stack_size))
                         : rt_process.default_stack_size;
     rt.strategy = config && config->strategy ? config->strategy : env->strategy;
     rt.trace = config && config->trace_file ? config->trace_file : env->trace;
@@ -521,6 +530,10 @@ size_t weft_goroutine_count(void)
 void weft_set_stack_size(size_t bytes)
 {
     runtime_init_if_needed();
+    if (bytes > STACK_SIZE_MAX)
+        runtime_panic("weft_set_stack_size: %zu bytes is more than the "
+                      "largest stack (1 GiB)",
+                      bytes);
     rt_process.default_stack_size = stack_round(bytes);
     rt.stack_size = rt_process.default_stack_size;
 }

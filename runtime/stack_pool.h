@@ -17,7 +17,11 @@ struct stack {
 void stack_alloc(struct stack *s, size_t size);
 /* Returns a stack to the pool (its pages stay committed for reuse). */
 void stack_free(struct stack *s);
-/* The page-rounded size stacks of `size` get. */
+/* The largest goroutine stack (Go's limit on 64-bit systems): a size
+ * beyond it is a mistake, not a wish for more room. */
+#define STACK_SIZE_MAX ((size_t)1 << 30)
+
+/* The page-rounded size stacks of `size` get (size <= STACK_SIZE_MAX). */
 size_t stack_round(size_t size);
 
 static inline void *stack_top(const struct stack *s)

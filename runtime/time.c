@@ -16,6 +16,7 @@
 
 #include "chan.h"
 #include "parallel.h"
+#include "saturate.h"
 
 int64_t clock_now(void)
 {
@@ -140,7 +141,9 @@ static void timer_fire(struct timer *t, int64_t now)
 {
     if (t->period > 0) {
         /* a ticker skips the ticks a slow reader missed */
-        t->when += t->period * (1 + (now - t->when) / t->period);
+        t->when = add_saturating(
+            t->when,
+            mul_saturating(t->period, 1 + (now - t->when) / t->period));
         heap_push(t);
     }
     /* detector: a timer fires on behalf of no goroutine, so its send (or a
@@ -225,7 +228,8 @@ void weft_sleep(int64_t duration_ns)
         weft_yield();
         return;
     }
-    struct timer t = {.when = clock_now() + duration_ns, .g = ws.current};
+    struct timer t = {.when = add_saturating(clock_now(), duration_ns),
+                      .g = ws.current};
     timer_start(&t);
     park(WAIT_SLEEP);
     RT_UNLOCK();
@@ -260,7 +264,7 @@ weft_chan *weft_until(int64_t deadline_ns)
 
 weft_chan *weft_after(int64_t duration_ns)
 {
-    return weft_until(weft_now() + duration_ns);
+    return weft_until(add_saturating(weft_now(), duration_ns));
 }
 
 static weft_timer *timer_make(int64_t duration_ns, int64_t period_ns)
@@ -268,7 +272,7 @@ static weft_timer *timer_make(int64_t duration_ns, int64_t period_ns)
     weft_timer *t = calloc(1, sizeof *t);
     if (!t)
         runtime_panic("timer: out of memory");
-    t->timer.when = weft_now() + duration_ns;
+    t->timer.when = add_saturating(weft_now(), duration_ns);
     t->timer.period = period_ns;
     timer_channel(&t->timer);
     RT_LOCK();
@@ -306,7 +310,7 @@ bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
 {
     sched_point(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
-    t->timer.when = clock_now() + duration_ns;
+    t->timer.when = add_saturating(clock_now(), duration_ns);
     timer_start(&t->timer);
     RT_UNLOCK();
     return active;

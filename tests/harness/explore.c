@@ -391,6 +391,54 @@ Test(harness, bad_input_gets_a_one_line_reason)
                        "weft: --iterations needs a value\n");
 }
 
+/* A budget that cannot be represented used to end before the first
+ * schedule: ok, exit 0, on a test that fails (a false pass). */
+Test(harness, durations_out_of_range_are_refused)
+{
+    static const char *const bad[] = {"3000000h", "infs", "nans", "1e300s",
+                                      "-5s"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char arguments[128], message[160];
+        snprintf(arguments, sizeof arguments,
+                 "test " BUGS " double_close --time %s", bad[i]);
+        if (i < 4)
+            snprintf(message, sizeof message,
+                     "weft: --time: '%s' is out of range (1ns to 2562047h)\n",
+                     bad[i]);
+        else
+            snprintf(message, sizeof message,
+                     "weft: --time expects a duration such as 30s, 5m or "
+                     "500ms, not '%s'\n",
+                     bad[i]);
+        expect_usage_error(arguments, message);
+    }
+    expect_usage_error("test " BUGS " double_close -j 4294967297",
+                       "weft: -j expects 1 to 1024 workers, not "
+                       "'4294967297'\n");
+}
+
+/* A test that exits with status 0 before its body returns did not pass. */
+Test(harness, a_test_that_exits_midway_does_not_pass)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " CRASHES " exits_before_returning");
+    cr_assert_eq(r.status, 1, "%s", r.output);
+    cr_assert(strstr(r.output, "panic: unexpected call to exit(0) during test "
+                               "(its body did not return)\n"),
+              "%s", r.output);
+    cr_assert(strstr(r.output, "FAIL  exits_before_returning: panic"), "%s",
+              r.output);
+}
+
+/* The longest budget there is still explores, and finds the bug. */
+Test(harness, the_longest_time_budget_still_finds_the_bug)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " double_close --time 2562047h");
+    cr_assert_eq(r.status, 1, "%s", r.output);
+    cr_assert(strstr(r.output, "FAIL  double_close: panic"), "%s", r.output);
+}
+
 Test(harness, corrupt_schedule_file_is_rejected)
 {
     struct command_result r;

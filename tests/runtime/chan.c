@@ -190,6 +190,26 @@ static void expect_panic(void (*scenario)(void), const char *message,
     child_expect_start(scenario, 2, first_lines);
 }
 
+static void make_huge_element(void)
+{
+    weft_chan_make(SIZE_MAX, 0);
+}
+
+static void make_huge_buffer(void)
+{
+    weft_chan_make(1024, SIZE_MAX / 2048);
+}
+
+Test(chan, make_with_sizes_go_refuses_panics)
+{
+    expect_panic(make_huge_element,
+                 "makechan: invalid channel element type "
+                 "(18446744073709551615 bytes, at most 65535)",
+                 "make_huge_element");
+    expect_panic(make_huge_buffer, "makechan: size out of range",
+                 "make_huge_buffer");
+}
+
 Test(chan, close_of_closed_channel_panics)
 {
     expect_panic(close_twice, "close of closed channel", "close_twice");

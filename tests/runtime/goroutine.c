@@ -103,8 +103,36 @@ Test(goroutine, bad_stack_size_is_rejected_with_a_reason)
     struct child_result r;
     child_run(bad_stack_size, &r);
     cr_assert_eq(r.exit_status, 2);
-    cr_assert_str_eq(r.output, "weft: WEFT_STACK_SIZE: expected bytes, "
-                               "e.g. 65536 or 64K: lots\n");
+    cr_assert_str_eq(r.output, "weft: WEFT_STACK_SIZE: expected bytes from 1 "
+                               "to 1G, e.g. 65536 or 64K: lots\n");
+}
+
+static void huge_stack_size(void)
+{
+    setenv("WEFT_STACK_SIZE", "18446744073709551615", 1);
+    weft_id();
+}
+
+Test(goroutine, stack_size_beyond_the_largest_stack_is_rejected)
+{
+    struct child_result r;
+    child_run(huge_stack_size, &r);
+    cr_assert_eq(r.exit_status, 2);
+    cr_assert_str_eq(r.output, "weft: WEFT_STACK_SIZE: expected bytes from 1 "
+                               "to 1G, e.g. 65536 or 64K: "
+                               "18446744073709551615\n");
+}
+
+static void set_huge_stack_size(void)
+{
+    weft_set_stack_size(SIZE_MAX);
+}
+
+Test(goroutine, set_stack_size_beyond_the_largest_stack_panics)
+{
+    child_expect_start(set_huge_stack_size, 2,
+                       "panic: weft_set_stack_size: 18446744073709551615 "
+                       "bytes is more than the largest stack (1 GiB)\n");
 }
 
 static void park_on(void *arg)

@@ -605,3 +605,52 @@ Test(time, strategy_chooses_which_simultaneous_timer_fires_first)
     cr_assert_eq(reversed.count, 2);
     cr_assert_arr_eq(reversed.order, "ba", 2);
 }
+
+/* ---- durations near INT64_MAX: deadlines saturate, as Go's do ---- */
+
+static bool sleeper_woke;
+
+static void sleep_forever(void *arg)
+{
+    (void)arg;
+    weft_sleep(INT64_MAX);
+    sleeper_woke = true;
+}
+
+static bool ready_now(weft_chan *c)
+{
+    int64_t when;
+    struct weft_case cases[] = {WEFT_RECV_CASE(c, &when)};
+    return weft_select_default(cases, 1) == 0;
+}
+
+static void longest_durations(void *arg)
+{
+    (void)arg;
+    sleeper_woke = false;
+    weft_go(sleep_forever, NULL);
+    weft_chan *after = weft_after(INT64_MAX);
+    weft_timer *timer = weft_timer_new(INT64_MAX - 1);
+    weft_timer *ticker = weft_ticker_new(INT64_MAX);
+    weft_context *ctx =
+        weft_context_with_timeout(weft_context_background(), INT64_MAX);
+    weft_sleep(10 * WEFT_MILLISECOND); /* let anything due fire */
+    cr_expect_not(sleeper_woke, "weft_sleep(INT64_MAX) returned");
+    cr_expect_not(ready_now(after), "weft_after(INT64_MAX) fired");
+    cr_expect_not(ready_now(weft_timer_chan(timer)), "the timer fired");
+    cr_expect_not(ready_now(weft_timer_chan(ticker)), "the ticker ticked");
+    cr_expect_not(ready_now(weft_context_done(ctx)), "the context ended");
+    cr_expect(weft_timer_stop(timer));
+    cr_expect(weft_timer_stop(ticker));
+    weft_context_cancel(ctx);
+    weft_context_free(ctx);
+    weft_timer_free(timer);
+    weft_timer_free(ticker);
+    weft_chan_free(after);
+}
+
+Test(time, durations_near_int64_max_never_fire)
+{
+    run_fifo(longest_durations, NULL);      /* the real clock */
+    run_seeded(longest_durations, NULL, 7); /* virtual time */
+}

@@ -53,3 +53,16 @@ WEFT_TEST(abandoned_producer_leaks)
     weft_chan_recv(numbers, &first);
     weft_assert(first == 0, "first is %d", first);
 }
+
+/* ---- a test that exits before it returns: not a pass (Go fails it too) */
+
+#include <stdlib.h>
+
+static volatile int leave_early = 1;
+
+WEFT_TEST(exits_before_returning)
+{
+    if (leave_early)
+        exit(0);
+    weft_assert(leave_early == 2, "never reached: it would fail");
+}
