@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -87,14 +88,19 @@ static int64_t parse_duration(const char *text)
 
 static void parse_shard(const char *text, struct weft_explore_options *o)
 {
-    unsigned index, count;
-    char extra;
-    if (!text || sscanf(text, "%u/%u%c", &index, &count, &extra) != 2 ||
-        count == 0 || index >= count)
+    /* digits only, in range: sscanf's %u would take "-1" and wrap */
+    const char *slash = text ? strchr(text, '/') : NULL;
+    char first[24] = "";
+    if (slash && (size_t)(slash - text) < sizeof first)
+        memcpy(first, text, (size_t)(slash - text));
+    uint64_t index, count;
+    if (!slash || !weft_parse_number(first, false, &index) ||
+        !weft_parse_number(slash + 1, false, &count) || count == 0 ||
+        count > UINT_MAX || index >= count)
         fail_usage("--shard expects I/N with 0 <= I < N, not '%s'",
                    text ? text : "");
-    o->shard_index = index;
-    o->shard_count = count;
+    o->shard_index = (unsigned)index;
+    o->shard_count = (unsigned)count;
 }
 
 static bool takes_value(const char *flag)
@@ -218,9 +224,13 @@ static size_t load_schedule(const struct runner_options *r,
             fail_usage("cannot read schedule file %s: %s", r->schedule_file,
                        strerror(errno));
         size_t size = 0;
-        if (getline(&text, &size, file) < 0)
+        ssize_t length = getline(&text, &size, file);
+        if (length < 0)
             fail_usage("schedule file %s is empty", r->schedule_file);
         fclose(file);
+        if (strlen(text) != (size_t)length)
+            fail_usage("corrupt schedule file %s: a NUL byte in the schedule",
+                       r->schedule_file);
         text[strcspn(text, "\r\n")] = '\0';
     }
     const char *error = NULL;
@@ -453,8 +463,11 @@ int weft_test_main(int argc, char **argv)
         first = 1;
     }
     struct runner_options r = {0};
-    if (strcmp(command, "list") == 0)
+    if (strcmp(command, "list") == 0) {
+        if (argc > 2)
+            fail_usage("list takes no arguments: '%s'", argv[2]);
         return list_tests();
+    }
     if (strcmp(command, "replay") == 0) {
         parse_options(argc, argv, first, &r);
         return replay(program, &r);

@@ -75,6 +75,10 @@ long schedule_decode(const char *text, struct decision *out, size_t max,
         }
         for (unsigned long long i = 0; i < run; i++)
             out[count++] = (struct decision){.index = (uint32_t)index};
+        if (*text == '.' && text[1] == '\0') {
+            *error = "a schedule string does not end with '.'";
+            return -1;
+        }
         if (*text == '.')
             text++;
         else if (*text) {

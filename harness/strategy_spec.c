@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "strategies.h"
 
 bool strategy_spec_parse(const char *text, struct strategy_spec *out)
@@ -44,9 +45,9 @@ bool strategy_spec_parse(const char *text, struct strategy_spec *out)
     }
     if (!pct || *end != ':')
         return false;
-    text = end + 1;
-    unsigned long long steps = strtoull(text, &end, 10);
-    if (end == text || *end || steps == 0)
+    /* digits only, in range: strtoull would take "-1" and saturate */
+    uint64_t steps;
+    if (!weft_parse_number(end + 1, false, &steps) || steps == 0)
         return false;
     out->steps = steps;
     return true;

@@ -181,6 +181,7 @@ void *blocking_run(void *(*fn)(void *arg), void *arg)
 
 void *weft_blocking(void *(*fn)(void *arg), void *arg)
 {
+    PANIC_IF_NIL(fn, "function");
     runtime_init_if_needed();
     sched_point(WEFT_OP_BLOCKING, NULL);
     void *result = blocking_run(fn, arg);

@@ -7,11 +7,14 @@
 
 void weft_cond_init(weft_cond *c, weft_mutex *m)
 {
+    PANIC_IF_NIL(c, "cond");
+    PANIC_IF_NIL(m, "mutex");
     *c = (weft_cond)WEFT_COND_INIT(m);
 }
 
 void weft_cond_wait(weft_cond *c)
 {
+    PANIC_IF_NIL(c, "cond");
     sched_point(WEFT_OP_COND_WAIT, &c->id);
     if (!c->mutex)
         runtime_panic("sync: Cond.Wait on a cond with no mutex");
@@ -28,6 +31,7 @@ void weft_cond_wait(weft_cond *c)
 
 void weft_cond_signal(weft_cond *c)
 {
+    PANIC_IF_NIL(c, "cond");
     sched_point(WEFT_OP_COND_SIGNAL, &c->id);
     DETECT(release, c);
     wake_one(&c->waiters);
@@ -36,6 +40,7 @@ void weft_cond_signal(weft_cond *c)
 
 void weft_cond_broadcast(weft_cond *c)
 {
+    PANIC_IF_NIL(c, "cond");
     sched_point(WEFT_OP_COND_BROADCAST, &c->id);
     DETECT(release, c);
     wake_all(&c->waiters);

@@ -42,9 +42,9 @@ weft_context *weft_context_background(void)
 
 static weft_context *context_new(weft_context *parent)
 {
-    if (!parent)
+    runtime_init_if_needed(); /* it may be the program's first weft call */
+    if (!parent)              /* Go's message */
         runtime_panic("cannot create context from nil parent");
-    runtime_init_if_needed();
     weft_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         runtime_panic("context: out of memory");
@@ -190,6 +190,7 @@ weft_context *weft_context_with_value(weft_context *parent, const void *key,
 
 void weft_context_cancel(weft_context *ctx)
 {
+    PANIC_IF_NIL(ctx, "context");
     sched_point(WEFT_OP_CHAN_CLOSE, ctx->done ? &ctx->done->id : NULL);
     context_cancel(ctx, WEFT_CONTEXT_CANCELED);
     RT_UNLOCK();
@@ -217,6 +218,7 @@ void weft_context_free(weft_context *ctx)
 
 weft_chan *weft_context_done(weft_context *ctx)
 {
+    PANIC_IF_NIL(ctx, "context");
     RT_LOCK();
     weft_context *c = nearest_cancellable(ctx);
     RT_UNLOCK();
@@ -225,6 +227,7 @@ weft_chan *weft_context_done(weft_context *ctx)
 
 enum weft_context_err weft_context_err(weft_context *ctx)
 {
+    PANIC_IF_NIL(ctx, "context");
     RT_LOCK();
     weft_context *c = nearest_cancellable(ctx);
     enum weft_context_err err = c ? c->err : WEFT_CONTEXT_OK;
@@ -246,11 +249,13 @@ const char *weft_context_err_string(enum weft_context_err err)
 
 bool weft_context_deadline(weft_context *ctx, int64_t *deadline_ns)
 {
+    PANIC_IF_NIL(ctx, "context");
     return deadline_of(ctx, deadline_ns); /* fixed when ctx was made */
 }
 
 void *weft_context_value(weft_context *ctx, const void *key)
 {
+    PANIC_IF_NIL(ctx, "context");
     for (; ctx; ctx = ctx->parent)
         if (ctx->has_value && ctx->key == key)
             return ctx->value;

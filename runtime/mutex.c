@@ -9,6 +9,7 @@
 
 void weft_mutex_lock(weft_mutex *m)
 {
+    PANIC_IF_NIL(m, "mutex");
     LOCK_ORDER(before, m);
     sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
     if (likely(!m->locked))
@@ -22,6 +23,7 @@ void weft_mutex_lock(weft_mutex *m)
 
 bool weft_mutex_trylock(weft_mutex *m)
 {
+    PANIC_IF_NIL(m, "mutex");
     sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
     if (m->locked) {
         RT_UNLOCK();
@@ -36,6 +38,7 @@ bool weft_mutex_trylock(weft_mutex *m)
 
 void weft_mutex_unlock(weft_mutex *m)
 {
+    PANIC_IF_NIL(m, "mutex");
     sched_point(WEFT_OP_MUTEX_UNLOCK, &m->id);
     mutex_release(m);
     RT_UNLOCK();

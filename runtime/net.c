@@ -305,6 +305,7 @@ weft_listener *weft_listen_tcp(const char *host, int port, int *error)
 
 weft_conn *weft_accept(weft_listener *l, int *error)
 {
+    PANIC_IF_NIL(l, "listener");
     weft_conn *c = accept_conn(l, error);
     RT_UNLOCK();
     return c;
@@ -417,12 +418,14 @@ static ssize_t conn_write(weft_conn *c, const void *buffer, size_t length)
 
 void weft_conn_set_deadline(weft_conn *c, int64_t deadline_ns)
 {
+    PANIC_IF_NIL(c, "conn");
     weft_conn_set_read_deadline(c, deadline_ns);
     weft_conn_set_write_deadline(c, deadline_ns);
 }
 
 void weft_conn_set_read_deadline(weft_conn *c, int64_t deadline_ns)
 {
+    PANIC_IF_NIL(c, "conn");
     RT_LOCK();
     netpoll_set_deadline(conn_desc(c), NETPOLL_MODE_READ, deadline_ns);
     RT_UNLOCK();
@@ -430,6 +433,7 @@ void weft_conn_set_read_deadline(weft_conn *c, int64_t deadline_ns)
 
 void weft_conn_set_write_deadline(weft_conn *c, int64_t deadline_ns)
 {
+    PANIC_IF_NIL(c, "conn");
     RT_LOCK();
     netpoll_set_deadline(conn_desc(c), NETPOLL_MODE_WRITE, deadline_ns);
     RT_UNLOCK();
@@ -437,6 +441,7 @@ void weft_conn_set_write_deadline(weft_conn *c, int64_t deadline_ns)
 
 void weft_listener_set_deadline(weft_listener *l, int64_t deadline_ns)
 {
+    PANIC_IF_NIL(l, "listener");
     RT_LOCK();
     netpoll_set_deadline(listener_desc(l), NETPOLL_MODE_READ, deadline_ns);
     RT_UNLOCK();
@@ -454,6 +459,7 @@ static int close_desc(struct netpoll_desc *d)
 
 int weft_conn_close(weft_conn *c)
 {
+    PANIC_IF_NIL(c, "conn");
     int status = close_desc(conn_desc(c));
     RT_UNLOCK();
     return status;
@@ -461,6 +467,7 @@ int weft_conn_close(weft_conn *c)
 
 int weft_listener_close(weft_listener *l)
 {
+    PANIC_IF_NIL(l, "listener");
     int status = close_desc(listener_desc(l));
     RT_UNLOCK();
     return status;
@@ -478,11 +485,13 @@ static int conn_close_write(weft_conn *c)
 
 int weft_conn_fd(weft_conn *c)
 {
+    PANIC_IF_NIL(c, "conn");
     return conn_desc(c)->fd;
 }
 
 int weft_listener_port(weft_listener *l)
 {
+    PANIC_IF_NIL(l, "listener");
     struct sockaddr_storage addr;
     socklen_t length = sizeof addr;
     if (getsockname(listener_desc(l)->fd, (struct sockaddr *)&addr, &length) <
@@ -509,6 +518,7 @@ const char *weft_net_strerror(int error)
 
 ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
 {
+    PANIC_IF_NIL(c, "conn");
     ssize_t n = conn_read(c, buffer, length);
     RT_UNLOCK();
     return n;
@@ -516,6 +526,7 @@ ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
 
 ssize_t weft_conn_write(weft_conn *c, const void *buffer, size_t length)
 {
+    PANIC_IF_NIL(c, "conn");
     ssize_t n = conn_write(c, buffer, length);
     RT_UNLOCK();
     return n;
@@ -523,6 +534,7 @@ ssize_t weft_conn_write(weft_conn *c, const void *buffer, size_t length)
 
 int weft_conn_close_write(weft_conn *c)
 {
+    PANIC_IF_NIL(c, "conn");
     int status = conn_close_write(c);
     RT_UNLOCK();
     return status;

@@ -8,6 +8,8 @@ enum { ONCE_NOT_RUN, ONCE_RUNNING, ONCE_DONE };
 
 void weft_once_do(weft_once *o, weft_fn fn, void *arg)
 {
+    PANIC_IF_NIL(o, "once");
+    PANIC_IF_NIL(fn, "function");
     sched_point(WEFT_OP_ONCE, &o->id);
     if (o->state == ONCE_DONE) {
         DETECT(acquire, o);

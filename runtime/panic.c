@@ -108,6 +108,12 @@ void weft_panic(const char *format, ...)
     vpanic(format, args);
 }
 
+void runtime_nil_panic(const char *call, const char *what)
+{
+    runtime_init_if_needed(); /* it may be the program's first weft call */
+    runtime_panic("%s: nil %s", call, what);
+}
+
 void runtime_deadlock(void)
 {
     fflush(stdout);

@@ -293,6 +293,15 @@ uint32_t chan_object_id(weft_chan *c);
 _Noreturn void runtime_panic(const char *format, ...)
     __attribute__((format(printf, 1, 2)));
 _Noreturn void runtime_deadlock(void);
+/* A NULL where the caller must pass a weft object or a function: a Go-style
+ * panic naming the call ("weft_mutex_lock: nil mutex"), where Go's nil
+ * receiver would fault. One test on the fast path. */
+#define PANIC_IF_NIL(pointer, what)                                            \
+    do {                                                                       \
+        if (unlikely((pointer) == NULL))                                       \
+            runtime_nil_panic(__func__, what);                                 \
+    } while (0)
+_Noreturn void runtime_nil_panic(const char *call, const char *what);
 const char *wait_reason_string(enum wait_reason reason);
 /* Stack of any goroutine, innermost first; 0 frames if it never ran. */
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max);

@@ -25,6 +25,7 @@ static void admit_writer(weft_rwmutex *rw)
 
 void weft_rwmutex_rlock(weft_rwmutex *rw)
 {
+    PANIC_IF_NIL(rw, "rwmutex");
     LOCK_ORDER(before, rw);
     sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
     if (rw->writer || rw->writers_waiting)
@@ -38,6 +39,7 @@ void weft_rwmutex_rlock(weft_rwmutex *rw)
 
 bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
 {
+    PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
     if (rw->writer || rw->writers_waiting) {
         RT_UNLOCK();
@@ -52,6 +54,7 @@ bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
 
 void weft_rwmutex_runlock(weft_rwmutex *rw)
 {
+    PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_RUNLOCK, &rw->id);
     if (rw->readers == 0)
         runtime_panic("sync: RUnlock of unlocked RWMutex");
@@ -64,6 +67,7 @@ void weft_rwmutex_runlock(weft_rwmutex *rw)
 
 void weft_rwmutex_lock(weft_rwmutex *rw)
 {
+    PANIC_IF_NIL(rw, "rwmutex");
     LOCK_ORDER(before, rw);
     sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
     if (!rw->writer && rw->readers == 0) {
@@ -80,6 +84,7 @@ void weft_rwmutex_lock(weft_rwmutex *rw)
 
 bool weft_rwmutex_trylock(weft_rwmutex *rw)
 {
+    PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
     if (rw->writer || rw->readers) {
         RT_UNLOCK();
@@ -95,6 +100,7 @@ bool weft_rwmutex_trylock(weft_rwmutex *rw)
 
 void weft_rwmutex_unlock(weft_rwmutex *rw)
 {
+    PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_UNLOCK, &rw->id);
     if (!rw->writer)
         runtime_panic("sync: Unlock of unlocked RWMutex");

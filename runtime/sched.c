@@ -428,6 +428,7 @@ record_creation_stack(struct goroutine *g)
 
 uint64_t weft_go(weft_fn fn, void *arg)
 {
+    PANIC_IF_NIL(fn, "function");
     sched_point(WEFT_OP_SPAWN, NULL);
     struct stack stack;
     stack_alloc(&stack, rt.stack_size);

@@ -295,11 +295,13 @@ weft_timer *weft_ticker_new(int64_t period_ns)
 
 weft_chan *weft_timer_chan(weft_timer *t)
 {
+    PANIC_IF_NIL(t, "timer");
     return t->timer.chan;
 }
 
 bool weft_timer_stop(weft_timer *t)
 {
+    PANIC_IF_NIL(t, "timer");
     sched_point(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
     RT_UNLOCK();
@@ -308,6 +310,7 @@ bool weft_timer_stop(weft_timer *t)
 
 bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
 {
+    PANIC_IF_NIL(t, "timer");
     sched_point(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
     t->timer.when = add_saturating(clock_now(), duration_ns);

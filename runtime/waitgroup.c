@@ -1,12 +1,14 @@
 /*
  * WaitGroup. Waiters park while the counter is positive and are all woken
- * when it returns to zero. Detector: each Add/Done HB the return of the Wait
- * it releases.
+ * when it returns to zero; an Add before a woken waiter has returned is a
+ * reuse, which panics in that waiter, as in Go. Detector: each Add/Done HB
+ * the return of the Wait it releases.
  */
 #include "parallel.h"
 
 void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
 {
+    PANIC_IF_NIL(wg, "waitgroup");
     sched_point(WEFT_OP_WAITGROUP_ADD, &wg->id);
     DETECT(release, wg);
     wg->counter += delta;
@@ -19,14 +21,22 @@ void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
 
 void weft_waitgroup_done(weft_waitgroup *wg)
 {
+    PANIC_IF_NIL(wg, "waitgroup");
     weft_waitgroup_add(wg, -1);
 }
 
 void weft_waitgroup_wait(weft_waitgroup *wg)
 {
+    PANIC_IF_NIL(wg, "waitgroup");
     sched_point(WEFT_OP_WAITGROUP_WAIT, &wg->id);
-    if (wg->counter > 0)
+    if (wg->counter > 0) {
         waitq_park(&wg->waiters, WAIT_WAITGROUP);
+        /* woken at zero: an Add since then reused the group before this
+         * Wait returned (Go panics the same way) */
+        if (wg->counter != 0)
+            runtime_panic(
+                "sync: WaitGroup is reused before previous Wait has returned");
+    }
     DETECT(acquire, wg);
     RT_UNLOCK();
 }

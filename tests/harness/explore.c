@@ -389,6 +389,24 @@ Test(harness, bad_input_gets_a_one_line_reason)
                        "test\n");
     expect_usage_error("test " BUGS " double_close --iterations",
                        "weft: --iterations needs a value\n");
+    /* numbers that used to wrap or saturate silently */
+    expect_usage_error("test " BUGS " --strategy pct:3:-1",
+                       "weft: unknown strategy 'pct:3:-1' (random, pct[:D], "
+                       "dfs[:B])\n");
+    expect_usage_error("test " BUGS " --strategy pct:3:99999999999999999999",
+                       "weft: unknown strategy 'pct:3:99999999999999999999' "
+                       "(random, pct[:D], dfs[:B])\n");
+    expect_usage_error(
+        "test " BUGS " --shard 0/-1",
+        "weft: --shard expects I/N with 0 <= I < N, not '0/-1'\n");
+    expect_usage_error("test " BUGS " --shard 0/99999999999999999999",
+                       "weft: --shard expects I/N with 0 <= I < N, not "
+                       "'0/99999999999999999999'\n");
+    expect_usage_error("replay " BUGS " --test double_close --schedule v1:0.",
+                       "weft: corrupt schedule: a schedule string does not "
+                       "end with '.'\n");
+    expect_usage_error("list " BUGS " extra",
+                       "weft: list takes no arguments: 'extra'\n");
 }
 
 /* A budget that cannot be represented used to end before the first
@@ -437,6 +455,16 @@ Test(harness, the_longest_time_budget_still_finds_the_bug)
     run(&r, WEFT_CMD " test " BUGS " double_close --time 2562047h");
     cr_assert_eq(r.status, 1, "%s", r.output);
     cr_assert(strstr(r.output, "FAIL  double_close: panic"), "%s", r.output);
+}
+
+Test(harness, schedule_file_with_a_nul_byte_is_rejected)
+{
+    struct command_result r;
+    run(&r, "printf 'v1:0\\0001\\n' > nul.schedule && " WEFT_CMD " replay " BUGS
+            " --test double_close --schedule-file nul.schedule");
+    cr_assert_eq(r.status, 2, "%s", r.output);
+    cr_assert_str_eq(r.output, "weft: corrupt schedule file nul.schedule: a "
+                               "NUL byte in the schedule\n");
 }
 
 Test(harness, corrupt_schedule_file_is_rejected)

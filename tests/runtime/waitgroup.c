@@ -63,6 +63,30 @@ static void negative(void)
     weft_waitgroup_done(&wg);
 }
 
+static void wait_on_group(void *arg)
+{
+    (void)arg;
+    weft_waitgroup_wait(&wg);
+}
+
+static void reused_before_wait_returned(void)
+{
+    weft_waitgroup_add(&wg, 1);
+    weft_go(wait_on_group, NULL);
+    weft_yield();               /* the waiter parks */
+    weft_waitgroup_done(&wg);   /* wakes it */
+    weft_waitgroup_add(&wg, 1); /* before it returned: a reuse */
+    weft_yield();               /* the waiter runs, and panics */
+}
+
+Test(waitgroup, reuse_before_wait_returned_panics)
+{
+    child_expect_start(reused_before_wait_returned, 2,
+                       "panic: sync: WaitGroup is reused before previous "
+                       "Wait has returned\n\n"
+                       "goroutine 2 [running]:\n  wait_on_group() ");
+}
+
 Test(waitgroup, negative_counter_panics)
 {
     child_expect_start(negative, 2,
