@@ -64,9 +64,7 @@ static inline void parked_slot_sync(weft_chan *c, size_t index,
                                     struct waiter *parked)
 {
     parked->sync = NULL;
-    if (likely(rt_process.detector == NULL))
-        return;
-    rt_process.detector->release_acquire_parked(parked->g->id, slot(c, index));
+    DETECT(release_acquire_parked, parked->g->id, slot(c, index));
 }
 
 /* Copies one element; the common sizes get a fixed-size copy the compiler

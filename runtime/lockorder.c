@@ -31,7 +31,7 @@ OPTION_KEY(detect_deadlocks);
 enum {
     LOCK_FRAMES = 24,
     MAX_GUARDS = 4,
-    MAX_CYCLE = 16,
+    MAX_CYCLE = LOCK_TARGET_MAX, /* the harness steers toward one */
     SEARCH_BUDGET = 100000,
 };
 

@@ -5,23 +5,7 @@
  */
 #include "hash_table.h"
 
-/* Word by word through volatile: the compiler would turn a plain loop into
- * a memcpy or memset call, and those may be the interceptors of a layer
- * above. Slots are a few words; these run on slow paths only. */
-static void copy_slot(void *to, const void *from, size_t size)
-{
-    volatile uint64_t *d = to;
-    const uint64_t *s = from;
-    for (size_t i = 0; i < size / sizeof *s; i++)
-        d[i] = s[i];
-}
-
-static void zero_slot(void *slot, size_t size)
-{
-    volatile uint64_t *d = slot;
-    for (size_t i = 0; i < size / sizeof *d; i++)
-        d[i] = 0;
-}
+#include <string.h> /* weft's own memcpy/memset: own_libc.h */
 
 static uint64_t hash_of(const struct hash_table *t, const void *slot)
 {
@@ -47,7 +31,7 @@ static void resize(struct hash_table *t, size_t slot_count)
     for (size_t i = 0; i < old_count; i++) {
         const void *from = old + i * t->slot_size;
         if (hash_slot_word(from))
-            copy_slot(empty_on_probe(t, hash_of(t, from)), from, t->slot_size);
+            memcpy(empty_on_probe(t, hash_of(t, from)), from, t->slot_size);
     }
     if (old)
         t->allocator->free(old);
@@ -80,7 +64,7 @@ void *hash_table_claim(struct hash_table *t, uint64_t hash)
 void hash_table_remove(struct hash_table *t, void *slot)
 {
     size_t hole = (size_t)((unsigned char *)slot - t->slots) / t->slot_size;
-    zero_slot(slot, t->slot_size);
+    memset(slot, 0, t->slot_size);
     t->count--;
     /* shift back the slots that probed past the hole: a slot may fill it
      * unless its home lies cyclically in (hole, i] */
@@ -91,8 +75,8 @@ void hash_table_remove(struct hash_table *t, void *slot)
         bool movable =
             hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
         if (movable) {
-            copy_slot(hash_table_slot(t, hole), at, t->slot_size);
-            zero_slot(at, t->slot_size);
+            memcpy(hash_table_slot(t, hole), at, t->slot_size);
+            memset(at, 0, t->slot_size);
             hole = i;
         }
     }
@@ -106,7 +90,7 @@ void hash_table_clear(struct hash_table *t, void (*forget)(void *slot))
             continue;
         if (forget)
             forget(slot);
-        zero_slot(slot, t->slot_size);
+        memset(slot, 0, t->slot_size);
     }
     t->count = 0;
 }

@@ -17,8 +17,9 @@
  *  - The order of the slots follows the hashes of the keys (addresses, which
  *    differ between runs), so the table offers no iteration: only clear
  *    visits every slot, to let go of what they own (DESIGN.md, Determinism).
- *  - It allocates only through its allocator and calls no libc: support/
- *    sits below the layers that own allocators and libc's interceptors.
+ *  - It allocates only through its allocator (support/ sits below the
+ *    layers that own allocators); its copies are weft's own memcpy, which
+ *    no interceptor checks (own_libc.h).
  */
 #ifndef WEFT_SUPPORT_HASH_TABLE_H
 #define WEFT_SUPPORT_HASH_TABLE_H

@@ -23,6 +23,11 @@
 #include "compiler.h"
 #include "heap.h"
 #include "libc.h"
+#include "own_work.h"
+
+/* weft inside a library it calls (own_work.h): the other way its work
+ * passes the interceptors unchecked */
+__thread unsigned own_work_depth __attribute__((tls_model("initial-exec")));
 
 /* libweft's own entries (own_libc.h): not part of its ABI */
 #define OWN __attribute__((visibility("hidden")))

@@ -27,8 +27,6 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-__thread unsigned own_work_depth __attribute__((tls_model("initial-exec")));
-
 __attribute__((noinline)) size_t stack_capture(uintptr_t *pcs, size_t max,
                                                size_t skip)
 {

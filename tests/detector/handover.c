@@ -50,6 +50,28 @@ static void run_shapes(weft_fn scenario, void (*expect)(weft_fn))
         expect(scenario);
 }
 
+/* The scenarios' frame: first and second run as two goroutines on a fresh
+ * channel of that capacity, filled with a 0 first when full is set; once both
+ * are done the channel holds left, or nothing when left is -1. */
+static void run_pair(size_t capacity, bool full, weft_fn first, weft_fn second,
+                     int left)
+{
+    x = 0;
+    c = int_chan_make(capacity);
+    never = int_chan_make(0);
+    if (full)
+        int_chan_send(c, 0);
+    weft_waitgroup_add(&done, 2);
+    weft_go(first, NULL);
+    weft_go(second, NULL);
+    weft_waitgroup_wait(&done);
+    cr_assert_eq(weft_chan_len(int_chan_chan(c)), left < 0 ? 0u : 1u);
+    if (left >= 0)
+        cr_assert_eq(int_chan_recv(c), left);
+    int_chan_free(c);
+    int_chan_free(never);
+}
+
 /* ---- a parked sender on a full buffer: its value moves into the slot
  * when a receive makes room; the receive of that value must acquire the
  * sender's clock (send HB its receive), whoever moved it ---- */
@@ -75,16 +97,7 @@ static void receive_twice_then_read(void *arg)
 static void parked_sender_value_moved_into_the_buffer(void *arg)
 {
     (void)arg;
-    x = 0;
-    c = int_chan_make(1);
-    never = int_chan_make(0);
-    int_chan_send(c, 0); /* fills the buffer */
-    weft_waitgroup_add(&done, 2);
-    weft_go(write_then_send, NULL);
-    weft_go(receive_twice_then_read, NULL);
-    weft_waitgroup_wait(&done);
-    int_chan_free(c);
-    int_chan_free(never);
+    run_pair(1, true, write_then_send, receive_twice_then_read, -1);
 }
 
 Test(handover, parked_sender_orders_the_receive_of_its_value)
@@ -106,17 +119,7 @@ static void receive_once_then_read(void *arg)
 static void receive_of_another_value(void *arg)
 {
     (void)arg;
-    x = 0;
-    c = int_chan_make(1);
-    never = int_chan_make(0);
-    int_chan_send(c, 0);
-    weft_waitgroup_add(&done, 2);
-    weft_go(write_then_send, NULL);
-    weft_go(receive_once_then_read, NULL);
-    weft_waitgroup_wait(&done);
-    int_chan_recv(c); /* the sender's value, so the channel can go */
-    int_chan_free(c);
-    int_chan_free(never);
+    run_pair(1, true, write_then_send, receive_once_then_read, 1);
 }
 
 Test(handover, receive_of_an_earlier_value_does_not_order_the_sender)
@@ -149,16 +152,7 @@ static void send_twice_then_read(void *arg)
 static void parked_receiver_orders_a_later_send(void *arg)
 {
     (void)arg;
-    x = 0;
-    c = int_chan_make(1);
-    never = int_chan_make(0);
-    weft_waitgroup_add(&done, 2);
-    weft_go(write_then_receive, NULL);
-    weft_go(send_twice_then_read, NULL);
-    weft_waitgroup_wait(&done);
-    cr_assert_eq(int_chan_recv(c), 8);
-    int_chan_free(c);
-    int_chan_free(never);
+    run_pair(1, false, write_then_receive, send_twice_then_read, 8);
 }
 
 Test(handover, parked_receiver_orders_the_send_c_later)
@@ -184,16 +178,7 @@ static void send_twice_then_read_unchecked(void *arg)
 static void parked_receiver_capacity_two_racy(void *arg)
 {
     (void)arg;
-    x = 0;
-    c = int_chan_make(2);
-    never = int_chan_make(0);
-    weft_waitgroup_add(&done, 2);
-    weft_go(write_then_receive, NULL);
-    weft_go(send_twice_then_read_unchecked, NULL);
-    weft_waitgroup_wait(&done);
-    int_chan_recv(c);
-    int_chan_free(c);
-    int_chan_free(never);
+    run_pair(2, false, write_then_receive, send_twice_then_read_unchecked, 8);
 }
 
 Test(handover, a_send_within_capacity_is_not_ordered_by_the_receive)

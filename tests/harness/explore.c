@@ -438,23 +438,18 @@ Test(harness, durations_out_of_range_are_refused)
 /* A test that exits with status 0 before its body returns did not pass. */
 Test(harness, a_test_that_exits_midway_does_not_pass)
 {
-    struct command_result r;
-    run(&r, WEFT_CMD " test " CRASHES " exits_before_returning");
-    cr_assert_eq(r.status, 1, "%s", r.output);
-    cr_assert(strstr(r.output, "panic: unexpected call to exit(0) during test "
-                               "(its body did not return)\n"),
-              "%s", r.output);
-    cr_assert(strstr(r.output, "FAIL  exits_before_returning: panic"), "%s",
-              r.output);
+    char *block =
+        found_and_replayed(CRASHES, "exits_before_returning", "panic", "");
+    cr_assert(strstr(block, "panic: unexpected call to exit(0) during test "
+                            "(its body did not return)\n"),
+              "%s", block);
+    free(block);
 }
 
 /* The longest budget there is still explores, and finds the bug. */
 Test(harness, the_longest_time_budget_still_finds_the_bug)
 {
-    struct command_result r;
-    run(&r, WEFT_CMD " test " BUGS " double_close --time 2562047h");
-    cr_assert_eq(r.status, 1, "%s", r.output);
-    cr_assert(strstr(r.output, "FAIL  double_close: panic"), "%s", r.output);
+    expect_found_and_replayed("double_close", "panic", "--time 2562047h");
 }
 
 Test(harness, schedule_file_with_a_nul_byte_is_rejected)

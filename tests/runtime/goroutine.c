@@ -1,6 +1,7 @@
 /* Goroutines: ids, order, yield, exit, stack sizes, a million live ones
  * (stack overflows: tests/runtime/crash.c). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <weft.h>
 
@@ -92,35 +93,37 @@ Test(goroutine, stack_size_comes_from_the_environment)
     cr_assert_eq(weft_stack_size(), 96 * 1024);
 }
 
-static void bad_stack_size(void)
+static const char *stack_size_value;
+
+static void start_with_stack_size(void)
 {
-    setenv("WEFT_STACK_SIZE", "lots", 1);
+    setenv("WEFT_STACK_SIZE", stack_size_value, 1);
     weft_id();
+}
+
+/* The program stops at its first weft call: one line, status 2. */
+static void expect_stack_size_rejected(const char *value)
+{
+    stack_size_value = value;
+    struct child_result r;
+    child_run(start_with_stack_size, &r);
+    cr_assert_eq(r.exit_status, 2);
+    char expected[160];
+    snprintf(expected, sizeof expected,
+             "weft: WEFT_STACK_SIZE: expected bytes from 1 to 1G, e.g. 65536 "
+             "or 64K: %s\n",
+             value);
+    cr_assert_str_eq(r.output, expected);
 }
 
 Test(goroutine, bad_stack_size_is_rejected_with_a_reason)
 {
-    struct child_result r;
-    child_run(bad_stack_size, &r);
-    cr_assert_eq(r.exit_status, 2);
-    cr_assert_str_eq(r.output, "weft: WEFT_STACK_SIZE: expected bytes from 1 "
-                               "to 1G, e.g. 65536 or 64K: lots\n");
-}
-
-static void huge_stack_size(void)
-{
-    setenv("WEFT_STACK_SIZE", "18446744073709551615", 1);
-    weft_id();
+    expect_stack_size_rejected("lots");
 }
 
 Test(goroutine, stack_size_beyond_the_largest_stack_is_rejected)
 {
-    struct child_result r;
-    child_run(huge_stack_size, &r);
-    cr_assert_eq(r.exit_status, 2);
-    cr_assert_str_eq(r.output, "weft: WEFT_STACK_SIZE: expected bytes from 1 "
-                               "to 1G, e.g. 65536 or 64K: "
-                               "18446744073709551615\n");
+    expect_stack_size_rejected("18446744073709551615");
 }
 
 static void set_huge_stack_size(void)
