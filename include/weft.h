@@ -358,7 +358,9 @@ weft_chan *weft_timer_chan(weft_timer *t);
 /** Stops the timer; returns true if that prevented it from firing. */
 bool weft_timer_stop(weft_timer *t);
 /** Re-arms the timer to fire after duration_ns; returns true if it was
- * active. (As in Go, drain the channel first when reusing a fired timer.) */
+ * active. (As in Go, drain the channel first when reusing a fired timer.)
+ * On a ticker it also makes duration_ns (> 0) the new period, as Go's
+ * Ticker.Reset. */
 bool weft_timer_reset(weft_timer *t, int64_t duration_ns);
 /** Stops and frees the timer and its channel. */
 void weft_timer_free(weft_timer *t);

@@ -311,8 +311,14 @@ bool weft_timer_stop(weft_timer *t)
 bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
 {
     PANIC_IF_NIL(t, "timer");
+    /* a ticker's reset changes its period too, as Go's Ticker.Reset */
+    bool ticker = t->timer.period > 0;
+    if (ticker && duration_ns <= 0)
+        runtime_panic("non-positive interval for weft_timer_reset of a ticker");
     sched_point(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
+    if (ticker)
+        t->timer.period = duration_ns;
     t->timer.when = add_saturating(clock_now(), duration_ns);
     timer_start(&t->timer);
     RT_UNLOCK();

@@ -20,8 +20,10 @@ cc "$source/tests/install/consumer/main.c" -o "$work/pc_static" \
     $(pkg-config --cflags weft) "$work/prefix/lib/libweft.a" \
     $(pkg-config --libs --static weft | sed 's/-lweft//')
 "$work/pc_static"
+# shared: the README's line, which runs without LD_LIBRARY_PATH
 # shellcheck disable=SC2046
 cc "$source/tests/install/consumer/main.c" -o "$work/pc_shared" \
-    $(pkg-config --cflags --libs weft)
-LD_LIBRARY_PATH="$work/prefix/lib" "$work/pc_shared"
+    $(pkg-config --cflags --libs weft) \
+    -Wl,-rpath,$(pkg-config --variable=libdir weft)
+env -u LD_LIBRARY_PATH "$work/pc_shared"
 echo "all 4 consumers ran"

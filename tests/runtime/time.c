@@ -505,6 +505,41 @@ Test(time, ticker_with_non_positive_period_panics)
                        "panic: non-positive interval for weft_ticker_new\n");
 }
 
+static void tick_then_reset_the_period(void *arg)
+{
+    struct instants *r = arg;
+    weft_timer *ticker = weft_ticker_new(100 * WEFT_MILLISECOND);
+    r->at[r->count++] = recv_time(weft_timer_chan(ticker));
+    weft_timer_reset(ticker, 30 * WEFT_MILLISECOND);
+    for (int i = 0; i < 3; i++)
+        r->at[r->count++] = recv_time(weft_timer_chan(ticker));
+    weft_timer_free(ticker);
+}
+
+Test(time, reset_of_a_ticker_changes_its_period)
+{
+    struct instants r = {0};
+    run_seeded(tick_then_reset_the_period, &r, 3);
+    int64_t ms = WEFT_MILLISECOND;
+    int64_t expected[] = {100 * ms, 130 * ms, 160 * ms, 190 * ms};
+    cr_assert_eq(r.count, 4);
+    for (size_t i = 0; i < r.count; i++)
+        cr_assert_eq(r.at[i], expected[i], "at[%zu] = %lld", i,
+                     (long long)r.at[i]);
+}
+
+static void ticker_reset_to_zero(void)
+{
+    weft_timer_reset(weft_ticker_new(WEFT_SECOND), 0);
+}
+
+Test(time, ticker_reset_to_a_non_positive_period_panics)
+{
+    child_expect_start(ticker_reset_to_zero, 2,
+                       "panic: non-positive interval for weft_timer_reset of "
+                       "a ticker\n");
+}
+
 /* ---- timers due at the same instant ---- */
 
 struct tie {
