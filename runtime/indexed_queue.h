@@ -38,8 +38,7 @@ void indexed_queue_clear(struct indexed_queue *q);
 void indexed_queue_push(struct indexed_queue *q, struct goroutine *g,
                         uint64_t rank);
 /* The goroutine at position index (< length), left in place. */
-struct goroutine *indexed_queue_at(const struct indexed_queue *q,
-                                   size_t index);
+struct goroutine *indexed_queue_at(const struct indexed_queue *q, size_t index);
 /* Removes and returns the goroutine at position index (< length). */
 struct goroutine *indexed_queue_take(struct indexed_queue *q, size_t index);
 /* The position of the first goroutine of the greatest rank; sets *rank to

@@ -68,9 +68,9 @@ struct goroutine {
     enum wait_reason wait_reason;
     weft_fn fn;
     void *arg;
-    struct stack stack;                    /* base 0: the thread's own stack */
-    struct goroutine *next;                /* run queue link */
-    size_t run_slot; /* its slot in the indexed run queue, while there */
+    struct stack stack;     /* base 0: the thread's own stack */
+    struct goroutine *next; /* run queue link */
+    size_t run_slot;        /* its slot in the indexed run queue, while there */
     struct goroutine *all_prev, *all_next; /* every live goroutine */
     enum weft_op pending_op;               /* at its last scheduling point */
     uint64_t pending_object;
@@ -147,7 +147,7 @@ struct runtime {
     bool lock_order;   /* the lock-order graph is kept (lockorder.h) */
     bool parallel;     /* worker threads run goroutines (parallel.h) */
     FILE *trace;
-    bool trace_locations;        /* points only, with the user's file:line */
+    bool trace_locations; /* points only, with the user's file:line */
     uint32_t case_rotation;
 
     struct goroutine *visit;   /* goroutine asked to capture its stack */
@@ -190,7 +190,7 @@ struct runtime_process {
     bool harness_set;
     struct runtime_run_settings harness;
     const void *lock_target[LOCK_TARGET_MAX]; /* harness.lock_target */
-    size_t default_stack_size; /* $WEFT_STACK_SIZE, or weft_set_stack_size */
+    size_t default_stack_size;   /* $WEFT_STACK_SIZE, or weft_set_stack_size */
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
     /* the run queue of rt.indexed runs: its memory outlives a run */

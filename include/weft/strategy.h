@@ -88,9 +88,9 @@ struct weft_choice {
     enum weft_choice_kind kind; /**< what is chosen */
     size_t count;               /**< >= 1: choose an index below it */
     uint64_t current;           /**< goroutine at this point */
-    bool current_can_continue; /**< options[0] is current (a preemption
-                                  point rather than a block) */
-    uint64_t step;             /**< scheduling points so far in this run */
+    bool current_can_continue;  /**< options[0] is current (a preemption
+                                   point rather than a block) */
+    uint64_t step;              /**< scheduling points so far in this run */
     /** scheduling points the current goroutine has passed: a position in
      * its own run, which stays put when other goroutines are reordered */
     uint64_t current_points;

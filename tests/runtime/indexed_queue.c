@@ -39,8 +39,8 @@ Test(indexed_queue, matches_a_list_through_compaction_and_growth)
     uint64_t state[4];
     weft_random_seed(state, 7);
     for (int round = 0; round < 20000; round++) {
-        bool push = pushed < MANY && (length == 0 ||
-                                      weft_random_below(state, 5) < 3);
+        bool push =
+            pushed < MANY && (length == 0 || weft_random_below(state, 5) < 3);
         if (push) {
             indexed_queue_push(&q, numbered(pushed), 0);
             model[length++] = pushed++;
@@ -53,8 +53,7 @@ Test(indexed_queue, matches_a_list_through_compaction_and_growth)
     }
     cr_assert_gt(q.capacity, 64, "the slots never grew");
     for (size_t i = 0; i < length; i++)
-        cr_assert_eq(indexed_queue_at(&q, i)->id, model[i], "position %zu",
-                     i);
+        cr_assert_eq(indexed_queue_at(&q, i)->id, model[i], "position %zu", i);
 }
 
 Test(indexed_queue, highest_is_the_first_of_the_greatest_rank)
