@@ -21,10 +21,13 @@ struct decision {
     bool preemptible;
     bool goroutine;          /* a choice of goroutine (not a case, a timer) */
     uint64_t chosen_id;      /* the option's id: the goroutine that ran */
+    uint64_t continue_id;    /* option 0's id: going on, or the longest
+                                runnable */
     uint64_t current_id;     /* where it was made: the current goroutine */
     uint64_t current_points; /* and how far that one had run */
     uint64_t first_option;   /* its options in the log's option arena, or
-                                NO_OPTIONS when the arena was full */
+                                NO_OPTIONS: not recorded (only dfs's are),
+                                or the arena was full */
 };
 #define NO_OPTIONS UINT64_MAX
 
@@ -37,7 +40,7 @@ struct decision_log {
     uint64_t steps; /* scheduling points passed */
     uint64_t preemptions;
     uint64_t capacity;
-    uint64_t option_count; /* options recorded (dfs needs them) */
+    uint64_t option_count; /* options recorded (dfs's only: it needs them) */
     uint64_t option_capacity;
     struct weft_option *options;
     /* the locks of the first potential deadlock reported, in cycle order:

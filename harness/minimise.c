@@ -34,8 +34,6 @@ enum {
 
 struct candidate {
     struct decision *decisions;
-    uint64_t *continue_ids;      /* option 0 at each decision: going on */
-    struct weft_option *options; /* each decision's, from first_option */
     size_t count;
     uint64_t preemptions;
     uint64_t steps;
@@ -45,19 +43,7 @@ static void capture(struct candidate *c, const struct decision_log *log)
 {
     size_t count = log->count < log->capacity ? log->count : log->capacity;
     c->decisions = realloc(c->decisions, (count + 1) * sizeof *c->decisions);
-    c->continue_ids = realloc(c->continue_ids, (count + 1) * sizeof(uint64_t));
     memcpy(c->decisions, log->decisions, count * sizeof *c->decisions);
-    for (size_t i = 0; i < count; i++) {
-        const struct decision *d = &log->decisions[i];
-        c->continue_ids[i] = d->first_option == NO_OPTIONS
-                                 ? d->chosen_id
-                                 : log->options[d->first_option].id;
-    }
-    size_t options = log->option_count < log->option_capacity
-                         ? log->option_count
-                         : log->option_capacity;
-    c->options = realloc(c->options, (options + 1) * sizeof *c->options);
-    memcpy(c->options, log->options, options * sizeof *c->options);
     c->count = count;
     c->preemptions = log->preemptions;
     c->steps = log->steps;
@@ -66,8 +52,6 @@ static void capture(struct candidate *c, const struct decision_log *log)
 static void candidate_free(struct candidate *c)
 {
     free(c->decisions);
-    free(c->continue_ids);
-    free(c->options);
 }
 
 /* Runs the candidate (recording into base's log): the same verdict? */
@@ -98,7 +82,7 @@ static bool remove_one(const struct schedule_request *base,
         trial.decisions = malloc(current->count * sizeof *trial.decisions);
         memcpy(trial.decisions, current->decisions,
                current->count * sizeof *trial.decisions);
-        trial.decisions[p].chosen_id = current->continue_ids[p];
+        trial.decisions[p].chosen_id = current->decisions[p].continue_id;
         trial.decisions[p].index = 0;
         (*attempts)++;
         bool fails = still_fails(base, &trial, kind);

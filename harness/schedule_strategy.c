@@ -69,10 +69,10 @@ static size_t avoid_postponed(const struct schedule_strategy *s,
                               const struct weft_choice *c, size_t index)
 {
     if (c->kind != WEFT_CHOOSE_GOROUTINE || c->current_can_continue ||
-        !postponed(s, c->options[index].id))
+        !postponed(s, weft_choice_option(c, index).id))
         return index;
     for (size_t i = 0; i < c->count; i++)
-        if (!postponed(s, c->options[i].id))
+        if (!postponed(s, weft_choice_option(c, i).id))
             return i;
     return index;
 }
@@ -91,33 +91,44 @@ static size_t forced_by_key(const struct schedule_strategy *s,
         if (!goroutine)
             return d->index < c->count ? d->index : 0;
         for (size_t j = 0; j < c->count; j++)
-            if (c->options[j].id == d->chosen_id)
+            if (weft_choice_option(c, j).id == d->chosen_id)
                 return j;
         return 0;
     }
     return 0;
 }
 
-static void record(struct decision_log *log, const struct weft_choice *c,
-                   size_t index)
+/* Every option of a choice, O(count): only where dfs needs them. */
+static uint64_t record_options(struct decision_log *log,
+                               const struct weft_choice *c)
 {
+    if (log->option_count + c->count > log->option_capacity)
+        return NO_OPTIONS;
+    uint64_t first = log->option_count;
+    for (size_t i = 0; i < c->count; i++)
+        log->options[first + i] = weft_choice_option(c, i);
+    log->option_count += c->count;
+    return first;
+}
+
+/* O(log count) unless the options are recorded. */
+static void record(const struct schedule_strategy *s,
+                   const struct weft_choice *c, size_t index)
+{
+    struct decision_log *log = s->log;
     if (log->count < log->capacity) {
         bool goroutine = c->kind == WEFT_CHOOSE_GOROUTINE;
-        bool fits = log->option_count + c->count <= log->option_capacity;
         log->decisions[log->count] = (struct decision){
             .index = (uint32_t)index,
             .count = (uint32_t)c->count,
             .preemptible = c->current_can_continue,
             .goroutine = goroutine,
-            .chosen_id = c->options[index].id,
+            .chosen_id = weft_choice_option(c, index).id,
+            .continue_id = weft_choice_option(c, 0).id,
             .current_id = c->current,
             .current_points = c->current_points,
-            .first_option = fits ? log->option_count : NO_OPTIONS};
-        if (fits) {
-            memcpy(log->options + log->option_count, c->options,
-                   c->count * sizeof *c->options);
-            log->option_count += c->count;
-        }
+            .first_option =
+                s->record_options ? record_options(log, c) : NO_OPTIONS};
     }
     log->count++;
     if (c->current_can_continue && index != 0)
@@ -142,8 +153,16 @@ static size_t schedule_choose(struct weft_strategy *self,
     } else {
         index = s->inner->choose(s->inner, c);
     }
-    record(log, c, index);
+    record(s, c, index);
     return index;
+}
+
+/* The inner strategy's ranks, forced decisions or not: a rank is asked
+ * when a goroutine is queued, not at a decision. */
+static uint64_t schedule_rank(struct weft_strategy *self, uint64_t id)
+{
+    struct weft_strategy *inner = ((struct schedule_strategy *)self)->inner;
+    return inner->rank(inner, id);
 }
 
 void schedule_strategy_init(struct schedule_strategy *s,
@@ -158,6 +177,8 @@ void schedule_strategy_init(struct schedule_strategy *s,
         .choose = schedule_choose,
     };
     s->inner = create[args->spec->kind](args);
+    s->base.rank = s->inner->rank ? schedule_rank : NULL;
+    s->record_options = args->spec->kind == STRATEGY_DFS;
     s->log = log;
     s->max_steps = max_steps;
 }

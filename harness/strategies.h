@@ -104,6 +104,7 @@ struct schedule_strategy {
     const uint64_t *postponed;
     size_t postponed_count;
     struct decision_log *log;
+    bool record_options; /* every decision's options, for dfs (O(n) each) */
     uint64_t max_steps;
 };
 

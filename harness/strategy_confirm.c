@@ -16,7 +16,8 @@ struct confirm_strategy {
 
 /* Uniform among the goroutines not about to close the targeted cycle; one
  * that is runs only when every option is (then each holds its first lock,
- * and running them deadlocks). */
+ * and running them deadlocks). O(n log n) in n options: it reads them all,
+ * but only confirmation runs it. */
 static size_t confirm_choose(struct weft_strategy *self,
                              const struct weft_choice *c)
 {
@@ -24,12 +25,12 @@ static size_t confirm_choose(struct weft_strategy *self,
     size_t free_count = 0;
     if (c->kind == WEFT_CHOOSE_GOROUTINE)
         for (size_t i = 0; i < c->count; i++)
-            free_count += !c->options[i].inverted_lock;
+            free_count += !weft_choice_option(c, i).inverted_lock;
     if (free_count == 0 || free_count == c->count)
         return (size_t)weft_random_below(s->rng, c->count);
     uint64_t pick = weft_random_below(s->rng, free_count);
     for (size_t i = 0;; i++)
-        if (!c->options[i].inverted_lock && pick-- == 0)
+        if (!weft_choice_option(c, i).inverted_lock && pick-- == 0)
             return i;
 }
 

@@ -56,11 +56,13 @@ static size_t dfs_choose(struct weft_strategy *self,
     struct dfs_strategy *s = (struct dfs_strategy *)self;
     if (c->kind != WEFT_CHOOSE_GOROUTINE)
         return 0;
-    for (size_t i = 0; i < c->count; i++)
-        if (!asleep(s, &c->options[i])) {
-            sleep_after(s, &c->options[i]);
+    for (size_t i = 0; i < c->count; i++) {
+        struct weft_option option = weft_choice_option(c, i);
+        if (!asleep(s, &option)) {
+            sleep_after(s, &option);
             return i;
         }
+    }
     pruned(); /* every continuation was explored from an ancestor */
 }
 

@@ -19,6 +19,7 @@
 
 #include "compiler.h"
 #include "harness_hooks.h"
+#include "indexed_queue.h"
 #include "stack_pool.h"
 #include "sync_events.h"
 
@@ -67,8 +68,9 @@ struct goroutine {
     enum wait_reason wait_reason;
     weft_fn fn;
     void *arg;
-    struct stack stack;                    /* base 0: the thread's own stack */
-    struct goroutine *next;                /* run queue link */
+    struct stack stack;     /* base 0: the thread's own stack */
+    struct goroutine *next; /* run queue link */
+    size_t run_slot;        /* its slot in the indexed run queue, while there */
     struct goroutine *all_prev, *all_next; /* every live goroutine */
     enum weft_op pending_op;               /* at its last scheduling point */
     uint64_t pending_object;
@@ -139,12 +141,13 @@ struct runtime {
     uint64_t step;
 
     struct weft_strategy *strategy;
-    bool fifo;         /* strategy is FIFO: skip building options */
+    bool fifo;         /* strategy is FIFO: no choices to make */
+    bool indexed;      /* not FIFO: the run queue is rt_process.run_index */
     bool plain_points; /* initialised, not preemptive, not tracing */
     bool lock_order;   /* the lock-order graph is kept (lockorder.h) */
     bool parallel;     /* worker threads run goroutines (parallel.h) */
     FILE *trace;
-    bool trace_locations;        /* points only, with the user's file:line */
+    bool trace_locations; /* points only, with the user's file:line */
     uint32_t case_rotation;
 
     struct goroutine *visit;   /* goroutine asked to capture its stack */
@@ -187,9 +190,11 @@ struct runtime_process {
     bool harness_set;
     struct runtime_run_settings harness;
     const void *lock_target[LOCK_TARGET_MAX]; /* harness.lock_target */
-    size_t default_stack_size; /* $WEFT_STACK_SIZE, or weft_set_stack_size */
+    size_t default_stack_size;   /* $WEFT_STACK_SIZE, or weft_set_stack_size */
     struct weft_option *options; /* scratch for choices */
     size_t options_capacity;
+    /* the run queue of rt.indexed runs: its memory outlives a run */
+    struct indexed_queue run_index;
 };
 
 extern struct runtime_process rt_process;
@@ -234,9 +239,16 @@ void runtime_after_resume(void);
 void park(enum wait_reason reason);
 /* Makes a waiting goroutine runnable. */
 void ready(struct goroutine *g);
-/* Asks the strategy to pick one of count options (count >= 1). */
+/* Choices (choice.c). Asks the strategy to pick one of count options
+ * (count >= 1): a case or a timer. */
 size_t choose(enum weft_choice_kind kind, const struct weft_option *options,
               size_t count);
+/* Asks it which goroutine runs: the current one (0, when it can continue)
+ * or one of the indexed run queue's, at their position (+ 1 after the
+ * current one). */
+size_t choose_goroutine(bool current_can_continue);
+/* The strategy's rank for g (0 without rank()). */
+uint64_t strategy_rank(struct goroutine *g);
 /* Scratch array for options, valid until the next call. */
 struct weft_option *options_buffer(size_t count);
 

@@ -6,9 +6,10 @@
  *    main goroutine runs on the thread's own stack.
  *  - A goroutine cannot free the stack it runs on: it records itself in
  *    ws.dead and whoever runs next frees it (after_resume).
- *  - With the FIFO strategy the run queue is used as a queue and no options
- *    are built; any other strategy sees every choice with more than one
- *    option, in a deterministic order.
+ *  - With the FIFO strategy the run queue is used as a queue and no choice
+ *    is made; any other strategy sees every choice with more than one
+ *    option, in a deterministic order, and the run queue is the indexed
+ *    one (indexed_queue.h), so a choice costs O(log n) in n runnable.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,33 +30,25 @@ __thread struct worker ws;
 
 /* ---- run queue ---- */
 
+/* FIFO runs keep the plain linked queue (the production path, and the one
+ * parallel mode shares); a choosing strategy's runs the indexed one, and
+ * ws.runnable.length counts either. */
 static inline void run_queue_push(struct goroutine *g)
 {
-    queue_push(&ws.runnable, g);
-}
-
-static inline struct goroutine *run_queue_pop(void)
-{
-    return queue_pop(&ws.runnable);
+    if (likely(!rt.indexed)) {
+        queue_push(&ws.runnable, g);
+        return;
+    }
+    indexed_queue_push(&rt_process.run_index, g, strategy_rank(g));
+    ws.runnable.length++;
 }
 
 static struct goroutine *run_queue_take(size_t index)
 {
-    if (index == 0)
-        return run_queue_pop();
-    struct goroutine *prev = NULL, *g = ws.runnable.head;
-    for (size_t i = 0; i < index; i++) {
-        prev = g;
-        g = g->next;
-    }
-    if (prev)
-        prev->next = g->next;
-    else
-        ws.runnable.head = g->next;
-    if (ws.runnable.tail == g)
-        ws.runnable.tail = prev;
+    if (likely(!rt.indexed))
+        return queue_pop(&ws.runnable); /* FIFO takes only the first */
     ws.runnable.length--;
-    return g;
+    return indexed_queue_take(&rt_process.run_index, index);
 }
 
 static void all_add(struct goroutine *g)
@@ -83,70 +76,13 @@ static void all_remove(struct goroutine *g)
     rt.goroutine_count--;
 }
 
-/* ---- choices ---- */
-
-struct weft_option *options_buffer(size_t count)
-{
-    if (count > rt_process.options_capacity) {
-        size_t capacity = count < 64 ? 64 : count * 2;
-        struct weft_option *options =
-            realloc(rt_process.options, capacity * sizeof *options);
-        if (!options)
-            runtime_panic("out of memory");
-        rt_process.options = options;
-        rt_process.options_capacity = capacity;
-    }
-    return rt_process.options;
-}
-
-static size_t choose_with(enum weft_choice_kind kind,
-                          const struct weft_option *options, size_t count,
-                          bool current_can_continue)
-{
-    struct weft_choice choice = {
-        .kind = kind,
-        .count = count,
-        .options = options,
-        .current = ws.current ? ws.current->id : 0,
-        .current_can_continue = current_can_continue,
-        .step = rt.step,
-        .current_points = ws.current ? ws.current->points : 0,
-    };
-    /* the strategy's work is not the goroutine's (and one the program wrote
-     * may be instrumented) */
-    DETECT(ignore_begin);
-    size_t index = rt.strategy->choose(rt.strategy, &choice);
-    DETECT(ignore_end);
-    if (index >= count)
-        runtime_panic("strategy %s chose option %zu of %zu", rt.strategy->name,
-                      index, count);
-    if (rt.trace && !rt.trace_locations)
-        trace_choice(kind, options, count, index);
-    return index;
-}
-
-size_t choose(enum weft_choice_kind kind, const struct weft_option *options,
-              size_t count)
-{
-    return choose_with(kind, options, count, false);
-}
-
-static void fill_run_queue_options(struct weft_option *options)
-{
-    size_t i = 0;
-    for (struct goroutine *g = ws.runnable.head; g; g = g->next)
-        options[i++] = (struct weft_option){
-            g->id, g->pending_op, g->pending_object, g->pending_inverted};
-}
+/* ---- choices (choice.c builds them) ---- */
 
 static struct goroutine *take_runnable(void)
 {
     if (rt.fifo || ws.runnable.length == 1)
         return run_queue_take(0);
-    struct weft_option *options = options_buffer(ws.runnable.length);
-    fill_run_queue_options(options);
-    return run_queue_take(
-        choose(WEFT_CHOOSE_GOROUTINE, options, ws.runnable.length));
+    return run_queue_take(choose_goroutine(false));
 }
 
 /* ---- switching ---- */
@@ -288,11 +224,7 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
         trace_point(g, op, object);
     if (!rt.strategy->preemptive || ws.runnable.length == 0)
         return;
-    struct weft_option *options = options_buffer(ws.runnable.length + 1);
-    options[0] = (struct weft_option){g->id, op, object, g->pending_inverted};
-    fill_run_queue_options(options + 1);
-    size_t index = choose_with(WEFT_CHOOSE_GOROUTINE, options,
-                               ws.runnable.length + 1, true);
+    size_t index = choose_goroutine(true);
     if (index == 0)
         return;
     struct goroutine *next = run_queue_take(index - 1);
@@ -328,6 +260,8 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     rt.trace = config && config->trace_file ? config->trace_file : env->trace;
     rt.trace_locations = rt.trace && config && config->trace_locations;
     rt.fifo = rt.strategy == weft_strategy_fifo();
+    rt.indexed = !rt.fifo;
+    indexed_queue_clear(&rt_process.run_index);
     rt.plain_points = !rt.strategy->preemptive && !rt.trace;
     rt.virtual_time = rt.strategy->virtual_time;
     rt.report_leaks = env->report_leaks;

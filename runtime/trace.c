@@ -105,14 +105,14 @@ void trace_point(struct goroutine *g, enum weft_op op, uint64_t object)
     fputc('\n', rt.trace);
 }
 
-void trace_choice(enum weft_choice_kind kind, const struct weft_option *options,
-                  size_t count, size_t chosen)
+/* O(count): every option named, so only while tracing. */
+void trace_choice(const struct weft_choice *choice, size_t chosen)
 {
-    fprintf(rt.trace, "  choose %s [", choice_names[kind]);
-    const char *prefix = option_prefixes[kind];
-    for (size_t i = 0; i < count; i++)
+    fprintf(rt.trace, "  choose %s [", choice_names[choice->kind]);
+    const char *prefix = option_prefixes[choice->kind];
+    for (size_t i = 0; i < choice->count; i++)
         fprintf(rt.trace, "%s%s%llu", i ? " " : "", prefix,
-                (unsigned long long)options[i].id);
+                (unsigned long long)weft_choice_option(choice, i).id);
     fprintf(rt.trace, "] -> %s%llu\n", prefix,
-            (unsigned long long)options[chosen].id);
+            (unsigned long long)weft_choice_option(choice, chosen).id);
 }

@@ -6,8 +6,7 @@
 
 /* The scheduling point g makes before op on object (its id, or 0). */
 void trace_point(struct goroutine *g, enum weft_op op, uint64_t object);
-/* The strategy's decision: chosen among count options. */
-void trace_choice(enum weft_choice_kind kind, const struct weft_option *options,
-                  size_t count, size_t chosen);
+/* The strategy's decision: option chosen of choice. */
+void trace_choice(const struct weft_choice *choice, size_t chosen);
 
 #endif

@@ -80,19 +80,33 @@ struct weft_option {
 
 /** A decision point. Options are in a deterministic order: for goroutines,
  * the current one first when it may continue, then the run queue in FIFO
- * order; for cases, case order; for timers, deadline then creation order. */
+ * order; for cases, case order; for timers, deadline then creation order.
+ * Read them with weft_choice_option: a choice among n goroutines lists
+ * none of them, so that it costs O(log n), not O(n). Valid only during
+ * the choose() call it is passed to. */
 struct weft_choice {
-    enum weft_choice_kind kind;        /**< what is chosen */
-    size_t count;                      /**< >= 1: choose an index below it */
-    const struct weft_option *options; /**< the count options */
-    uint64_t current;          /**< goroutine at this point */
-    bool current_can_continue; /**< options[0] is current (a preemption
-                                  point rather than a block) */
-    uint64_t step;             /**< scheduling points so far in this run */
+    enum weft_choice_kind kind; /**< what is chosen */
+    size_t count;               /**< >= 1: choose an index below it */
+    uint64_t current;           /**< goroutine at this point */
+    bool current_can_continue;  /**< options[0] is current (a preemption
+                                   point rather than a block) */
+    uint64_t step;              /**< scheduling points so far in this run */
     /** scheduling points the current goroutine has passed: a position in
      * its own run, which stays put when other goroutines are reordered */
     uint64_t current_points;
+    /** the runtime's: a case or timer choice's options (goroutine choices
+     * read the run queue) */
+    const struct weft_option *listed;
 };
+
+/** The option at index (below choice->count); O(log count). */
+struct weft_option weft_choice_option(const struct weft_choice *choice,
+                                      size_t index);
+
+/** A goroutine choice's first option of the greatest rank (the strategy's
+ * rank(); all 0 without one); O(log count). Asks rank() again for the
+ * current goroutine. */
+size_t weft_choice_highest(const struct weft_choice *choice);
 
 /** A scheduling strategy. The runtime decides what is possible, the strategy
  * which of it happens. choose() must depend only on its own state and the
@@ -108,6 +122,11 @@ struct weft_strategy {
     /** Returns the index of the option to take, below choice->count. */
     size_t (*choose)(struct weft_strategy *self,
                      const struct weft_choice *choice);
+    /** Optional, for weft_choice_highest: a goroutine's rank. Asked when
+     * the goroutine joins the run queue, and for the current goroutine at
+     * each choice, so a rank may change only while its goroutine runs.
+     * Like choose(), a function of the strategy's own state. */
+    uint64_t (*rank)(struct weft_strategy *self, uint64_t goroutine_id);
 };
 
 /** First come, first served: the default for ordinary runs. */

@@ -270,6 +270,23 @@ Test(harness, pct_finds_the_lost_update)
                               "--strategy pct:2");
 }
 
+/* A choice among n goroutines costs O(log n) under every strategy, so
+ * thousands of runnable goroutines pass rather than run into the step or
+ * time limit (issue 19, 20: pct took 10 s a schedule at 4,000). */
+Test(harness, five_thousand_goroutines_pass_under_pct_and_random)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " BUGS " five_thousand_released_together"
+                     " --strategy pct:3 --iterations 3");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "ok    five_thousand_released_together: 3 "
+                               "schedules, no failure"),
+              "%s", r.output);
+    run(&r, WEFT_CMD " test " BUGS " five_thousand_released_together"
+                     " --strategy random --iterations 3");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+}
+
 Test(harness, fixed_versions_pass)
 {
     struct command_result r;

@@ -605,8 +605,8 @@ static size_t pick_timer(struct weft_strategy *self,
         return 0;
     p->timer_choices++;
     p->offered = choice->count;
-    p->first_offered = choice->options[0].id;
-    p->last_offered = choice->options[choice->count - 1].id;
+    p->first_offered = weft_choice_option(choice, 0).id;
+    p->last_offered = weft_choice_option(choice, choice->count - 1).id;
     return p->pick_last ? choice->count - 1 : 0;
 }
 

@@ -389,3 +389,35 @@ WEFT_TEST(lost_update_beside_busy_work)
     weft_waitgroup_wait(&done);
     weft_assert(balance == 120, "balance is %d, want 120", balance);
 }
+
+/* ---- correct at scale: 5,000 goroutines released at once, each adding
+ * under one mutex (a choice among thousands must stay cheap) ---- */
+
+enum { RELEASED_TOGETHER = 5000 };
+
+static weft_chan *release;
+static weft_mutex count_lock;
+static int counted;
+
+static void count_once_released(void *arg)
+{
+    (void)arg;
+    weft_chan_recv(release, NULL);
+    weft_mutex_lock(&count_lock);
+    counted++;
+    weft_mutex_unlock(&count_lock);
+    weft_waitgroup_done(&done);
+}
+
+WEFT_TEST(five_thousand_released_together)
+{
+    counted = 0;
+    release = weft_chan_make(0, 0);
+    weft_waitgroup_add(&done, RELEASED_TOGETHER);
+    for (int i = 0; i < RELEASED_TOGETHER; i++)
+        weft_go(count_once_released, NULL);
+    weft_chan_close(release);
+    weft_waitgroup_wait(&done);
+    weft_assert(counted == RELEASED_TOGETHER, "counted %d, want %d", counted,
+                RELEASED_TOGETHER);
+}
