@@ -104,11 +104,10 @@ struct schedule_strategy {
     const uint64_t *postponed;
     size_t postponed_count;
     struct decision_log *log;
-    uint64_t max_steps;
 };
 
 void schedule_strategy_init(struct schedule_strategy *s,
                             const struct strategy_args *args,
-                            struct decision_log *log, uint64_t max_steps);
+                            struct decision_log *log);
 
 #endif

@@ -6,6 +6,9 @@
 
 /* The scheduling point g makes before op on object (its id, or 0). */
 void trace_point(struct goroutine *g, enum weft_op op, uint64_t object);
+/* In a located trace, what became of g's operation at its last point:
+ * "preempted" before it ran, "resumes" (runs now), "blocks". */
+void trace_preempted(struct goroutine *g, const char *what);
 /* The strategy's decision: chosen among count options. */
 void trace_choice(enum weft_choice_kind kind, const struct weft_option *options,
                   size_t count, size_t chosen);
