@@ -28,7 +28,7 @@
 #include "runtime.h"
 
 static struct {
-    bool timer_created;
+    pid_t timer_pid; /* the process the timer was made in (fork drops it) */
     timer_t timer;
     void *interrupted; /* the time limit's ucontext, while reporting */
 } hang;
@@ -56,25 +56,34 @@ static void on_time_limit(int sig, siginfo_t *info, void *context)
     report(RUNTIME_HANG_TIME);
 }
 
+/* The timer and its handler, once per process; none when the program
+ * handles SIGALRM itself (its handler wins, as for crashes: the parent's
+ * kill is the limit then). */
 static bool create_timer(void)
 {
-    if (hang.timer_created)
+    if (hang.timer_pid == getpid())
         return true;
     struct sigaction action = {
         .sa_sigaction = on_time_limit,
         .sa_flags = SA_SIGINFO | SA_ONSTACK,
-    };
+    }, old;
     sigemptyset(&action.sa_mask);
-    if (sigaction(SIGALRM, &action, NULL) != 0)
+    if (sigaction(SIGALRM, &action, &old) != 0)
         return false;
+    if ((old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != on_time_limit
+                                    : old.sa_handler != SIG_DFL) {
+        sigaction(SIGALRM, &old, NULL);
+        return false;
+    }
     struct sigevent event = {
         .sigev_notify = SIGEV_THREAD_ID,
         .sigev_signo = SIGALRM,
     };
     event._sigev_un._tid = gettid(); /* not a helper thread */
-    hang.timer_created =
-        timer_create(CLOCK_MONOTONIC, &event, &hang.timer) == 0;
-    return hang.timer_created;
+    if (timer_create(CLOCK_MONOTONIC, &event, &hang.timer) != 0)
+        return false;
+    hang.timer_pid = getpid();
+    return true;
 }
 
 void hang_limits_start(void)
