@@ -38,7 +38,15 @@ static void print_failure(FILE *out, const struct weft_explore_options *o,
         verdict->schedule[0] = '\0';
     fwrite(result->output, 1, result->output_length, out);
     fprintf(out, "--- %s in %s\n", weft_verdict_name(result->kind), test);
-    if (spec->kind == STRATEGY_CONFIRM) /* its seed replays nothing alone */
+    /* a schedule string replayed with no --strategy: whatever strategy
+     * made it, say none rather than the dfs:0 that follows its end */
+    bool bare_schedule = spec->kind == STRATEGY_DFS && !o->strategy;
+    if (bare_schedule)
+        fprintf(out, "    replayed schedule, %llu steps, %llu preemption%s\n",
+                (unsigned long long)log->steps,
+                (unsigned long long)log->preemptions,
+                log->preemptions == 1 ? "" : "s");
+    else if (spec->kind == STRATEGY_CONFIRM) /* its seed replays nothing */
         fprintf(out, "    strategy confirm, %llu steps, %llu preemption%s\n",
                 (unsigned long long)log->steps,
                 (unsigned long long)log->preemptions,
@@ -52,7 +60,10 @@ static void print_failure(FILE *out, const struct weft_explore_options *o,
                 log->preemptions == 1 ? "" : "s");
     if (verdict->schedule[0])
         fprintf(out, "    schedule %s\n", verdict->schedule);
-    if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
+    if (bare_schedule)
+        fprintf(out, "    replay: weft replay %s --test %s%s --schedule %s\n",
+                program, test, flags, verdict->schedule);
+    else if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
         fprintf(out,
                 "    replay: weft replay %s --test %s%s --strategy %s "
                 "--schedule %s\n",

@@ -99,7 +99,7 @@ _Noreturn static void child(const struct schedule_request *request, int output)
                                .sleep = request->sleep,
                                .sleep_count = request->sleep_count,
                            },
-                           request->log, request->max_steps);
+                           request->log);
     strategy.forced = request->forced;
     strategy.forced_count = request->forced_count;
     strategy.forced_by_key = request->forced_by_key;
@@ -113,13 +113,15 @@ _Noreturn static void child(const struct schedule_request *request, int output)
         config.trace_locations = true;
     }
     current_request = request;
-    runtime_apply_run_settings(&(struct runtime_run_settings){
+    struct runtime_run_settings settings = {
         .lock_order = request->lock_order,
         .lock_target = request->lock_target,
         .lock_target_length = request->lock_target_length,
         .creation_stacks = request->creation_stacks, /* for a leak report */
         .io_grace_ns = IO_GRACE_NS,
-    });
+    };
+    hang_report_settings(request, &settings);
+    runtime_apply_run_settings(&settings);
     char replay_command[1024];
     describe_schedule(request, replay_command, sizeof replay_command);
     detector_apply_run_settings(&(struct detector_run_settings){
@@ -206,7 +208,12 @@ void schedule_run(const struct schedule_request *request,
     if (pid == 0)
         child(request, output);
     bool timed_out;
-    int status = wait_with_timeout(pid, request->timeout_ns, &timed_out);
+    /* the child reports its own time limit; this one is for a child that
+     * cannot */
+    int64_t deadline_ns = request->timeout_ns > 0
+                              ? request->timeout_ns + HANG_REPORT_GRACE_NS
+                              : 0;
+    int status = wait_with_timeout(pid, deadline_ns, &timed_out);
     result->output = read_all(output, &result->output_length);
     close(output);
     result->pruned = !timed_out && WIFEXITED(status) &&
@@ -225,7 +232,8 @@ void schedule_run(const struct schedule_request *request,
                  "did not return)\n");
     } else if (timed_out)
         snprintf(note, sizeof note,
-                 "hang: the schedule exceeded its time limit\n");
+                 "hang: the schedule exceeded its time limit and did not "
+                 "report it (killed)\n");
     else if (WIFSIGNALED(status))
         snprintf(note, sizeof note, "crash: killed by signal %d (%s)\n",
                  WTERMSIG(status), strsignal(WTERMSIG(status)));

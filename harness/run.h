@@ -62,6 +62,19 @@ void schedule_run(const struct schedule_request *request,
  * scheduling points and checks: "", " --preempt-on-access", ... */
 const char *replay_flags(bool preempt_on_access, bool lock_order);
 
+/* ---- hang_report.c ---- */
+
+struct runtime_run_settings;
+/* Fills settings' limits from request's: past them the schedule's process
+ * reports a hang with every goroutine's stack and exits (the runtime
+ * counts the steps and keeps the count in request's log). */
+void hang_report_settings(const struct schedule_request *request,
+                          struct runtime_run_settings *settings);
+
+/* How long the parent waits past a schedule's time limit for its own hang
+ * report before it kills it. */
+#define HANG_REPORT_GRACE_NS (2 * WEFT_SECOND)
+
 /* ---- request.c ---- */
 
 /* Fills the zero fields of o with defaults. */

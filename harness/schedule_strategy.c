@@ -4,8 +4,8 @@
  * position, or, when minimising, decisions applied where they were made —
  * then the spec's own strategy (strategy_<kind>.c), reached through its
  * weft_strategy vtable. Every decision, whoever made it, is recorded in the
- * shared log, so the parent can read it; past max_steps the schedule ends
- * as a hang.
+ * shared log, so the parent can read it. (The step limit is the
+ * runtime's: it counts the points where nothing is chosen too; hang.c.)
  *
  * The inner strategy is asked only for the decisions nothing forced, so
  * its state (a generator, priorities, a sleep set) advances exactly as in
@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "exit_status.h"
-#include "harness_hooks.h"
 #include "strategies.h"
 
 /* Each kind's constructor: the vtable of every kind, one file each. */
@@ -26,18 +25,6 @@ static struct weft_strategy *(*const create[])(const struct strategy_args *) = {
     [STRATEGY_DFS] = strategy_dfs_create,
     [STRATEGY_CONFIRM] = strategy_confirm_create,
 };
-
-_Noreturn static void step_limit_exceeded(uint64_t steps)
-{
-    fflush(stdout);
-    fprintf(stderr,
-            "hang: the schedule exceeded %llu steps (a livelock, or raise "
-            "--max-steps)\n\n",
-            (unsigned long long)steps);
-    runtime_print_current_goroutine(stderr);
-    fflush(stderr);
-    _exit(WEFT_EXIT_HANG);
-}
 
 _Noreturn static void diverged(uint64_t decision, uint32_t index, size_t count)
 {
@@ -140,9 +127,6 @@ static size_t schedule_choose(struct weft_strategy *self,
 {
     struct schedule_strategy *s = (struct schedule_strategy *)self;
     struct decision_log *log = s->log;
-    log->steps = c->step;
-    if (s->max_steps && c->step > s->max_steps)
-        step_limit_exceeded(s->max_steps);
     size_t index;
     if (s->forced_by_key) {
         index = avoid_postponed(s, c, forced_by_key(s, c));
@@ -167,7 +151,7 @@ static uint64_t schedule_rank(struct weft_strategy *self, uint64_t id)
 
 void schedule_strategy_init(struct schedule_strategy *s,
                             const struct strategy_args *args,
-                            struct decision_log *log, uint64_t max_steps)
+                            struct decision_log *log)
 {
     memset(s, 0, sizeof *s);
     s->base = (struct weft_strategy){
@@ -180,5 +164,4 @@ void schedule_strategy_init(struct schedule_strategy *s,
     s->base.rank = s->inner->rank ? schedule_rank : NULL;
     s->record_options = args->spec->kind == STRATEGY_DFS;
     s->log = log;
-    s->max_steps = max_steps;
 }

@@ -105,11 +105,10 @@ struct schedule_strategy {
     size_t postponed_count;
     struct decision_log *log;
     bool record_options; /* every decision's options, for dfs (O(n) each) */
-    uint64_t max_steps;
 };
 
 void schedule_strategy_init(struct schedule_strategy *s,
                             const struct strategy_args *args,
-                            struct decision_log *log, uint64_t max_steps);
+                            struct decision_log *log);
 
 #endif

@@ -213,6 +213,14 @@ static void print_goroutines(FILE *out, struct goroutine *crashed,
         }
 }
 
+void crash_print_goroutines(FILE *out, void *ucontext)
+{
+    struct unwind_start start = {.context = *(ucontext_t *)ucontext,
+                                 .exact = true};
+    print_goroutines(out, ws.current, &start, CRASH_INNERMOST,
+                     CRASH_OUTERMOST);
+}
+
 /* ---- stack overflow ---- */
 
 static bool is_stack_overflow(struct goroutine *g, const siginfo_t *info,

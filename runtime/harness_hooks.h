@@ -12,6 +12,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Which limit a hang passed. */
+enum runtime_hang { RUNTIME_HANG_STEPS, RUNTIME_HANG_TIME };
+
 /* What the harness sets for the runs that follow (weft_run reads them when
  * it starts a run). A zero field is the runtime's default. */
 struct runtime_run_settings {
@@ -37,6 +40,19 @@ struct runtime_run_settings {
      * long as it takes. The harness gives a schedule a short grace: a
      * test's peers are its own goroutines, so silence there is a deadlock. */
     int64_t io_grace_ns;
+    /* A run that goes on too long is a hang (hang.c): past max_steps
+     * scheduling points (0: no limit), counted at every point, a goroutine
+     * running alone included; or past time_limit_ns of wall-clock time
+     * from the run's start (0: no limit), caught by a timer signal even in
+     * a goroutine that makes no weft call. Either calls on_hang, which
+     * reports it (runtime_print_goroutines) and ends the process; from a
+     * signal handler for the time limit. */
+    uint64_t max_steps;
+    int64_t time_limit_ns;
+    void (*on_hang)(enum runtime_hang why);
+    /* Where the run's step count is kept up to date, at every point (the
+     * harness's shared memory: it outlives a crash); NULL: nowhere. */
+    uint64_t *step_count;
 };
 
 /* Applies settings to the runs started from now on (run_settings.c). */
@@ -53,6 +69,14 @@ size_t runtime_lock_cycles_reported(void);
 /* The locks of the first cycle reported, in cycle order (each is taken
  * while the one before it is held); returns how many (at most max). */
 size_t runtime_lock_cycle(const void **locks, size_t max);
+
+/* Prints every goroutine, as Go's test timeout does: the running one
+ * first (at the time limit, its stack where the signal interrupted it),
+ * then the others, each after a blank line. */
+void runtime_print_goroutines(FILE *out);
+/* The goroutines alive now other than the test's own (goroutine 1), in
+ * creation order: their ids, at most max; returns how many there are. */
+size_t runtime_other_goroutines(uint64_t *ids, size_t max);
 
 /* Prints the running goroutine as "goroutine N [running]:" and its stack. */
 void runtime_print_current_goroutine(FILE *out);

@@ -139,6 +139,8 @@ struct runtime {
     uint64_t next_goroutine_id;
     uint32_t next_object_id;
     uint64_t step;
+    uint64_t step_limit;   /* a hang past it (hang.c); UINT64_MAX: none */
+    uint64_t *step_count;  /* the harness's copy of step, or NULL */
 
     struct weft_strategy *strategy;
     bool fifo;         /* strategy is FIFO: no choices to make */
@@ -328,6 +330,15 @@ void goroutine_print_creation(FILE *out, struct goroutine *g);
 /* Fatal signals (crash.c): installs the handlers and the alternate signal
  * stack they run on, once per process and thread. */
 void crash_handlers_install(void);
+
+/* Prints every goroutine as a crash report does, the running one unwound
+ * from a signal's ucontext (crash.c). */
+void crash_print_goroutines(FILE *out, void *ucontext);
+
+/* A run past the harness's limits (hang.c): arms the time limit when a run
+ * starts; the step limit is checked by sched_point_slow. */
+void hang_limits_start(void);
+_Noreturn void hang_past_step_limit(void);
 
 /* Goroutine leaks (leak.c). With report_leaks=1, when the main goroutine
  * ends (weft_run's main_fn returns, or main() returns into exit): lists the

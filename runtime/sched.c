@@ -189,6 +189,8 @@ void park(enum wait_reason reason)
     struct goroutine *g = ws.current;
     g->status = G_WAITING;
     g->wait_reason = reason;
+    if (unlikely(rt.trace_locations) && reason != WAIT_SLEEP)
+        trace_preempted(g, "blocks");
     schedule();
     g->wait_reason = WAIT_NONE;
 }
@@ -214,7 +216,11 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
         rt_lock();
         return;
     }
+    if (unlikely(rt.step >= rt.step_limit))
+        hang_past_step_limit();
     rt.step++;
+    if (rt.step_count)
+        *rt.step_count = rt.step;
     ws.current->points++;
     uint64_t object = object_field ? object_id(object_field) : 0;
     struct goroutine *g = ws.current;
@@ -230,7 +236,11 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
     struct goroutine *next = run_queue_take(index - 1);
     g->status = G_RUNNABLE;
     run_queue_push(g);
+    if (unlikely(rt.trace_locations))
+        trace_preempted(g, "preempted");
     runtime_switch_to(next);
+    if (unlikely(rt.trace_locations))
+        trace_preempted(g, "resumes");
 }
 
 /* ---- lifecycle ---- */
@@ -271,6 +281,7 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     if (rt.report_leaks)
         leaks_check_at_exit_install();
     crash_handlers_install();
+    hang_limits_start();
 
     struct goroutine *main_g = &rt.main_goroutine;
     main_g->id = 1;

@@ -1,7 +1,11 @@
 /*
  * Traces (WEFT_OPTIONS trace=..., weft_config.trace_file): a line per
  * scheduling point, "STEP gID operation [kind#object] [@ file:line]", and
- * a line per decision, "  choose goroutine [g1 g2] -> g2". Objects are
+ * a line per decision, "  choose goroutine [g1 g2] -> g2"; a located
+ * trace (the harness's) says instead what became of a point's operation
+ * when it did not simply run: "  g2 preempted" (switched out at the point,
+ * before it), "  g2 resumes" (it runs now), "  g2 blocks" (it parked), so
+ * a listing can say what happened when. Objects are
  * named by their run-order ids, never by address, so two traces of one
  * schedule compare with diff.
  */
@@ -45,6 +49,7 @@ static const char *op_names[WEFT_OP_COUNT] = {
     [WEFT_OP_NET_WRITE] = "net write",
     [WEFT_OP_NET_CLOSE] = "net close",
     [WEFT_OP_BLOCKING] = "blocking call",
+    [WEFT_OP_WAITGROUP_DONE] = "waitgroup done",
 };
 
 const char *weft_op_name(enum weft_op op)
@@ -71,6 +76,7 @@ static const char *object_kind(enum weft_op op)
         return "rwmutex";
     case WEFT_OP_WAITGROUP_ADD:
     case WEFT_OP_WAITGROUP_WAIT:
+    case WEFT_OP_WAITGROUP_DONE:
         return "wg";
     case WEFT_OP_COND_WAIT:
     case WEFT_OP_COND_SIGNAL:
@@ -115,4 +121,9 @@ void trace_choice(const struct weft_choice *choice, size_t chosen)
                 (unsigned long long)weft_choice_option(choice, i).id);
     fprintf(rt.trace, "] -> %s%llu\n", prefix,
             (unsigned long long)weft_choice_option(choice, chosen).id);
+}
+
+void trace_preempted(struct goroutine *g, const char *what)
+{
+    fprintf(rt.trace, "  g%llu %s\n", (unsigned long long)g->id, what);
 }

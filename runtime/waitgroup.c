@@ -6,10 +6,8 @@
  */
 #include "parallel.h"
 
-void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
+static void waitgroup_add(weft_waitgroup *wg, int64_t delta)
 {
-    PANIC_IF_NIL(wg, "waitgroup");
-    sched_point(WEFT_OP_WAITGROUP_ADD, &wg->id);
     DETECT(release, wg);
     wg->counter += delta;
     if (wg->counter < 0)
@@ -19,10 +17,18 @@ void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
     RT_UNLOCK();
 }
 
+void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
+{
+    PANIC_IF_NIL(wg, "waitgroup");
+    sched_point(WEFT_OP_WAITGROUP_ADD, &wg->id);
+    waitgroup_add(wg, delta);
+}
+
 void weft_waitgroup_done(weft_waitgroup *wg)
 {
     PANIC_IF_NIL(wg, "waitgroup");
-    weft_waitgroup_add(wg, -1);
+    sched_point(WEFT_OP_WAITGROUP_DONE, &wg->id);
+    waitgroup_add(wg, -1);
 }
 
 void weft_waitgroup_wait(weft_waitgroup *wg)
