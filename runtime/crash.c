@@ -377,7 +377,7 @@ static void print_goroutines(FILE *out, struct goroutine *crashed,
         if (g == crashed)
             continue;
         fputc('\n', out);
-        if (g->status == G_RUNNING)
+        if (rt.parallel && g->status == G_RUNNING)
             print_running_elsewhere(out, g);
         else
             goroutine_print(out, g);
@@ -432,6 +432,7 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *context)
      * a fresh region, whatever lock of glibc's the crash left held */
     if (!heap_on())
         heap_start();
+    symbolizer_take_over();
     FILE *out = report_stream();
     flush_program_output();
     report(out, sig, info, context, world_stopped);

@@ -97,14 +97,14 @@ void rt_lock(void)
                                                  memory_order_acquire,
                                                  memory_order_relaxed))
         lock_slow();
-    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
     LOCK_ACQUIRED();
+    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
 }
 
 void rt_unlock(void)
 {
-    LOCK_RELEASING();
     atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
+    LOCK_RELEASING();
     if (atomic_exchange_explicit(&runtime_lock, 0, memory_order_release) == 2)
         futex(&runtime_lock, FUTEX_WAKE, 1, NULL);
     LOCK_RELEASED();
