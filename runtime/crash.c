@@ -5,28 +5,42 @@
  * goroutine's stack, then every other goroutine; exit WEFT_EXIT_CRASH.
  *
  * Invariants:
- *  - Handlers run on an alternate signal stack of the thread that runs the
- *    goroutines, so a goroutine whose stack pointer sits in its guard page
- *    is still reported, and nothing is written below any goroutine's stack.
+ *  - Handlers run on an alternate signal stack of the thread that took the
+ *    signal (every worker has one), so a goroutine whose stack pointer sits
+ *    in its guard page is still reported, and nothing is written below any
+ *    goroutine's stack.
  *  - They are installed when the runtime initialises, for signals still at
  *    their default disposition: a program's own handlers win.
+ *  - The end of the process has one owner: the first thread to crash, or
+ *    the thread in exit(), whichever claims it first (crash.owner). Any
+ *    other thread that crashes or exits waits for the owner to end the
+ *    process, so a report is never cut short and its status is the crash's.
+ *  - The reporter first stops the world: it takes the runtime's lock (no
+ *    goroutine changes state while it reads them) and stops every other
+ *    worker where it is. Then it allocates only from a region of its own
+ *    (support/heap.h), so a crash inside malloc, or a worker stopped inside
+ *    it, cannot hold a lock the report needs, and prints through a stream
+ *    of its own (a stopped worker may hold stderr's lock).
  *  - A handler never returns. It does what is not async-signal-safe (stdio,
- *    the symbolizer, capstone): the process is dying, and weft runs on one
- *    thread. A second fault while reporting ends the process with a note.
+ *    the symbolizer, capstone) with everyone else stopped: the process is
+ *    dying. A second fault while reporting ends the process with a note.
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
-#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "disasm.h"
 #include "exit_status.h"
+#include "heap.h"
+#include "parallel.h"
 #include "runtime.h"
 #include "stack.h"
 
@@ -41,14 +55,54 @@ enum {
     /* How far past the end of a stack a fault or the stack pointer still
      * counts as running off it (a large frame probes far below). */
     STACK_REACH = 64 << 10,
+    /* How long the reporter waits for the workers it stops (a worker with
+     * the signal blocked never stops). */
+    STOP_WAIT_TRIES = 100, /* a millisecond apart */
 };
 
 static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 
 static struct {
-    pthread_t thread; /* the thread that runs the goroutines */
+    /* the thread (its ws) that ends the process: reporting a crash, or in
+     * exit(); 0 until one claims it */
+    _Atomic uintptr_t owner;
     volatile sig_atomic_t reporting;
+    _Atomic unsigned waiting; /* threads parked by wait_for_the_end */
+    int stop_signal;          /* one of ours: stops a worker */
 } crash;
+
+/* ---- who ends the process ---- */
+
+static uintptr_t this_thread(void)
+{
+    return (uintptr_t)&ws; /* initial-exec TLS: safe in a handler */
+}
+
+/* True if this thread ends the process: it claimed it first, now or
+ * before. */
+static bool claim_the_end(void)
+{
+    uintptr_t expected = 0;
+    return atomic_compare_exchange_strong(&crash.owner, &expected,
+                                          this_thread()) ||
+           expected == this_thread();
+}
+
+/* Until the owner ends the process. */
+_Noreturn static void wait_for_the_end(void)
+{
+    atomic_fetch_add(&crash.waiting, 1);
+    for (;;)
+        pause();
+}
+
+/* Registered with atexit: exit() waits for a report already begun, and a
+ * crash after exit() began waits for it. */
+static void claim_the_end_at_exit(void)
+{
+    if (!claim_the_end())
+        wait_for_the_end();
+}
 
 /* ---- the interrupted context ---- */
 
@@ -196,31 +250,6 @@ static void print_context_stack(FILE *out, struct unwind_start *start,
     stack_print(out, pcs + innermost, outermost, false);
 }
 
-/* The crashed goroutine, then every other one as a deadlock report shows
- * them. */
-static void print_goroutines(FILE *out, struct goroutine *crashed,
-                             struct unwind_start *start, size_t innermost,
-                             size_t outermost)
-{
-    fputc('\n', out);
-    goroutine_print_header(out, crashed);
-    print_context_stack(out, start, innermost, outermost);
-    goroutine_print_creation(out, crashed);
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
-        if (g != crashed) {
-            fputc('\n', out);
-            goroutine_print(out, g);
-        }
-}
-
-void crash_print_goroutines(FILE *out, void *ucontext)
-{
-    struct unwind_start start = {.context = *(ucontext_t *)ucontext,
-                                 .exact = true};
-    print_goroutines(out, ws.current, &start, CRASH_INNERMOST,
-                     CRASH_OUTERMOST);
-}
-
 /* ---- stack overflow ---- */
 
 static bool is_stack_overflow(struct goroutine *g, const siginfo_t *info,
@@ -262,43 +291,141 @@ static void print_stack_limit(FILE *out, struct goroutine *g)
               out);
 }
 
-/* ---- the handler ---- */
+/* ---- stopping the world ---- */
 
-static bool on_runtime_thread(void)
+/* In parallel mode: takes the runtime's lock, so no goroutine changes state
+ * while the report reads them, then stops every other worker where it is
+ * (our own handler parks it), so none allocates, prints or exits under the
+ * report. Returns whether the goroutines may be read: the lock is held. */
+static bool stop_the_world(void)
 {
-    return rt.initialized && ws.current &&
-           pthread_equal(pthread_self(), crash.thread);
+    if (!rt.initialized || !rt.parallel)
+        return true;
+    bool locked = rt_lock_for_report();
+    unsigned sent = 0, already = atomic_load(&crash.waiting);
+    for (unsigned i = 0; i < rt.worker_count; i++) {
+        struct worker *w = rt.workers[i];
+        if (w && w != &ws && w->tid && crash.stop_signal &&
+            tgkill(getpid(), w->tid, crash.stop_signal) == 0)
+            sent++;
+    }
+    struct timespec pause = {0, 1000 * 1000};
+    for (int i = 0;
+         i < STOP_WAIT_TRIES && atomic_load(&crash.waiting) < already + sent;
+         i++)
+        nanosleep(&pause, NULL);
+    return locked;
 }
 
-static void report(int sig, siginfo_t *info, ucontext_t *uc)
+/* The report's own stream on stderr's descriptor: a stopped thread may hold
+ * stderr's lock. Unbuffered, as stderr, so a fault midway loses nothing. */
+static FILE *report_stream(void)
 {
-    FILE *out = stderr;
+    FILE *out = fdopen(STDERR_FILENO, "w");
+    if (!out)
+        return stderr;
+    setvbuf(out, NULL, _IONBF, 0);
+    return out;
+}
+
+/* What the program printed comes first, unless a stopped thread is
+ * printing it. */
+static void flush_program_output(void)
+{
+    if (ftrylockfile(stdout) != 0)
+        return;
+    fflush_unlocked(stdout);
+    funlockfile(stdout);
+}
+
+/* ---- the handler ---- */
+
+/* The goroutine this thread runs, whichever worker it is; NULL on a thread
+ * that runs none (a thread of the program's, a worker between goroutines). */
+static struct goroutine *running_goroutine(void)
+{
+    if (!rt.initialized || !ws.current || ws.current == ws.idle)
+        return NULL;
+    return ws.current;
+}
+
+/* A goroutine another worker runs: its registers are that thread's. */
+static void print_running_elsewhere(FILE *out, struct goroutine *g)
+{
+    fprintf(out, "goroutine %llu [running]:\n", (unsigned long long)g->id);
+    fputs("  goroutine running on other thread; stack unavailable\n", out);
+    goroutine_print_creation(out, g);
+}
+
+/* The crashed goroutine, then every other one as a deadlock report shows
+ * them; none but the first when another thread holds the runtime. */
+static void print_goroutines(FILE *out, struct goroutine *crashed,
+                             struct unwind_start *start, size_t innermost,
+                             size_t outermost, bool world_stopped)
+{
+    fputc('\n', out);
+    goroutine_print_header(out, crashed);
+    print_context_stack(out, start, innermost, outermost);
+    goroutine_print_creation(out, crashed);
+    if (!world_stopped) {
+        fputs("\n(the other goroutines cannot be read: the runtime is held "
+              "by a thread that does not let go)\n",
+              out);
+        return;
+    }
+    for (struct goroutine *g = rt.all_head; g; g = g->all_next) {
+        if (g == crashed)
+            continue;
+        fputc('\n', out);
+        if (rt.parallel && g->status == G_RUNNING)
+            print_running_elsewhere(out, g);
+        else
+            goroutine_print(out, g);
+    }
+}
+
+/* Every goroutine, the interrupted one first with its registers' stack (a
+ * hang report: the harness's one thread, nothing else holds the runtime). */
+void crash_print_goroutines(FILE *out, void *ucontext)
+{
+    struct unwind_start start = {.context = *(ucontext_t *)ucontext,
+                                 .exact = true};
+    print_goroutines(out, ws.current, &start, CRASH_INNERMOST,
+                     CRASH_OUTERMOST, true);
+}
+
+static void report(FILE *out, int sig, siginfo_t *info, ucontext_t *uc,
+                   bool world_stopped)
+{
     uintptr_t pc = context_pc(uc);
     struct unwind_start start;
     find_unwind_start(sig, info, uc, &start);
-    if (!on_runtime_thread()) {
+    struct goroutine *g = running_goroutine();
+    if (!g) {
         print_cause(out, sig, info);
         print_signal(out, sig, info, pc);
         fputs("\nthread (running no goroutines):\n", out);
         print_context_stack(out, &start, CRASH_INNERMOST, CRASH_OUTERMOST);
         return;
     }
-    struct goroutine *g = ws.current;
     if (sig == SIGSEGV && is_stack_overflow(g, info, context_sp(uc))) {
         print_stack_limit(out, g);
         fprintf(out, "fatal error: goroutine %llu: stack overflow\n",
                 (unsigned long long)g->id);
         print_goroutines(out, g, &start, OVERFLOW_INNERMOST,
-                         OVERFLOW_OUTERMOST);
+                         OVERFLOW_OUTERMOST, world_stopped);
         return;
     }
     print_cause(out, sig, info);
     print_signal(out, sig, info, pc);
-    print_goroutines(out, g, &start, CRASH_INNERMOST, CRASH_OUTERMOST);
+    print_goroutines(out, g, &start, CRASH_INNERMOST, CRASH_OUTERMOST,
+                     world_stopped);
 }
 
 static void on_fatal_signal(int sig, siginfo_t *info, void *context)
 {
+    if (!claim_the_end()) /* another thread reports, or exit() runs */
+        wait_for_the_end();
     if (crash.reporting) {
         static const char note[] =
             "\nfatal error: unexpected signal while printing the report\n";
@@ -310,9 +437,16 @@ static void on_fatal_signal(int sig, siginfo_t *info, void *context)
     /* the report runs libunwind and capstone, whose libc calls reach the
      * interceptors: not the goroutine's */
     DETECT(ignore_begin);
-    fflush(stdout); /* what the program printed comes first */
-    report(sig, info, context);
-    fflush(stderr);
+    bool world_stopped = stop_the_world();
+    /* from here every malloc (libdw's, capstone's, stdio's) is served from
+     * a fresh region, whatever lock of glibc's the crash left held */
+    if (!heap_on())
+        heap_start();
+    symbolizer_take_over();
+    FILE *out = report_stream();
+    flush_program_output();
+    report(out, sig, info, context, world_stopped);
+    fflush(out);
     _exit(WEFT_EXIT_CRASH);
 }
 
@@ -373,12 +507,14 @@ static void install_handlers(void)
             !(old.sa_flags & SA_SIGINFO) && old.sa_handler == SIG_DFL;
         if (!was_default) /* the program's own: it wins */
             sigaction(fatal_signals[i], &old, NULL);
+        else if (!crash.stop_signal)
+            crash.stop_signal = fatal_signals[i];
     }
+    atexit(claim_the_end_at_exit);
 }
 
 void crash_handlers_install(void)
 {
-    crash.thread = pthread_self();
     install_alternate_stack();
     install_handlers();
 }

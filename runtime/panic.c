@@ -82,14 +82,29 @@ _Noreturn static void die(void)
     exit(WEFT_EXIT_PANIC);
 }
 
+/* A panic on a thread that runs no goroutine: before the runtime started
+ * (the program's first weft call panicked; the thread would have been
+ * goroutine 1), or on a thread of the program's own. */
+static void print_thread_stack(FILE *out)
+{
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    size_t count = stack_capture(pcs, STACK_MAX_FRAMES, 0);
+    fputs(rt.initialized ? "thread (running no goroutines):\n"
+                         : "goroutine 1 [running]:\n",
+          out);
+    stack_print(out, pcs, count, false);
+}
+
 _Noreturn static void vpanic(const char *format, va_list args)
 {
     fflush(stdout);
     fputs("panic: ", stderr);
     vfprintf(stderr, format, args);
     fputs("\n\n", stderr);
-    if (rt.initialized && ws.current)
+    if (rt.initialized && ws.current && ws.current != ws.idle)
         goroutine_print(stderr, ws.current);
+    else
+        print_thread_stack(stderr);
     die();
 }
 

@@ -34,6 +34,7 @@ enum {
     LOCAL_QUEUE_MAX = 256, /* past it, half goes to the global queue */
     LOCK_SPINS = 100,
     POLL_BATCH = 128, /* events taken from one netpoll_wait */
+    REPORT_LOCK_TRIES = 1000, /* a millisecond apart */
 };
 
 /* ---- the lock: a futex mutex (0 free, 1 locked, 2 locked with sleepers);
@@ -41,6 +42,9 @@ enum {
  * goroutines that migrate ---- */
 
 static _Atomic uint32_t runtime_lock;
+/* The thread (its ws) that holds it, or NULL: a crash report must not wait
+ * for a lock its own thread holds. Written only by the holder. */
+static _Atomic(struct worker *) lock_holder;
 
 #ifdef WEFT_HAVE_VALGRIND
 /* helgrind sees the futex lock as the mutex it is (natively, a few no-op
@@ -94,14 +98,35 @@ void rt_lock(void)
                                                  memory_order_relaxed))
         lock_slow();
     LOCK_ACQUIRED();
+    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
 }
 
 void rt_unlock(void)
 {
+    atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
     LOCK_RELEASING();
     if (atomic_exchange_explicit(&runtime_lock, 0, memory_order_release) == 2)
         futex(&runtime_lock, FUTEX_WAKE, 1, NULL);
     LOCK_RELEASED();
+}
+
+bool rt_lock_for_report(void)
+{
+    if (atomic_load_explicit(&lock_holder, memory_order_relaxed) == &ws)
+        return true;
+    /* a holder that crashed too, or was stopped, never gives it back */
+    struct timespec pause = {0, 1000 * 1000};
+    for (int i = 0; i < REPORT_LOCK_TRIES; i++) {
+        uint32_t expected = 0;
+        if (atomic_compare_exchange_strong_explicit(&runtime_lock, &expected,
+                                                    1, memory_order_acquire,
+                                                    memory_order_relaxed)) {
+            atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
+            return true;
+        }
+        nanosleep(&pause, NULL);
+    }
+    return false;
 }
 
 /* ---- queues ---- */
@@ -312,7 +337,9 @@ static struct goroutine *idle_context(void)
 static void *worker_main(void *arg)
 {
     struct worker *self = &ws;
+    crash_handlers_install(); /* this thread's alternate signal stack */
     rt_lock();
+    self->tid = gettid();
     self->index = (unsigned)(uintptr_t)arg;
     self->idle = idle_context();
     rt.workers[self->index] = self;
@@ -329,6 +356,7 @@ bool parallel_start(unsigned maxprocs)
     rt.worker_count = maxprocs;
     rt.workers[0] = &ws;
     ws.index = 0;
+    ws.tid = gettid();
     ws.idle = idle_context();
     rt.parallel = true;
     /* the workers start asleep in effect: they take the lock the main

@@ -17,6 +17,11 @@
 
 void rt_lock(void);
 void rt_unlock(void);
+/* For a crash report: takes the lock unless this thread holds it already,
+ * giving up after about a second (its holder may have crashed as well, or
+ * been stopped); false if it could not. Never given back: the process
+ * ends. */
+bool rt_lock_for_report(void);
 
 /* At the end of every operation (and wherever the runtime gives the CPU
  * back to the user's code): one test when not parallel. */

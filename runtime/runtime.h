@@ -16,6 +16,7 @@
 #include "weft.h"
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "compiler.h"
 #include "harness_hooks.h"
@@ -124,6 +125,7 @@ struct worker {
     struct goroutine *runnext; /* readied last: runs next here, unstolen */
     struct goroutine *idle;    /* where the worker waits for work */
     unsigned index;
+    pid_t tid;     /* its thread, which a crash report stops */
     bool spinning; /* woken, looking for work */
     bool sleeping;
     _Atomic uint32_t wake; /* futex word: bumped to wake a sleeper */

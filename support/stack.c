@@ -222,6 +222,18 @@ static bool look_up_on_own_stack(void)
     return swapcontext(&symbolizer.caller, &symbolizer.lookup) == 0;
 }
 
+void symbolizer_take_over(void)
+{
+    if (pthread_mutex_trylock(&symbolizer.lock) == 0) {
+        pthread_mutex_unlock(&symbolizer.lock);
+        return;
+    }
+    /* its holder never lets go: a session it was changing is not to be
+     * trusted (left as it is), nor its lock; its stack is free to reuse */
+    pthread_mutex_init(&symbolizer.lock, NULL);
+    symbolizer.dwfl = NULL;
+}
+
 bool symbolize(uintptr_t pc, bool exact, struct symbol *out)
 {
     copy_string(out->function, sizeof out->function, "??");

@@ -49,6 +49,11 @@ void stack_relative_path(char *to, size_t size, const char *path);
  * no module. May allocate; meant for report paths only. */
 bool symbolize(uintptr_t pc, bool exact, struct symbol *out);
 
+/* For a crash report, with every other thread stopped for good: if one of
+ * them (or this thread, crashed inside libdw) holds the symbolizer, start a
+ * fresh one rather than wait for it. */
+void symbolizer_take_over(void);
+
 /* True for frames of weft itself: a file under the support/, runtime/,
  * detector/ or harness/ directory of WEFT_SOURCE_DIR, or a weft_* function of
  * unknown file. */

@@ -396,3 +396,26 @@ Test(crash, a_thread_that_runs_no_goroutines_gets_its_own_stack)
     expect_line(&e, "..."); /* libc's thread start */
     assert_lines(r.output, &e);
 }
+
+/* ---- a panic before the runtime started ---- */
+
+static void ticker_of_zero_first(void)
+{
+    weft_ticker_new(0); /* @first_call_panics */
+}
+
+Test(crash, a_panic_as_the_first_weft_call_prints_the_panicking_stack)
+{
+    struct child_result r;
+    child_run(ticker_of_zero_first, &r);
+    cr_assert_eq(r.exit_status, WEFT_EXIT_PANIC, "%s", r.output);
+    struct expected_lines e = {0};
+    expect_line(&e, "panic: non-positive interval for weft_ticker_new");
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 1 [running]:");
+    expect_line(&e, "  ticker_of_zero_first() " SOURCE ":%d",
+                LINE("first_call_panics"));
+    expect_line(&e, "  child_run() tests/child.h:*");
+    expect_line(&e, "...");
+    assert_lines(r.output, &e);
+}
