@@ -120,7 +120,8 @@ static size_t choose_with(enum weft_choice_kind kind,
     if (index >= count)
         runtime_panic("strategy %s chose option %zu of %zu", rt.strategy->name,
                       index, count);
-    if (rt.trace && !rt.trace_locations)
+    if (rt.trace && !rt.trace_locations &&
+        (!rt.untraced || ws.current != rt.untraced))
         trace_choice(kind, options, count, index);
     return index;
 }
@@ -284,7 +285,7 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
     struct goroutine *g = ws.current;
     g->pending_op = op;
     g->pending_object = object;
-    if (rt.trace)
+    if (rt.trace && g != rt.untraced)
         trace_point(g, op, object);
     if (!rt.strategy->preemptive || ws.runnable.length == 0)
         return;
@@ -442,7 +443,9 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->fn = fn;
     g->arg = arg;
     g->parent_id = ws.current->id;
-    g->created_pc = (uintptr_t)__builtin_return_address(0);
+    /* a framework's wrapper around weft_go is not where it was created */
+    g->created_pc =
+        stack_unhidden_caller((uintptr_t)__builtin_return_address(0));
     g->pending_op = WEFT_OP_START;
     void *stack_left = g;
     if (unlikely(rt.record_creation_stacks))
