@@ -550,10 +550,9 @@ void weft_test_register(const char *name, void (*body)(void), const char *file,
 /** weft_assert naming another place than its own: for a framework's
  * checking function or macro, which passes its caller's __FILE__ and
  * __LINE__ so that the report names the test's line, not the wrapper's
- * (see also weft_hide_function, for the stack below it).
- *     #define CHECK_EQ(a, b) check_eq(__FILE__, __LINE__, a, b)
- *     void check_eq(const char *file, int line, long a, long b)
- *     { weft_assert_at(file, line, a == b, "%ld != %ld", a, b); } */
+ * (see also weft_hide_function, for the stack below it): a check_eq(file,
+ * line, a, b) called as check_eq(__FILE__, __LINE__, x, y) calls
+ *     weft_assert_at(file, line, a == b, "%ld != %ld", a, b); */
 #define weft_assert_at(file, line, condition, ...)                             \
     ((condition) ? (void)0                                                     \
                  : weft_assert_fail(#condition, file, line, __VA_ARGS__))
