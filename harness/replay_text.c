@@ -14,8 +14,7 @@ bool replay_text_by_schedule(const struct strategy_spec *spec)
     return spec->kind == STRATEGY_DFS || spec->kind == STRATEGY_CONFIRM;
 }
 
-void replay_text_format(char *out, size_t size,
-                        const struct replay_name *name)
+void replay_text_format(char *out, size_t size, const struct replay_name *name)
 {
     char strategy[32], seed[32];
     strategy_spec_format(name->spec, strategy, sizeof strategy);

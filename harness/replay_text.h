@@ -19,7 +19,7 @@
 /* What a replay text says. */
 struct replay_text {
     struct strategy_spec spec;
-    bool by_schedule;     /* the schedule string below, not the seed */
+    bool by_schedule; /* the schedule string below, not the seed */
     uint64_t seed;
     const char *schedule; /* in the parsed text's own copy (see below) */
     bool preempt_on_access;
@@ -42,8 +42,7 @@ struct replay_name {
 };
 
 /* The text for name, into out. */
-void replay_text_format(char *out, size_t size,
-                        const struct replay_name *name);
+void replay_text_format(char *out, size_t size, const struct replay_name *name);
 
 /* Parses text, split into words in place in copy (size bytes, which then
  * holds the schedule string). Returns NULL, or the reason it is not a

@@ -574,7 +574,7 @@ _Noreturn void weft_assert_failv(const char *condition, const char *file,
  * left out: for a test framework's wrappers around weft_assert_at, weft_go
  * or a lock, so that reports name the test's code that called them. Up to
  * 64 names (more: a panic); the name is copied. Call it before
- * weft_explore (each schedule's process inherits it) or in the test. */
+ * weft_explore: each schedule's process inherits it. */
 void weft_hide_function(const char *function);
 
 /** What a schedule (or an exploration) ended with. Each kind has its own

@@ -23,12 +23,12 @@ struct command_result {
 
 /* Runs the framework without address-space randomisation (as weft's own
  * runner does), so that two processes print the same addresses. */
-static void run_framework(struct command_result *r, const char *arguments)
+static void run_binary(struct command_result *r, const char *binary,
+                       const char *arguments)
 {
     char command[4096];
-    snprintf(command, sizeof command,
-             "cd %s && setarch -R %s %s 2>&1", TEST_BINARY_DIR,
-             FRAMEWORK_BINARY, arguments);
+    snprintf(command, sizeof command, "cd %s && setarch -R %s %s 2>&1",
+             TEST_BINARY_DIR, binary, arguments);
     FILE *pipe = popen(command, "r");
     size_t length = fread(r->output, 1, sizeof r->output - 1, pipe);
     r->output[length] = '\0';
@@ -36,13 +36,24 @@ static void run_framework(struct command_result *r, const char *arguments)
     r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void explore(struct command_result *r, const char *test,
-                    const char *iterations)
+static void run_framework(struct command_result *r, const char *arguments)
+{
+    run_binary(r, FRAMEWORK_BINARY, arguments);
+}
+
+static void explore_in(struct command_result *r, const char *binary,
+                       const char *test, const char *iterations)
 {
     char arguments[256];
     snprintf(arguments, sizeof arguments, "explore %s %s", test, iterations);
-    run_framework(r, arguments);
+    run_binary(r, binary, arguments);
     cr_assert_eq(r->status, 1, "%s", r->output);
+}
+
+static void explore(struct command_result *r, const char *test,
+                    const char *iterations)
+{
+    explore_in(r, FRAMEWORK_BINARY, test, iterations);
 }
 
 /* The framework's last line: "verdict: NAME (kind K)". */
@@ -74,10 +85,10 @@ static char *report_block(const char *output)
     return block_after(strchr(found, '\n') + 1, "");
 }
 
-/* Replays the schedule of block's weft_replay(TEST, "TEXT") line and
- * expects the same block again, then the verdict kind. */
-static void expect_replayed(const char *test, const char *block,
-                            enum weft_verdict_kind kind)
+/* Replays the schedule of block's weft_replay(TEST, "TEXT") line in
+ * binary and expects the same block again, then the verdict kind. */
+static void expect_replayed_in(const char *binary, const char *test,
+                               const char *block, enum weft_verdict_kind kind)
 {
     char call[256];
     snprintf(call, sizeof call, "    replay: weft_replay(%s, \"", test);
@@ -88,7 +99,7 @@ static void expect_replayed(const char *test, const char *block,
     snprintf(arguments, sizeof arguments, "replay %s '%.*s'", test,
              (int)strcspn(text, "\""), text);
     struct command_result replayed;
-    run_framework(&replayed, arguments);
+    run_binary(&replayed, binary, arguments);
     cr_assert_eq(replayed.status, kind == WEFT_PASS ? 0 : 1);
     cr_assert(strncmp(replayed.output, block, strlen(block)) == 0,
               "want the replay to print:\n%s\ngot:\n%s", block,
@@ -98,7 +109,13 @@ static void expect_replayed(const char *test, const char *block,
     expect_verdict(replayed.output, kind);
 }
 
-Test(library, a_wrapped_check_names_the_tests_line_and_its_replay_call_replays)
+static void expect_replayed(const char *test, const char *block,
+                            enum weft_verdict_kind kind)
+{
+    expect_replayed_in(FRAMEWORK_BINARY, test, block, kind);
+}
+
+Test(library, a_wrapped_check_names_the_tests_line_and_its_replay_replays)
 {
     struct command_result r;
     explore(&r, "lost_deposit", "");
@@ -175,14 +192,12 @@ Test(library, a_confirmed_potential_deadlock_is_its_own_kind_and_both_replay)
              "mutex#2 was taken before, by the same goroutine:\n"
              "  transfer() " SOURCE ":%d\n",
              source_line(SOURCE, "lock_to"), source_line(SOURCE, "lock_from"));
-    cr_assert(strstr(potential, lines), "want:\n%s\nin:\n%s", lines,
-              potential);
+    cr_assert(strstr(potential, lines), "want:\n%s\nin:\n%s", lines, potential);
     snprintf(lines, sizeof lines,
              "created by goroutine 1 at:\n  opposite_transfers() " SOURCE
              ":%d\n",
              source_line(SOURCE, "go_to_bob"));
-    cr_assert(strstr(potential, lines), "want:\n%s\nin:\n%s", lines,
-              potential);
+    cr_assert(strstr(potential, lines), "want:\n%s\nin:\n%s", lines, potential);
     cr_assert(strstr(potential, "--- potential deadlock in "
                                 "opposite_transfers\n"),
               "%s", potential);
@@ -201,7 +216,7 @@ Test(library, a_confirmed_potential_deadlock_is_its_own_kind_and_both_replay)
     free(deadlock);
 }
 
-Test(library, an_unconfirmed_potential_deadlock_tries_100_schedules_whatever_the_iterations)
+Test(library, an_unconfirmed_cycle_tries_100_schedules_whatever_the_iterations)
 {
     struct command_result r;
     explore(&r, "transfers_in_turn", "3");
@@ -218,6 +233,41 @@ Test(library, a_deadlock_is_a_deadlock)
     expect_verdict(r.output, WEFT_DEADLOCK);
     char *block = report_block(r.output);
     expect_replayed("receive_from_nobody", block, WEFT_DEADLOCK);
+    free(block);
+}
+
+Test(library, a_race_names_the_tests_go_and_the_replay_call_on_its_line)
+{
+    struct command_result r;
+    explore_in(&r, FRAMEWORK_RACE_BINARY, "racy_total", "");
+    expect_verdict(r.output, WEFT_RACE);
+    char *block = report_block(r.output);
+    struct expected_lines e = {0};
+    int add = source_line(SOURCE, "add"), go = source_line(SOURCE, "go_add");
+    expect_line(&e, "==================");
+    expect_line(&e, "WARNING: DATA RACE");
+    expect_line(&e, "Read of size 8 at 0x*");
+    expect_line(&e, "  add_to_total() " SOURCE ":%d", add);
+    expect_line(&e, "  access: *");
+    expect_line(&e, "Previous write of size 8 at 0x*");
+    expect_line(&e, "  add_to_total() " SOURCE ":%d", add);
+    expect_line(&e, "Goroutine 3 (running) created at:");
+    expect_line(&e, "  racy_total() " SOURCE ":%d", go + 1);
+    expect_line(&e, "Goroutine 2 (finished) created at:");
+    expect_line(&e, "  racy_total() " SOURCE ":%d", go);
+    expect_line(&e, "Schedule: seed 0x*");
+    expect_line(&e, "==================");
+    expect_line(&e, "...");
+    expect_line(&e, "--- data race in racy_total");
+    expect_line(&e, "    strategy random, seed 0x*");
+    expect_line(&e, "    schedule v1:*");
+    expect_line(&e, "    replay: weft_replay(racy_total, \"random seed 0x*");
+    assert_lines(block, &e);
+    /* the race's own replay line names the call too */
+    cr_assert(strstr(block, " — replay: weft_replay(racy_total, \"random seed "
+                            "0x"),
+              "%s", block);
+    expect_replayed_in(FRAMEWORK_RACE_BINARY, "racy_total", block, WEFT_RACE);
     free(block);
 }
 

@@ -111,6 +111,25 @@ static void receive_from_nobody(void)
     weft_chan_recv(c, &value);
 }
 
+/* Two goroutines add to a total unsynchronised: a data race where the
+ * framework is compiled with -fsanitize=thread (harness_framework_race). */
+static long total;
+
+static void add_to_total(void *arg)
+{
+    (void)arg;
+    total++; /* @add */
+    weft_waitgroup_done(&done);
+}
+
+static void racy_total(void)
+{
+    weft_waitgroup_add(&done, 2);
+    framework_spawn(add_to_total, NULL); /* @go_add */
+    framework_spawn(add_to_total, NULL);
+    weft_waitgroup_wait(&done);
+}
+
 static const struct {
     const char *name;
     void (*body)(void);
@@ -120,6 +139,7 @@ static const struct {
     {"opposite_transfers", opposite_transfers},
     {"transfers_in_turn", transfers_in_turn},
     {"receive_from_nobody", receive_from_nobody},
+    {"racy_total", racy_total},
 };
 
 static void (*test_named(const char *name))(void)
@@ -135,8 +155,9 @@ int main(int argc, char **argv)
     void (*body)(void) = argc >= 3 ? test_named(argv[2]) : NULL;
     bool replay = argc == 4 && strcmp(argv[1], "replay") == 0;
     if (!body || (!replay && strcmp(argv[1], "explore") != 0)) {
-        fprintf(stderr, "usage: %s explore TEST [ITERATIONS] | replay TEST "
-                        "TEXT\n",
+        fprintf(stderr,
+                "usage: %s explore TEST [ITERATIONS] | replay TEST "
+                "TEXT\n",
                 argv[0]);
         return 2;
     }
@@ -147,9 +168,8 @@ int main(int argc, char **argv)
         .test_name = argv[2],
         .iterations = !replay && argc == 4 ? strtoull(argv[3], NULL, 0) : 0,
     };
-    struct weft_verdict verdict = replay
-                                      ? weft_replay(body, argv[3], &options)
-                                      : weft_explore(body, &options);
+    struct weft_verdict verdict = replay ? weft_replay(body, argv[3], &options)
+                                         : weft_explore(body, &options);
     fprintf(stderr, "verdict: %s (kind %d)\n", weft_verdict_name(verdict.kind),
             (int)verdict.kind);
     return verdict.kind == WEFT_PASS ? 0 : 1;
