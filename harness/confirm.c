@@ -23,8 +23,10 @@ bool confirm_lock_cycle(const struct weft_explore_options *o,
     const void *cycle[LOCK_CYCLE_MAX];
     for (size_t i = 0; i < length; i++)
         cycle[i] = log->lock_cycle[i];
-    uint64_t budget =
-        o->iterations < CONFIRM_SCHEDULES ? o->iterations : CONFIRM_SCHEDULES;
+    /* a fixed budget, apart from o's iterations: those count the search
+     * that found the cycle, and confirming it is part of reporting it, as
+     * minimising is */
+    uint64_t budget = CONFIRM_SCHEDULES;
     struct strategy_spec spec = {.kind = STRATEGY_CONFIRM};
     for (uint64_t i = 0; i < budget; i++) {
         uint64_t seed = explore_seed(o->seed ^ CONFIRM_SEED, i);

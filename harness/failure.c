@@ -14,7 +14,29 @@
 
 #include "failure.h"
 #include "minimise.h"
+#include "replay_text.h"
 #include "schedule.h"
+
+/* The replay line of a program with its own main: the weft_replay call
+ * that reruns the schedule. */
+static void print_replay_call(FILE *out, const struct weft_explore_options *o,
+                              const struct schedule_request *request,
+                              const struct weft_verdict *verdict)
+{
+    char text[sizeof verdict->schedule + 128];
+    replay_text_format(
+        text, sizeof text,
+        &(struct replay_name){
+            .spec = &request->spec,
+            .by_schedule = replay_text_by_schedule(&request->spec),
+            .seed = request->seed,
+            .schedule = verdict->schedule[0] ? verdict->schedule
+                                             : "(too long to print)",
+            .preempt_on_access = o->preempt_on_access,
+            .lock_order = !o->no_lock_order,
+        });
+    fprintf(out, "    replay: weft_replay(%s, \"%s\")\n", o->test_name, text);
+}
 
 /* Prints a failing schedule: its output, then the verdict, the strategy
  * and seed, the schedule string and the replay command (naming o's test
@@ -60,7 +82,9 @@ static void print_failure(FILE *out, const struct weft_explore_options *o,
                 log->preemptions == 1 ? "" : "s");
     if (verdict->schedule[0])
         fprintf(out, "    schedule %s\n", verdict->schedule);
-    if (bare_schedule)
+    if (!program) /* its own main: weft replay cannot run it */
+        print_replay_call(out, o, request, verdict);
+    else if (bare_schedule)
         fprintf(out, "    replay: weft replay %s --test %s%s --schedule %s\n",
                 program, test, flags, verdict->schedule);
     else if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
@@ -135,6 +159,7 @@ static void confirm(const struct weft_explore_options *o,
     free(result.output);
     minimise(o, &deadlock.request, verdict->kind);
     request_release(&deadlock.request);
+    verdict->kind = WEFT_CONFIRMED_DEADLOCK;
 }
 
 void failure_report(const struct weft_explore_options *o,
@@ -153,15 +178,22 @@ void failure_report(const struct weft_explore_options *o,
         minimise(o, &found->request, verdict->kind);
 }
 
-enum weft_verdict_kind failure_replay(FILE *out,
-                                      const struct weft_explore_options *o,
-                                      const struct schedule_request *request)
+void failure_show(FILE *out, const struct weft_explore_options *o,
+                  const struct schedule_request *request,
+                  struct weft_verdict *verdict)
 {
     struct schedule_request shown = *request;
     struct schedule_result result;
     run_shown(&shown, &result);
-    struct weft_verdict verdict;
-    print_failure(out, o, &result, &shown, &verdict);
+    print_failure(out, o, &result, &shown, verdict);
     free(result.output);
-    return result.kind;
+}
+
+enum weft_verdict_kind failure_replay(FILE *out,
+                                      const struct weft_explore_options *o,
+                                      const struct schedule_request *request)
+{
+    struct weft_verdict verdict = {0};
+    failure_show(out, o, request, &verdict);
+    return verdict.kind;
 }

@@ -14,12 +14,19 @@
 
 /* Reports what a search found (its "found in schedule N" header first);
  * fills verdict's kind, seed, strategy and schedule. A confirmed potential
- * deadlock turns verdict into that deadlock. */
+ * deadlock turns verdict into the deadlock's schedule, of kind
+ * WEFT_CONFIRMED_DEADLOCK. */
 void failure_report(const struct weft_explore_options *o,
                     struct found_failure *found, struct weft_verdict *verdict);
 
 /* Runs request as a report shows it (creation stacks), prints it as
- * failure_report does, and returns its verdict: `replay`. */
+ * failure_report does (without confirming or minimising), and fills
+ * verdict's kind, seed, strategy and schedule: weft_replay. */
+void failure_show(FILE *out, const struct weft_explore_options *o,
+                  const struct schedule_request *request,
+                  struct weft_verdict *verdict);
+
+/* failure_show's verdict kind alone: `replay`. */
 enum weft_verdict_kind failure_replay(FILE *out,
                                       const struct weft_explore_options *o,
                                       const struct schedule_request *request);

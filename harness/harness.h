@@ -5,6 +5,7 @@
  *
  *   runner.c     the test binary's commands: explore.c, failure.c (replay)
  *   explore.c    weft_explore: a search, then failure.c
+ *   replay.c     weft_replay: a replay text, then failure.c
  *   failure.c    reports a failure once: confirm.c, minimise.c, run.c
  *   minimise.c   shrinks and explains a failure: dfs.c, run.c,
  *                trace_export.c
@@ -18,7 +19,7 @@
  *                (through their weft_strategy vtables)
  *   leaves       request.c, transitions.c, decision_log.c, schedule.c,
  *                strategy_spec.c, verdict.c, trace_export.c, registry.c,
- *                assert.c (any file above may call them)
+ *                assert.c, replay_text.c (any file above may call them)
  *
  * Confirming and minimising call searches, never failure.c, so nothing is
  * entered twice.
@@ -30,6 +31,7 @@
 #include "failure.h"      /* reporting a failing schedule */
 #include "minimise.h"     /* minimising and explaining one */
 #include "registry.h"     /* WEFT_TEST's registry */
+#include "replay_text.h"  /* weft_replay's schedule texts */
 #include "run.h"          /* requests, running one schedule, verdicts */
 #include "schedule.h"     /* schedule strings */
 #include "search.h"       /* portfolio, dfs, confirm */

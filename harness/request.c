@@ -36,8 +36,6 @@ void explore_defaults(struct weft_explore_options *o)
         o->report_file = stderr;
     if (!o->test_name)
         o->test_name = "test";
-    if (!o->replay_program)
-        o->replay_program = "./test";
 }
 
 struct schedule_request explore_request(const struct weft_explore_options *o,

@@ -22,6 +22,7 @@
 #include "detector.h"
 #include "exit_status.h"
 #include "harness_hooks.h"
+#include "replay_text.h"
 #include "run.h"
 
 static const struct schedule_request *current_request;
@@ -71,12 +72,26 @@ static void describe_schedule(const struct schedule_request *request,
 {
     char spec[32];
     strategy_spec_format(&request->spec, spec, sizeof spec);
-    const char *program = request->program ? request->program : "./test";
+    const char *program = request->program;
     const char *test = request->test_name ? request->test_name : "test";
     const char *flags =
         replay_flags(request->preempt_on_access, request->lock_order);
-    if (request->spec.kind == STRATEGY_DFS ||
-        request->spec.kind == STRATEGY_CONFIRM || request->forced_count)
+    bool by_schedule = replay_text_by_schedule(&request->spec) ||
+                       request->forced_count;
+    if (!program) { /* a program with its own main: weft_replay's text */
+        char text[512];
+        replay_text_format(
+            text, sizeof text,
+            &(struct replay_name){
+                .spec = &request->spec,
+                .by_schedule = by_schedule,
+                .seed = request->seed,
+                .schedule = "(the schedule string in the report below)",
+                .preempt_on_access = request->preempt_on_access,
+                .lock_order = request->lock_order,
+            });
+        snprintf(command, size, "weft_replay(%s, \"%s\")", test, text);
+    } else if (by_schedule)
         snprintf(command, size,
                  "weft replay %s --test %s%s --schedule (in the report below)",
                  program, test, flags);

@@ -42,10 +42,10 @@ struct weft_verdict explore_dfs(void (*fn)(void),
                                 struct decision_log *log,
                                 struct found_failure *found);
 
-/* After a potential deadlock (the cycle in log, not empty): runs up to
- * *tried schedules of body that hold each goroutine just before its
- * inverted acquisition until the others reach theirs. Returns whether one
- * deadlocked (*found filled); *tried is the schedules run. */
+/* After a potential deadlock (the cycle in log, not empty): runs up to 100
+ * schedules of body (whatever o's iterations) that hold each goroutine just
+ * before its inverted acquisition until the others reach theirs. Returns
+ * whether one deadlocked (*found filled); *tried is the schedules run. */
 bool confirm_lock_cycle(const struct weft_explore_options *o,
                         void (*body)(void), struct decision_log *log,
                         struct found_failure *found, uint64_t *tried);

@@ -15,11 +15,12 @@ static const char *names[] = {
     [WEFT_CRASH] = "crash",
     [WEFT_HANG] = "hang",
     [WEFT_LOCK_ORDER] = "potential deadlock",
+    [WEFT_CONFIRMED_DEADLOCK] = "confirmed deadlock",
 };
 
 const char *weft_verdict_name(enum weft_verdict_kind kind)
 {
-    return kind <= WEFT_LOCK_ORDER ? names[kind] : "?";
+    return kind <= WEFT_CONFIRMED_DEADLOCK ? names[kind] : "?";
 }
 
 enum weft_verdict_kind verdict_classify(int status, const char *output)

@@ -24,6 +24,7 @@
 #ifndef WEFT_H
 #define WEFT_H
 
+#include <stdarg.h> /* va_list */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -548,22 +549,58 @@ void weft_test_register(const char *name, void (*body)(void), const char *file,
                  : weft_assert_fail(#condition, __FILE__, __LINE__,            \
                                     __VA_ARGS__))
 
+/** weft_assert naming another place than its own: for a framework's
+ * checking function or macro, which passes its caller's __FILE__ and
+ * __LINE__ so that the report names the test's line, not the wrapper's
+ * (see also weft_hide_function, for the stack below it): a check_eq(file,
+ * line, a, b) called as check_eq(__FILE__, __LINE__, x, y) calls
+ *     weft_assert_at(file, line, a == b, "%ld != %ld", a, b); */
+#define weft_assert_at(file, line, condition, ...)                             \
+    ((condition) ? (void)0                                                     \
+                 : weft_assert_fail(#condition, file, line, __VA_ARGS__))
+
 /** weft_assert's failure: reports it and ends the schedule. */
 _Noreturn void weft_assert_fail(const char *condition, const char *file,
                                 int line, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
 
-/** What a schedule (or an exploration) ended with. */
+/** weft_assert_fail with the message's arguments as a va_list, for a
+ * wrapper that takes a format of its own. */
+_Noreturn void weft_assert_failv(const char *condition, const char *file,
+                                 int line, const char *format, va_list args)
+    __attribute__((format(printf, 4, 0)));
+
+/** Leaves the frames of the function named function out of every report
+ * (assertions, panics, deadlocks, leaks, races, "created at" stacks and
+ * the locations of a minimised schedule's steps), as weft's own frames are
+ * left out: for a test framework's wrappers around weft_assert_at, weft_go
+ * or a lock, so that reports name the test's code that called them. Up to
+ * 64 names (more: a panic); the name is copied. Call it before
+ * weft_explore: each schedule's process inherits it. */
+void weft_hide_function(const char *function);
+
+/** What a schedule (or an exploration) ended with. Each kind has its own
+ * name (weft_verdict_name), which reports print. */
 enum weft_verdict_kind {
-    WEFT_PASS,     /* the test returned, nothing reported */
-    WEFT_RACE,     /* the detector reported a data race */
-    WEFT_DEADLOCK, /* all goroutines asleep */
-    WEFT_LEAK,     /* goroutines still blocked when the test returned */
-    WEFT_ASSERT,   /* a weft_assert failed */
-    WEFT_PANIC,    /* a runtime panic (misuse) */
-    WEFT_CRASH,    /* a signal: SIGSEGV, SIGABRT, stack overflow, ... */
-    WEFT_HANG,     /* the step limit or the per-schedule time limit */
-    WEFT_LOCK_ORDER, /* a lock-order inversion: a potential deadlock */
+    WEFT_PASS,     /**< "pass": the test returned, nothing reported */
+    WEFT_RACE,     /**< "data race": the detector reported a data race */
+    WEFT_DEADLOCK, /**< "deadlock": all goroutines asleep in a schedule */
+    WEFT_LEAK,     /**< "goroutine leak": goroutines still blocked when the
+                        test returned */
+    WEFT_ASSERT,   /**< "assertion failed": a weft_assert failed */
+    WEFT_PANIC,    /**< "panic": a runtime panic (misuse); also bad input
+                        to weft_explore or weft_replay */
+    WEFT_CRASH,    /**< "crash": a signal: SIGSEGV, SIGABRT, stack
+                        overflow, ... */
+    WEFT_HANG,     /**< "hang": the step limit or the per-schedule time
+                        limit */
+    /** "potential deadlock": a lock-order inversion that no confirmation
+     * schedule closed (not confirmed) */
+    WEFT_LOCK_ORDER,
+    /** "confirmed deadlock": a lock-order inversion, then a schedule that
+     * deadlocks on its cycle (weft_explore's verdict only: a replay of
+     * that schedule is a WEFT_DEADLOCK) */
+    WEFT_CONFIRMED_DEADLOCK,
 };
 
 /** "pass", "data race", "deadlock", ... */
@@ -586,8 +623,11 @@ struct weft_explore_options {
     bool preempt_on_access;     /**< instrumented accesses are points too */
     bool keep_going;            /**< don't stop at the first failure */
     bool no_lock_order; /**< no potential-deadlock (lock-order) check */
-    const char *test_name;      /**< for reports and replay commands */
-    const char *replay_program; /**< argv[0] for the printed replay command */
+    const char *test_name;      /**< for reports and replay lines */
+    /** A weft test binary (its main is weft's runner) for the printed
+     * `weft replay` command; NULL (a program with its own main): reports
+     * print the weft_replay call instead. */
+    const char *replay_program;
     const char *trace_path;     /**< write the failing schedule here as Chrome
                                    trace-event JSON (Perfetto opens it) */
     FILE *report_file;          /**< for reports (default stderr) */
@@ -608,6 +648,24 @@ struct weft_verdict {
  * of the calling process; returns the first failure (or a pass). */
 struct weft_verdict weft_explore(void (*fn)(void),
                                  const struct weft_explore_options *options);
+
+/** Runs one schedule of fn again, as a report's "replay:" line names it,
+ * and prints its report as weft_explore did (without minimising it):
+ * - "STRATEGY seed SEED": a seeded schedule ("random seed 0x5eed1234",
+ *   "pct:3:40 seed 0x8f3e"; pct with its K, as printed);
+ * - "[STRATEGY ]SCHEDULE": a schedule string ("v1:0*12.2.0*5.1"), any
+ *   strategy's ("dfs v1:...", "confirm v1:..."); after its decisions the
+ *   strategy (default dfs:0) goes on;
+ * either followed by "preempt-on-access" and "no-lock-order" when the
+ * schedule was found with those options (the printed text says so).
+ * options: as weft_explore's (test_name, report_file, max_steps, ...;
+ * strategy, seed, preempt_on_access and no_lock_order come from schedule;
+ * the exploring ones are ignored); NULL for defaults. The same program, fn
+ * and schedule print the same report and give the same verdict (the
+ * schedule's own: a confirmed deadlock replays as WEFT_DEADLOCK). A
+ * schedule that does not parse is reported and gives WEFT_PANIC. */
+struct weft_verdict weft_replay(void (*fn)(void), const char *schedule,
+                                const struct weft_explore_options *options);
 
 /** The test runner that a test binary without main() gets. */
 int weft_test_main(int argc, char **argv);

@@ -50,7 +50,9 @@ static size_t choose_with(struct weft_choice *choice)
     if (index >= choice->count)
         runtime_panic("strategy %s chose option %zu of %zu", rt.strategy->name,
                       index, choice->count);
-    if (rt.trace && !rt.trace_locations)
+    /* the leak check's choices are not the program's (leak.c) */
+    if (rt.trace && !rt.trace_locations &&
+        (!rt.untraced || ws.current != rt.untraced))
         trace_choice(choice, index);
     return index;
 }

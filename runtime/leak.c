@@ -38,7 +38,9 @@ static int64_t until_next_timer(void)
  * then lists the goroutines still blocked; returns how many. */
 static size_t report_blocked(FILE *out, const char *when)
 {
-    /* a goroutine that would still finish is not a leak: let it */
+    /* a goroutine that would still finish is not a leak: let it (the
+     * check's own yields and sleeps are not steps of the program) */
+    rt.untraced = ws.current;
     for (;;) {
         if (ws.runnable.length)
             weft_yield();
@@ -47,6 +49,7 @@ static size_t report_blocked(FILE *out, const char *when)
         else if (!netpoll_waiting() || !netpoll_poll_now())
             break; /* nor any I/O that is ready */
     }
+    rt.untraced = NULL;
     size_t leaked = 0;
     for (struct goroutine *g = rt.all_head; g; g = g->all_next)
         leaked += g != ws.current && g->status == G_WAITING;

@@ -151,7 +151,10 @@ struct runtime {
     bool lock_order;   /* the lock-order graph is kept (lockorder.h) */
     bool parallel;     /* worker threads run goroutines (parallel.h) */
     FILE *trace;
-    bool trace_locations; /* points only, with the user's file:line */
+    bool trace_locations;        /* points only, with the user's file:line */
+    /* the goroutine in the leak check, whose points there are not the
+     * program's steps: not traced (leak.c) */
+    struct goroutine *untraced;
     uint32_t case_rotation;
 
     struct goroutine *visit;   /* goroutine asked to capture its stack */

@@ -226,7 +226,7 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
     struct goroutine *g = ws.current;
     g->pending_op = op;
     g->pending_object = object;
-    if (rt.trace)
+    if (rt.trace && g != rt.untraced)
         trace_point(g, op, object);
     if (!rt.strategy->preemptive || ws.runnable.length == 0)
         return;
@@ -387,14 +387,17 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->fn = fn;
     g->arg = arg;
     g->parent_id = ws.current->id;
-    g->created_pc = (uintptr_t)__builtin_return_address(0);
+    uintptr_t caller = (uintptr_t)__builtin_return_address(0);
+    /* a framework's wrapper around weft_go is not where it was created
+     * (the detector keeps the whole stack, the wrapper's frame in it) */
+    g->created_pc = stack_unhidden_caller(caller);
     g->pending_op = WEFT_OP_START;
     void *stack_left = g;
     if (unlikely(rt.record_creation_stacks))
         stack_left = record_creation_stack(g);
     g->sp = context_init(stack_left, goroutine_entry);
     all_add(g);
-    DETECT(goroutine_start, g->parent_id, g->id, g->created_pc);
+    DETECT(goroutine_start, g->parent_id, g->id, caller);
     uint64_t id = g->id;
     if (unlikely(rt.parallel)) {
         parallel_spawned(g);

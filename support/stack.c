@@ -16,6 +16,7 @@
 #define UNW_LOCAL_ONLY
 #include "stack.h"
 
+#include "compiler.h"
 #include "own_work.h"
 
 #include <elfutils/libdwfl.h>
@@ -272,8 +273,102 @@ static bool path_is_under(const char *file, const char *directory)
 }
 #endif
 
+/* Functions a program asked reports to skip, by name (for printing), and
+ * the code of each, found in the symbol tables when it was hidden (for
+ * stack_unhidden_caller, which must not symbolize). Appended to, never
+ * removed: a reader sees counts whose entries are complete. */
+enum { HIDDEN_RANGES_MAX = 2 * STACK_HIDDEN_MAX };
+static struct {
+    char names[STACK_HIDDEN_MAX][sizeof((struct symbol *)0)->function];
+    _Atomic size_t count;
+    struct {
+        uintptr_t start, end;
+    } ranges[HIDDEN_RANGES_MAX];
+    _Atomic size_t range_count;
+} hidden;
+
+/* Records the code of every function named name in module (a static
+ * function's name may be in several files). */
+static int find_hidden_code(Dwfl_Module *module, void **userdata,
+                            const char *module_name, Dwarf_Addr start,
+                            void *name)
+{
+    (void)userdata, (void)module_name, (void)start;
+    int count = dwfl_module_getsymtab(module);
+    for (int i = 1; i < count; i++) {
+        GElf_Sym sym;
+        GElf_Addr address;
+        const char *found = dwfl_module_getsym_info(module, i, &sym, &address,
+                                                    NULL, NULL, NULL);
+        size_t n = hidden.range_count;
+        if (!found || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+            strcmp(found, name) != 0 || n == HIDDEN_RANGES_MAX)
+            continue;
+        hidden.ranges[n].start = (uintptr_t)address;
+        hidden.ranges[n].end = (uintptr_t)(address + sym.st_size);
+        hidden.range_count = n + 1;
+    }
+    return DWARF_CB_OK;
+}
+
+bool stack_hide_function(const char *function)
+{
+    size_t count = hidden.count;
+    size_t length = strlen(function);
+    if (count == STACK_HIDDEN_MAX || length == 0 ||
+        length >= sizeof hidden.names[0])
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(hidden.names[i], function) == 0)
+            return true;
+    memcpy(hidden.names[count], function, length + 1);
+    own_work_begin();
+    pthread_mutex_lock(&symbolizer.lock);
+    if (report_modules())
+        dwfl_getmodules(symbolizer.dwfl, find_hidden_code,
+                        hidden.names[count], 0);
+    pthread_mutex_unlock(&symbolizer.lock);
+    own_work_end();
+    hidden.count = count + 1;
+    return true;
+}
+
+static bool pc_is_hidden(uintptr_t pc)
+{
+    size_t count = hidden.range_count;
+    for (size_t i = 0; i < count; i++)
+        if (pc > hidden.ranges[i].start && pc <= hidden.ranges[i].end)
+            return true; /* a return address: after its call */
+    return false;
+}
+
+uintptr_t stack_unhidden_caller(uintptr_t pc)
+{
+    if (likely(hidden.range_count == 0) || !pc_is_hidden(pc))
+        return pc;
+    uintptr_t pcs[STACK_MAX_FRAMES];
+    size_t count = stack_capture(pcs, STACK_MAX_FRAMES, 0);
+    size_t i = 0;
+    while (i < count && pcs[i] != pc)
+        i++;
+    while (i < count && pc_is_hidden(pcs[i]))
+        i++;
+    return i < count ? pcs[i] : pc;
+}
+
+static bool symbol_is_hidden(const struct symbol *s)
+{
+    size_t count = hidden.count;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(hidden.names[i], s->function) == 0)
+            return true;
+    return false;
+}
+
 bool symbol_is_internal(const struct symbol *s)
 {
+    if (symbol_is_hidden(s))
+        return true;
     if (s->file[0] == '\0')
         return strncmp(s->function, "weft_", 5) == 0;
 #ifdef WEFT_SOURCE_DIR
@@ -290,10 +385,14 @@ bool symbol_is_internal(const struct symbol *s)
     return false;
 }
 
-/* libc's frames below main: a stack ends there for the user. */
+/* libc's frames below main, and weft_run below a run's main goroutine
+ * (which runs on its caller's stack): a stack ends there for the user. A
+ * point of the main goroutine's own code has no user frame, rather than
+ * the frame of whoever called weft_run or weft_explore. */
 static bool symbol_is_start(const struct symbol *s)
 {
-    return strcmp(s->function, "__libc_start_call_main") == 0 ||
+    return strcmp(s->function, "weft_run") == 0 ||
+           strcmp(s->function, "__libc_start_call_main") == 0 ||
            strcmp(s->function, "__libc_start_main") == 0 ||
            strcmp(s->function, "_start") == 0;
 }

@@ -55,14 +55,29 @@ bool symbolize(uintptr_t pc, bool exact, struct symbol *out);
 void symbolizer_take_over(void);
 
 /* True for frames of weft itself: a file under the support/, runtime/,
- * detector/ or harness/ directory of WEFT_SOURCE_DIR, or a weft_* function of
- * unknown file. */
+ * detector/ or harness/ directory of WEFT_SOURCE_DIR, a weft_* function of
+ * unknown file, or a function hidden with stack_hide_function. */
 bool symbol_is_internal(const struct symbol *s);
 
+enum { STACK_HIDDEN_MAX = 64 };
+
+/* Treats the frames of the function named function as weft's own from now
+ * on (a test framework's wrapper: reports name its caller); the name is
+ * copied. False when STACK_HIDDEN_MAX names are hidden already, or the
+ * name is empty or too long. Not for concurrent use with itself. */
+bool stack_hide_function(const char *function);
+
+/* pc, a return address into the caller of the calling function, or, when
+ * pc lies in a hidden function, the first return address further out that
+ * does not: where a wrapper around weft_go was called, for a one-pc
+ * "created at". Cheap unless pc is hidden (then an unwind, no symbols). */
+uintptr_t stack_unhidden_caller(uintptr_t pc);
+
 /* Prints the user's part of a stack, one "  function() file:line" a frame:
- * weft's own frames before it and everything from the next weft frame or
- * libc's start-up frames on are left out. Prints nothing when no frame is the
- * user's. first_exact: pcs[0] is a faulting pc, not a return address. */
+ * weft's own frames before it and everything from the next weft frame,
+ * weft_run (below it is the code that started a run, not the main
+ * goroutine) or libc's start-up frames on are left out. Prints nothing when
+ * no frame is the user's. first_exact: pcs[0] is a faulting pc, not a return address. */
 void stack_print(FILE *out, const uintptr_t *pcs, size_t count,
                  bool first_exact);
 

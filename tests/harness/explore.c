@@ -121,7 +121,7 @@ Test(harness, double_close_in_one_interleaving_is_a_panic)
 
 Test(harness, dining_philosophers_deadlock)
 {
-    expect_found_and_replayed("dining_philosophers", "deadlock", "");
+    expect_found_and_replayed("dining_philosophers", "confirmed deadlock", "");
 }
 
 /* The footer of a report block: the verdict, the schedule, its replay. */
@@ -311,7 +311,7 @@ Test(harness, dfs_finds_the_deadlock_and_its_schedule_replays)
 {
     /* the deadlock needs one preemption; sleep sets under a bound need
      * one more to be sure to reach it (see harness/dfs.c) */
-    expect_found_and_replayed("dining_philosophers", "deadlock",
+    expect_found_and_replayed("dining_philosophers", "confirmed deadlock",
                               "--strategy dfs:2");
 }
 
@@ -645,7 +645,7 @@ static void replay_after(const char *from, struct command_result *replayed)
 Test(harness, lock_order_inversion_is_reported_then_confirmed_by_a_schedule)
 {
     /* the potential deadlock's own schedule replays byte for byte */
-    expect_found_and_replayed("opposite_transfers", "deadlock", "");
+    expect_found_and_replayed("opposite_transfers", "confirmed deadlock", "");
     struct command_result r, replayed;
     run(&r, WEFT_CMD " test " BUGS " opposite_transfers");
     const char *lines[] = {
@@ -661,7 +661,7 @@ Test(harness, lock_order_inversion_is_reported_then_confirmed_by_a_schedule)
         "    replay: weft replay ",
         " --test opposite_transfers --strategy confirm --schedule v1:",
         "--- minimised to ",
-        "FAIL  opposite_transfers: deadlock\n",
+        "FAIL  opposite_transfers: confirmed deadlock\n",
     };
     expect_in_order(r.output, lines, sizeof lines / sizeof *lines);
     /* the confirmed deadlock replays from its decisions */

@@ -23,7 +23,7 @@ Test(samples, philosophers_cycle_is_reported_confirmed_and_replayed)
         "    confirmed: seed 0x",
         "fatal error: all goroutines are asleep - deadlock!\n",
         "--- deadlock in left_fork_first\n",
-        "FAIL  left_fork_first: deadlock\n",
+        "FAIL  left_fork_first: confirmed deadlock\n",
         "ok    lower_fork_first: 1000 schedules, no failure",
     };
     expect_in_order(found.output, lines, sizeof lines / sizeof *lines);
