@@ -155,6 +155,7 @@ struct runtime {
     /* the goroutine in the leak check, whose points there are not the
      * program's steps: not traced (leak.c) */
     struct goroutine *untraced;
+    uint64_t untraced_steps; /* the points it made there */
     uint32_t case_rotation;
 
     struct goroutine *visit;   /* goroutine asked to capture its stack */

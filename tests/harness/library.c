@@ -168,7 +168,7 @@ Test(library, a_leak_names_the_tests_go_and_lists_no_step_of_the_leak_check)
         strndup(after, (size_t)(strstr(after, "verdict: ") - after));
     expect_line(&e, "--- minimised to 0 preemptions, 2 steps:");
     expect_line(&e, "    g1 go @ " SOURCE ":%d", spawn);
-    expect_line(&e, "    g2 chan receive ch#1 @ " SOURCE ":%d", receive);
+    expect_line(&e, "    g2 blocks on ch#1 (chan receive) @ " SOURCE ":%d", receive);
     expect_line(&e, "    schedule v1:*");
     assert_lines(minimised, &e);
     free(minimised);
