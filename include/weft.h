@@ -280,25 +280,48 @@ void weft_waitgroup_done(weft_waitgroup *wg);
 /** Blocks until the counter is zero. */
 void weft_waitgroup_wait(weft_waitgroup *wg);
 
-/** A condition variable bound to a mutex. Wait is woken only by Signal or
- * Broadcast; a Signal with no waiter is lost. */
+/** Something that locks and unlocks (Go's sync.Locker): what a Cond holds
+ * around Wait. lock(object) and unlock(object) are called as weft
+ * operations of their own. */
+struct weft_locker {
+    void (*lock)(void *object);   /**< takes the lock */
+    void (*unlock)(void *object); /**< gives it back */
+    void *object;                 /**< what they lock */
+};
+
+/** m as a locker: weft_mutex_lock and weft_mutex_unlock. */
+struct weft_locker weft_mutex_locker(weft_mutex *m);
+/** rw's write side as a locker: weft_rwmutex_lock and _unlock. */
+struct weft_locker weft_rwmutex_locker(weft_rwmutex *rw);
+/** rw's read side as a locker: weft_rwmutex_rlock and _runlock (Go's
+ * RWMutex.RLocker), so a Cond may wait holding a read lock. */
+struct weft_locker weft_rwmutex_rlocker(weft_rwmutex *rw);
+
+/** A condition variable bound to a mutex or another locker. Wait is woken
+ * only by Signal or Broadcast; a Signal with no waiter is lost. */
 typedef struct weft_cond {
-    weft_mutex *mutex;         /**< held around wait */
+    weft_mutex *mutex;         /**< held around wait (NULL: the locker) */
     uint32_t id;               /**< N of cond#N in traces */
     struct weft_waitq waiters; /**< goroutines blocked in wait */
+    struct weft_locker locker; /**< held around wait when mutex is NULL */
 } weft_cond;
 
 /** A static initialiser: weft_cond c = WEFT_COND_INIT(&m); */
 #define WEFT_COND_INIT(mutex_ptr)                                              \
     {                                                                          \
-        (mutex_ptr), 0,                                                        \
+        (mutex_ptr), 0, {0, 0},                                                \
         {                                                                      \
-            0, 0                                                               \
+            0, 0, 0                                                            \
         }                                                                      \
     }
 /** Binds c to the mutex m (the runtime equivalent of WEFT_COND_INIT). */
 void weft_cond_init(weft_cond *c, weft_mutex *m);
-/** Unlocks the mutex, waits for a Signal/Broadcast, relocks, returns. */
+/** Binds c to a locker (Go's sync.NewCond(l)): weft_rwmutex_rlocker(&rw)
+ * for a Cond whose waiters hold a read lock, or a locker of the program's
+ * own. Panics if lock or unlock is NULL. */
+void weft_cond_init_locker(weft_cond *c, struct weft_locker locker);
+/** Unlocks the mutex (or the locker), waits for a Signal/Broadcast,
+ * relocks, returns. A Signal sent after the unlock always wakes it. */
 void weft_cond_wait(weft_cond *c);
 /** Wakes one waiting goroutine, if any. */
 void weft_cond_signal(weft_cond *c);

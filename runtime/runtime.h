@@ -49,6 +49,16 @@ enum wait_reason {
 struct goroutine;
 struct select_wait;
 
+/* What must still happen when a goroutine ends midway through a runtime
+ * call that runs the user's code (Go's defer, for the runtime's own use):
+ * weft_exit runs the goroutine's hooks, innermost first, under the
+ * runtime's lock. Each lives on the goroutine's stack, in the frame of the
+ * call that pushed it. */
+struct exit_hook {
+    struct exit_hook *next;
+    void (*run)(struct exit_hook *hook);
+};
+
 /* A goroutine waiting in a queue (Go's sudog): on the waiter's stack. */
 struct waiter {
     struct waiter *next, *prev;
@@ -79,6 +89,7 @@ struct goroutine {
     uintptr_t created_pc;          /* the weft_go call site */
     struct waiter *fired;          /* select: the case that woke it */
     struct held_locks *held_locks; /* lockorder.c, while it is on */
+    struct exit_hook *exit_hooks;  /* innermost first */
     bool pending_inverted; /* its pending lock closes a targeted cycle */
     uint64_t points;       /* scheduling points passed (counted runs) */
     bool started;
@@ -121,6 +132,7 @@ struct worker {
     struct goroutine *dead;    /* exited; its stack is freed by the
                                   next goroutine to run here */
     bool resume_work;          /* ws.dead or rt.visit set: see after_resume */
+    uint64_t random; /* FIFO's select choices (strategy.c); 0: unseeded */
     /* parallel mode */
     struct goroutine *runnext; /* readied last: runs next here, unstolen */
     struct goroutine *idle;    /* where the worker waits for work */
@@ -156,7 +168,6 @@ struct runtime {
      * program's steps: not traced (leak.c) */
     struct goroutine *untraced;
     uint64_t untraced_steps; /* the points it made there */
-    uint32_t case_rotation;
 
     struct goroutine *visit;   /* goroutine asked to capture its stack */
     struct goroutine *visitor; /* who asked */
@@ -290,6 +301,8 @@ void wake_all(struct weft_waitq *q);
 
 /* Unlock without a scheduling point (mutex.c), for Cond.Wait. */
 void mutex_release(weft_mutex *m);
+/* The mutex of a weft_mutex_locker (locker.c), or NULL. */
+weft_mutex *locker_mutex(const struct weft_locker *locker);
 
 /* Timers (time.c). */
 void timer_start(struct timer *t);

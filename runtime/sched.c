@@ -450,6 +450,11 @@ _Noreturn void weft_exit(void)
 {
     sched_point(WEFT_OP_EXIT, NULL);
     struct goroutine *g = ws.current;
+    while (g->exit_hooks) { /* calls it leaves midway still finish */
+        struct exit_hook *hook = g->exit_hooks;
+        g->exit_hooks = hook->next;
+        hook->run(hook);
+    }
     DETECT(goroutine_end, g->id);
     LOCK_ORDER(goroutine_end, g);
     g->status = G_DEAD;

@@ -2,12 +2,14 @@
  * select.
  *
  * A select first looks for ready cases; among several, the strategy picks
- * (round-robin under FIFO, uniform under a seed). Cases on nil channels are
- * never ready. If none is ready and there is no default, it enqueues one
- * waiter per case, all on its own stack, and parks. The first peer to pop
- * any of them fires the select: select_withdraw removes every other waiter
- * at once, so the select is woken exactly once and no peer ever sees a
- * stale case.
+ * (uniform under FIFO and under a seed). Cases on nil channels are never
+ * ready. If none is ready and there is no default, it enqueues one waiter
+ * per case, all on its own stack, and parks; of several cases on one
+ * channel and direction, the strategy picks which queues first (Go's
+ * random poll order lets a peer complete any of them). The first peer to
+ * pop any of them fires the select: select_withdraw removes every other
+ * waiter at once, so the select is woken exactly once and no peer ever
+ * sees a stale case.
  */
 #include <stdlib.h>
 
@@ -41,7 +43,8 @@ static void perform(struct weft_case *c)
     }
 }
 
-/* Index of a ready case chosen by the strategy, or -1. */
+/* Index of a ready case chosen by the strategy (uniform under FIFO, from
+ * the worker's generator, as Go's random poll order), or -1. */
 static int pick_ready(struct weft_case *cases, size_t count)
 {
     size_t ready = 0;
@@ -72,6 +75,55 @@ void select_withdraw(struct waiter *fired)
     }
 }
 
+static bool same_queue(const struct weft_case *a, const struct weft_case *b)
+{
+    return a->chan == b->chan && a->dir == b->dir;
+}
+
+static void enqueue_case(struct weft_case *cases, struct waiter *waiters,
+                         size_t i)
+{
+    struct weft_chan *ch = cases[i].chan;
+    chan_before_park(ch);
+    waitq_push(cases[i].dir == WEFT_SEND ? &ch->sendq : &ch->recvq,
+               &waiters[i]);
+}
+
+/* Which of the n cases on first's queue (first and later ones) queues
+ * first: Go polls a select's cases in a random order, so a peer may
+ * complete any of them, and the strategy picks. */
+static size_t queue_leader(struct weft_case *cases, size_t count, size_t first,
+                           size_t n)
+{
+    struct weft_option *options = options_buffer(n);
+    size_t k = 0;
+    for (size_t i = first; i < count; i++)
+        if (same_queue(&cases[i], &cases[first]))
+            options[k++] = (struct weft_option){
+                .id = i,
+                .op = cases[i].dir == WEFT_SEND ? WEFT_OP_CHAN_SEND
+                                                : WEFT_OP_CHAN_RECV,
+                .object = chan_object_id(cases[i].chan)};
+    return (size_t)options[choose(WEFT_CHOOSE_CASE, options, n)].id;
+}
+
+/* Enqueues case first and every later case on its queue, the strategy's
+ * leader ahead (the others wait behind it and leave with it). Returns how
+ * many it enqueued. */
+static size_t enqueue_queue(struct weft_case *cases, struct waiter *waiters,
+                            size_t count, size_t first)
+{
+    size_t n = 0;
+    for (size_t i = first; i < count; i++)
+        n += same_queue(&cases[i], &cases[first]);
+    size_t leader = n == 1 ? first : queue_leader(cases, count, first, n);
+    enqueue_case(cases, waiters, leader);
+    for (size_t i = first; n > 1 && i < count; i++)
+        if (i != leader && same_queue(&cases[i], &cases[first]))
+            enqueue_case(cases, waiters, i);
+    return n;
+}
+
 static int select_block(struct weft_case *cases, size_t count)
 {
     struct waiter on_stack[STACK_CASES];
@@ -79,21 +131,17 @@ static int select_block(struct weft_case *cases, size_t count)
     if (count > STACK_CASES && !(waiters = calloc(count, sizeof *waiters)))
         runtime_panic("select: out of memory");
     struct select_wait select = {waiters, count};
-    size_t waiting = 0;
-    for (size_t i = 0; i < count; i++) {
-        struct weft_case *c = &cases[i];
+    for (size_t i = 0; i < count; i++)
         waiters[i] = (struct waiter){.g = ws.current,
-                                     .elem = c->value,
+                                     .elem = cases[i].value,
                                      .select = &select,
-                                     .case_index = (uint32_t)i};
-        if (!c->chan)
-            continue;
-        struct weft_chan *ch = c->chan;
-        waiters[i].one_slot = ch->capacity == 1;
-        chan_before_park(ch);
-        waitq_push(c->dir == WEFT_SEND ? &ch->sendq : &ch->recvq, &waiters[i]);
-        waiting++;
-    }
+                                     .case_index = (uint32_t)i,
+                                     .one_slot = cases[i].chan &&
+                                                 cases[i].chan->capacity == 1};
+    size_t waiting = 0;
+    for (size_t i = 0; i < count; i++)
+        if (cases[i].chan && !waiters[i].queue)
+            waiting += enqueue_queue(cases, waiters, count, i);
     if (waiting == 0) /* only nil channels: blocks forever, like Go */
         for (;;)
             park(WAIT_SELECT_NO_CASES);

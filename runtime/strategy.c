@@ -1,7 +1,8 @@
 /*
  * The strategies this layer ships: FIFO for ordinary runs, seeded random
  * for exploration. Both are pure functions of their own state and the
- * choice, so a run replays from its seed.
+ * choice, so a run replays from its seed; FIFO's state for select cases is
+ * the worker thread's generator, seeded by the worker's index.
  */
 #include "runtime.h"
 
@@ -50,16 +51,37 @@ uint64_t weft_random_below(uint64_t s[4], uint64_t bound)
     return (uint64_t)(m >> 64);
 }
 
+/* ---- the worker's own generator (wyrand) ---- */
+
+/* Seeded lazily from the worker's index: no state is shared between worker
+ * threads, and a run on one thread makes the same choices every time. */
+static uint64_t worker_random_next(void)
+{
+    if (unlikely(ws.random == 0))
+        ws.random = (ws.index + 1) * 0x9e3779b97f4a7c15ull;
+    ws.random += 0xa0761d6478bd642full;
+    __uint128_t m =
+        (__uint128_t)ws.random * (ws.random ^ 0xe7037ed1a0b428dbull);
+    return (uint64_t)(m >> 64) ^ (uint64_t)m;
+}
+
+/* In [0, bound): multiply-shift, as Go's fastrandn (the bias is below
+ * bound / 2^64). */
+static size_t worker_random_below(size_t bound)
+{
+    return (size_t)(((__uint128_t)worker_random_next() * bound) >> 64);
+}
+
 /* ---- FIFO ---- */
 
 static size_t fifo_choose(struct weft_strategy *self,
                           const struct weft_choice *choice)
 {
     (void)self;
-    /* Ready select cases rotate so a loop over always-ready channels
-     * serves each in turn; everything else goes in arrival order. */
+    /* Select cases: uniform, as Go's random poll order, and each select
+     * draws for itself; everything else goes in arrival order. */
     if (choice->kind == WEFT_CHOOSE_CASE)
-        return rt.case_rotation++ % choice->count;
+        return worker_random_below(choice->count);
     return 0;
 }
 

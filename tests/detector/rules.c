@@ -563,6 +563,61 @@ Test(rules, cond_does_not_order_writes_after_the_signal)
     expect_race_always(cond_write_after_unlock);
 }
 
+/* The same on a read lock (Go's sync.NewCond(rw.RLocker())): the waiter
+ * holds a read lock, the producer writes under the write lock. */
+static weft_cond read_cond;
+
+static void write_locked_producer(void *arg)
+{
+    bool write_after = arg != NULL;
+    weft_rwmutex_lock(&rw);
+    ready_flag = 1;
+    if (!write_after)
+        x = 42;
+    weft_cond_signal(&read_cond);
+    weft_rwmutex_unlock(&rw);
+    if (write_after)
+        x = 42;
+    weft_waitgroup_done(&done);
+}
+
+static void read_cond_scenario(bool write_after)
+{
+    reset();
+    weft_cond_init_locker(&read_cond, weft_rwmutex_rlocker(&rw));
+    weft_waitgroup_add(&done, 1);
+    weft_go(write_locked_producer, write_after ? (void *)1 : NULL);
+    weft_rwmutex_rlock(&rw);
+    while (!ready_flag)
+        weft_cond_wait(&read_cond);
+    int seen = x;
+    (void)seen;
+    weft_rwmutex_runlock(&rw);
+    weft_waitgroup_wait(&done);
+}
+
+static void read_cond_orders(void *arg)
+{
+    (void)arg;
+    read_cond_scenario(false);
+}
+
+static void read_cond_write_after_unlock(void *arg)
+{
+    (void)arg;
+    read_cond_scenario(true);
+}
+
+Test(rules, cond_on_a_read_lock_orders_the_woken_wait)
+{
+    expect_no_race(read_cond_orders);
+}
+
+Test(rules, cond_on_a_read_lock_does_not_order_writes_after_the_unlock)
+{
+    expect_race_always(read_cond_write_after_unlock);
+}
+
 /* ---- 12. select follows the rule of its case; a default orders
  * nothing ---- */
 

@@ -45,12 +45,18 @@ static void receive_items(void *arg)
 {
     (void)arg;
     long v;
-    for (;;) {
-        struct weft_case cases[] = {WEFT_RECV_CASE(unbuffered, &v),
-                                    WEFT_RECV_CASE(buffered, &v)};
+    /* a closed channel's case becomes nil, as in Go: the other may still
+     * hold values (select chooses among ready cases at random) */
+    weft_chan *from[2] = {unbuffered, buffered};
+    for (int open = 2; open > 0;) {
+        struct weft_case cases[] = {WEFT_RECV_CASE(from[0], &v),
+                                    WEFT_RECV_CASE(from[1], &v)};
         int i = weft_select(cases, 2);
-        if (!cases[i].ok)
-            break;
+        if (!cases[i].ok) {
+            from[i] = NULL;
+            open--;
+            continue;
+        }
         weft_mutex_lock(&lock);
         total += v;
         weft_mutex_unlock(&lock);

@@ -3,6 +3,8 @@
 #include <criterion/criterion.h>
 #include <weft.h>
 
+#include "child.h"
+
 static weft_mutex mu;
 static weft_cond cond = WEFT_COND_INIT(&mu);
 static char woken[8];
@@ -132,4 +134,116 @@ Test(cond, bounded_queue_passes_every_item_under_every_seed)
         cr_assert_eq(q.consumed_sum, 50 * 51 / 2, "seed %llu",
                      (unsigned long long)seed);
     }
+}
+
+/* ---- a cond on a locker ---- */
+
+static weft_rwmutex rw;
+static weft_cond read_cond;
+static int published;
+static int readers_saw;
+
+static void read_when_published(void *arg)
+{
+    (void)arg;
+    weft_rwmutex_rlock(&rw);
+    while (!published)
+        weft_cond_wait(&read_cond);
+    readers_saw += published;
+    cr_assert_not(weft_rwmutex_trylock(&rw)); /* it holds a read lock */
+    weft_rwmutex_runlock(&rw);
+}
+
+Test(cond, rlocker_cond_waits_holding_a_read_lock)
+{
+    /* Go's sync.NewCond(rw.RLocker()) */
+    weft_cond_init_locker(&read_cond, weft_rwmutex_rlocker(&rw));
+    for (int i = 0; i < 3; i++)
+        weft_go(read_when_published, NULL);
+    weft_yield();
+    cr_assert(weft_rwmutex_trylock(&rw)); /* the waiters let go of it */
+    published = 1;
+    weft_cond_broadcast(&read_cond);
+    weft_rwmutex_unlock(&rw);
+    while (weft_goroutine_count() > 1)
+        weft_yield();
+    cr_assert_eq(readers_saw, 3);
+    cr_assert_eq(rw.readers, 0);
+}
+
+static weft_mutex yielding_mu;
+static weft_cond yielding_cond;
+static int signalled_flag;
+static weft_waitgroup waiter_returned;
+
+static void lock_mutex(void *m)
+{
+    weft_mutex_lock(m);
+}
+
+/* Lets others run between the unlock and the wait. */
+static void unlock_and_yield(void *m)
+{
+    weft_mutex_unlock(m);
+    weft_yield();
+}
+
+static void wait_for_signalled_flag(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(&yielding_mu);
+    while (!signalled_flag)
+        weft_cond_wait(&yielding_cond);
+    weft_mutex_unlock(&yielding_mu);
+    weft_waitgroup_done(&waiter_returned);
+}
+
+static void set_flag_and_signal(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(&yielding_mu);
+    signalled_flag = 1;
+    weft_cond_signal(&yielding_cond);
+    weft_mutex_unlock(&yielding_mu);
+}
+
+Test(cond, signal_during_the_lockers_unlock_is_not_lost)
+{
+    struct weft_locker locker = {lock_mutex, unlock_and_yield, &yielding_mu};
+    weft_cond_init_locker(&yielding_cond, locker);
+    weft_waitgroup_add(&waiter_returned, 1);
+    weft_go(wait_for_signalled_flag, NULL);
+    weft_go(set_flag_and_signal, NULL);
+    weft_waitgroup_wait(&waiter_returned); /* a deadlock if it were lost */
+    cr_assert_eq(weft_goroutine_count(), 1);
+}
+
+Test(cond, mutex_locker_is_the_mutex)
+{
+    weft_mutex m = {0};
+    weft_cond c;
+    weft_cond_init_locker(&c, weft_mutex_locker(&m));
+    cr_assert_eq(c.mutex, &m);
+}
+
+static void wait_without_the_read_lock(void)
+{
+    weft_rwmutex unlocked = {0};
+    weft_cond c;
+    weft_cond_init_locker(&c, weft_rwmutex_rlocker(&unlocked));
+    weft_cond_wait(&c);
+}
+
+static void init_with_no_unlock(void)
+{
+    weft_cond c;
+    weft_cond_init_locker(&c, (struct weft_locker){lock_mutex, NULL, NULL});
+}
+
+Test(cond, locker_misuse_panics)
+{
+    child_expect_start(wait_without_the_read_lock, 2,
+                       "panic: sync: RUnlock of unlocked RWMutex\n");
+    child_expect_start(init_with_no_unlock, 2,
+                       "panic: weft_cond_init_locker: nil locker unlock\n");
 }

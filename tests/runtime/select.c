@@ -47,19 +47,108 @@ Test(select, takes_every_ready_case_over_seeds_and_never_a_nil_one)
     cr_assert_eq(p.counts[0] + p.counts[1] + p.counts[3], 60);
 }
 
-Test(select, fifo_serves_always_ready_cases_in_turn)
+Test(select, fifo_chooses_each_selects_ready_case_at_random)
 {
-    weft_chan *a = weft_chan_make(sizeof(int), 8);
-    weft_chan *b = weft_chan_make(sizeof(int), 8);
-    for (int i = 0; i < 4; i++) {
-        weft_chan_send(a, &i);
-        weft_chan_send(b, &i);
+    /* two selects in turn, each with two ready cases: a choice shared by
+     * every select (a rotation) gave one always case 0, the other case 1 */
+    weft_chan *a = weft_chan_make(sizeof(int), 0);
+    weft_chan *b = weft_chan_make(sizeof(int), 0);
+    weft_chan_close(a);
+    weft_chan_close(b);
+    struct weft_case cases[] = {WEFT_RECV_CASE(a, NULL),
+                                WEFT_RECV_CASE(b, NULL)};
+    int first[2] = {0, 0}, second[2] = {0, 0};
+    for (int i = 0; i < 5000; i++) {
+        first[weft_select(cases, 2)]++;
+        second[weft_select(cases, 2)]++;
     }
-    int got[8], v;
-    struct weft_case cases[] = {WEFT_RECV_CASE(a, &v), WEFT_RECV_CASE(b, &v)};
-    for (int i = 0; i < 8; i++)
-        got[i] = weft_select(cases, 2);
-    cr_assert_arr_eq(got, ((int[]){0, 1, 0, 1, 0, 1, 0, 1}), sizeof got);
+    cr_assert(first[0] > 1000 && first[1] > 1000, "%d/%d", first[0],
+              first[1]);
+    cr_assert(second[0] > 1000 && second[1] > 1000, "%d/%d", second[0],
+              second[1]);
+}
+
+enum { SEND_ROUNDS = 100 };
+
+/* Go's TestPseudoRandomSend: select { case c <- 1: case c <- 0: } */
+static void send_one_or_zero(void *c)
+{
+    int one = 1, zero = 0;
+    for (int i = 0; i < SEND_ROUNDS; i++) {
+        struct weft_case cases[] = {WEFT_SEND_CASE(c, &one),
+                                    WEFT_SEND_CASE(c, &zero)};
+        weft_select(cases, 2);
+    }
+}
+
+/* Receives each value after the sender has parked in its select. */
+static void receive_from_parked_selects(void *values)
+{
+    weft_chan *c = weft_chan_make(sizeof(int), 0);
+    weft_go(send_one_or_zero, c);
+    for (int i = 0; i < SEND_ROUNDS; i++) {
+        weft_yield(); /* the sender parks in its select */
+        weft_chan_recv(c, &((int *)values)[i]);
+    }
+}
+
+static int count_of(const int *values, int value)
+{
+    int n = 0;
+    for (int i = 0; i < SEND_ROUNDS; i++)
+        n += values[i] == value;
+    return n;
+}
+
+Test(select, parked_select_completes_through_either_case_on_one_channel)
+{
+    int values[SEND_ROUNDS];
+    receive_from_parked_selects(values);
+    cr_assert(count_of(values, 1) > 10 && count_of(values, 0) > 10,
+              "ones %d, zeros %d", count_of(values, 1), count_of(values, 0));
+}
+
+/* Takes the last option of every choice, and counts the case choices. */
+struct last_strategy {
+    struct weft_strategy base;
+    int case_choices;
+};
+
+static size_t choose_last(struct weft_strategy *self,
+                          const struct weft_choice *choice)
+{
+    ((struct last_strategy *)self)->case_choices +=
+        choice->kind == WEFT_CHOOSE_CASE;
+    return choice->count - 1;
+}
+
+Test(select, parked_select_leaves_the_case_on_one_channel_to_the_strategy)
+{
+    struct last_strategy last = {{"last", false, false, choose_last}, 0};
+    struct weft_config config = {.strategy = &last.base};
+    int values[SEND_ROUNDS];
+    weft_run(receive_from_parked_selects, values, &config);
+    cr_assert_eq(last.case_choices, SEND_ROUNDS);
+    cr_assert_eq(count_of(values, 0), SEND_ROUNDS); /* the last case */
+}
+
+Test(select, parked_select_choice_replays_from_the_seed)
+{
+    int ones = 0, zeros = 0;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        int first[SEND_ROUNDS], again[SEND_ROUNDS];
+        struct weft_random_strategy random;
+        weft_strategy_random_init(&random, seed);
+        struct weft_config config = {.strategy = &random.base};
+        weft_run(receive_from_parked_selects, first, &config);
+        weft_strategy_random_init(&random, seed);
+        weft_run(receive_from_parked_selects, again, &config);
+        cr_assert_arr_eq(first, again, sizeof first, "seed %llu",
+                         (unsigned long long)seed);
+        ones += count_of(first, 1);
+        zeros += count_of(first, 0);
+    }
+    cr_assert(ones > 0 && zeros > 0);
 }
 
 Test(select, default_is_taken_when_nothing_is_ready)
