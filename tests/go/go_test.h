@@ -5,7 +5,8 @@
  *   parallel/NAME   the implicit runtime on every CPU (WEFT_MAXPROCS unset)
  *   maxprocs1/NAME  the implicit runtime on one thread (WEFT_MAXPROCS=1)
  *   seeded/NAME     weft_run under the seeded random strategy (virtual
- *                   time), once for each seed 1..GO_SEEDS
+ *                   time), once for each seed 1..GO_SEEDS, or only seed
+ *                   $WEFT_GO_SEED
  *
  * Go's t.Fatalf and t.Errorf both become go_fatalf: the first failure ends
  * the test with weft_assert's report, naming the mode and the seed.
@@ -29,7 +30,7 @@ enum go_mode { GO_PARALLEL, GO_MAXPROCS1, GO_SEEDED };
 /* The mode and seed the running body is under, for failure messages and
  * for the few ports that scale their work to the mode. */
 static enum go_mode go_mode;
-static uint64_t go_seed;
+static uint64_t go_seed, go_first_seed;
 
 static void go_body_trampoline(void *body)
 {
@@ -40,7 +41,11 @@ static inline void go_run(void (*body)(void), enum go_mode mode)
 {
     go_mode = mode;
     if (mode == GO_SEEDED) {
-        for (go_seed = 1; go_seed <= GO_SEEDS; go_seed++) {
+        /* WEFT_GO_SEED=N runs seed N alone, to replay a failure */
+        const char *only = getenv("WEFT_GO_SEED");
+        go_first_seed = only ? strtoull(only, NULL, 0) : 1;
+        uint64_t last = only ? go_first_seed : GO_SEEDS;
+        for (go_seed = go_first_seed; go_seed <= last; go_seed++) {
             struct weft_random_strategy random;
             weft_strategy_random_init(&random, go_seed);
             struct weft_config config = {.strategy = &random.base};
@@ -83,8 +88,11 @@ go_fail(const char *file, int line, const char *format, ...)
     vsnprintf(message, sizeof message, format, args);
     va_end(args);
     if (go_mode == GO_SEEDED)
-        weft_assert_fail("t.Fatal", file, line, "%s (seeded, seed %llu)",
-                         message, (unsigned long long)go_seed);
+        weft_assert_fail("t.Fatal", file, line,
+                         "%s (seeded, seed %llu: WEFT_GO_SEED=%llu runs it "
+                         "alone)",
+                         message, (unsigned long long)go_seed,
+                         (unsigned long long)go_seed);
     weft_assert_fail("t.Fatal", file, line, "%s (%s)", message,
                      go_mode_name());
 }
@@ -96,14 +104,14 @@ go_fail(const char *file, int line, const char *format, ...)
 /* Runs fn in a child process (as the current goroutine, in the current
  * mode) and checks that it panics with message in its report, as Go's
  * recover() would see it. fn runs alone on one goroutine, so every seed
- * runs it alike: the seeded mode forks under the first seed only (each
+ * runs it alike: the seeded mode forks under its first seed only (each
  * child's report costs a quarter of a second). In parallel mode, call it
  * before any other weft call of the test: a child forked from worker
  * threads has none. */
 static inline void go_expect_panic(void (*fn)(void), const char *message)
 {
     static struct child_result result;
-    if (go_mode == GO_SEEDED && go_seed != 1)
+    if (go_mode == GO_SEEDED && go_seed != go_first_seed)
         return;
     child_run(fn, &result);
     if (result.exit_status != 2 || !strstr(result.output, message))
