@@ -65,9 +65,18 @@ static inline void go_run(void (*body)(void), enum go_mode mode)
 
 #define GO_TEST(name)                                                          \
     static void go_test_##name(void);                                          \
-    Test(parallel, name) { go_run(go_test_##name, GO_PARALLEL); }              \
-    Test(maxprocs1, name) { go_run(go_test_##name, GO_MAXPROCS1); }            \
-    Test(seeded, name) { go_run(go_test_##name, GO_SEEDED); }                  \
+    Test(parallel, name)                                                       \
+    {                                                                          \
+        go_run(go_test_##name, GO_PARALLEL);                                   \
+    }                                                                          \
+    Test(maxprocs1, name)                                                      \
+    {                                                                          \
+        go_run(go_test_##name, GO_MAXPROCS1);                                  \
+    }                                                                          \
+    Test(seeded, name)                                                         \
+    {                                                                          \
+        go_run(go_test_##name, GO_SEEDED);                                     \
+    }                                                                          \
     static void go_test_##name(void)
 
 static inline const char *go_mode_name(void)
@@ -93,8 +102,7 @@ go_fail(const char *file, int line, const char *format, ...)
                          "alone)",
                          message, (unsigned long long)go_seed,
                          (unsigned long long)go_seed);
-    weft_assert_fail("t.Fatal", file, line, "%s (%s)", message,
-                     go_mode_name());
+    weft_assert_fail("t.Fatal", file, line, "%s (%s)", message, go_mode_name());
 }
 
 /* Go's panic(...) in the test programs of test/chan: a failed check. */

@@ -41,8 +41,7 @@ static void mux(void *arg)
 {
     struct mux *m = arg;
     int v;
-    weft_chan_range(m->in, v)
-    {
+    weft_chan_range (m->in, v) {
         weft_chan_send(m->ch->cmux, &v);
     }
     weft_chan_send(m->ch->done, &(bool){true});
@@ -61,8 +60,7 @@ static void recver(weft_chan *in)
     static bool seen[ITERATIONS];
     memset(seen, 0, sizeof seen);
     int v;
-    weft_chan_range(in, v)
-    {
+    weft_chan_range (in, v) {
         go_check(!seen[v], "got duplicate value: %d", v);
         seen[v] = true;
     }

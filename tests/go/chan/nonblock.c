@@ -74,8 +74,7 @@ static void check_operand(const struct operand *type, int buffer,
     char value[16];
     struct weft_case recv[] = {WEFT_RECV_CASE(e.c, value)};
     for (int try = 0; weft_select_default(recv, 1) == WEFT_DEFAULT;) {
-        go_check(++try <= MAX_TRIES, "%s sender buffer=%d", type->name,
-                 buffer);
+        go_check(++try <= MAX_TRIES, "%s sender buffer=%d", type->name, buffer);
         go_sleep();
     }
     go_check(memcmp(value, type->from_sender, type->size) == 0,

@@ -172,8 +172,7 @@ static void select_recv_closed(void)
     weft_select(discard, 1);
     struct weft_case keep[] = {WEFT_RECV_CASE(closedch, &x)};
     weft_select(keep, 1);
-    go_check(x == 0 && !keep[0].ok, "closedch in select: %d %d", x,
-             keep[0].ok);
+    go_check(x == 0 && !keep[0].ok, "closedch in select: %d %d", x, keep[0].ok);
 }
 
 static void select_sees_itself(void)

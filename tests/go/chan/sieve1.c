@@ -24,8 +24,7 @@ static void filter(void *arg)
 {
     struct filter *f = arg;
     int i;
-    weft_chan_range(f->in, i)
-    {
+    weft_chan_range (f->in, i) {
         if (i % f->prime != 0)
             weft_chan_send(f->out, &i);
     }
@@ -50,9 +49,8 @@ static void sieve(void *primes)
 
 GO_TEST(sieve1)
 {
-    static const int a[] = {2,  3,  5,  7,  11, 13, 17, 19, 23,
-                            29, 31, 37, 41, 43, 47, 53, 59, 61,
-                            67, 71, 73, 79, 83, 89, 97};
+    static const int a[] = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37, 41,
+                            43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97};
     weft_chan *primes = weft_chan_make(sizeof(int), 0);
     weft_go(sieve, primes);
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {

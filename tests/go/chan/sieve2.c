@@ -231,9 +231,8 @@ static weft_chan *sieve(void)
 
 GO_TEST(sieve2)
 {
-    static const int a[] = {2,  3,  5,  7,  11, 13, 17, 19, 23,
-                            29, 31, 37, 41, 43, 47, 53, 59, 61,
-                            67, 71, 73, 79, 83, 89, 97};
+    static const int a[] = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37, 41,
+                            43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97};
     weft_chan *primes = sieve();
     for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) {
         int x = recv_int(primes);

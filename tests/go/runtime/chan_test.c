@@ -244,8 +244,8 @@ static void values_arrive_in_order(int cap)
         if (recv[k] == 0)
             go_fatalf("chan[%d]: value %d never received", cap, k);
         if (recv[k] != STRESS_P)
-            go_fatalf("chan[%d]: received %d values, expected %d", cap,
-                      recv[k], STRESS_P);
+            go_fatalf("chan[%d]: received %d values, expected %d", cap, recv[k],
+                      STRESS_P);
     }
 }
 
@@ -259,8 +259,8 @@ static void len_and_cap(int cap)
     for (int i = 0; i < cap; i++)
         send_int(c, i);
     if (weft_chan_len(c) != (size_t)cap || weft_chan_cap(c) != (size_t)cap)
-        go_fatalf("chan[%d]: bad len/cap, expect %d/%d, got %zu/%zu", cap,
-                  cap, cap, weft_chan_len(c), weft_chan_cap(c));
+        go_fatalf("chan[%d]: bad len/cap, expect %d/%d, got %zu/%zu", cap, cap,
+                  cap, weft_chan_len(c), weft_chan_cap(c));
     weft_chan_free(c);
 }
 
@@ -563,8 +563,7 @@ GO_TEST(TestChanSendInterface)
     struct weft_case one[] = {WEFT_SEND_CASE(c, &m)};
     weft_select_default(one, 1);
     int *other = &other_object;
-    struct weft_case two[] = {WEFT_SEND_CASE(c, &m),
-                              WEFT_SEND_CASE(c, &other)};
+    struct weft_case two[] = {WEFT_SEND_CASE(c, &m), WEFT_SEND_CASE(c, &other)};
     weft_select_default(two, 2);
     weft_chan_free(c);
 }
@@ -638,8 +637,7 @@ static void consume(void *arg)
 {
     struct consumer *c = arg;
     int v;
-    weft_chan_range(c->s->q, v)
-    {
+    weft_chan_range (c->s->q, v) {
         /* mess with the fifo-ish nature of range */
         if (pn[c->w % PN_COUNT] == v)
             weft_yield();
@@ -656,9 +654,9 @@ static void feed_and_close(void *arg)
         s->expect += v;
         send_int(s->q, v);
     }
-    weft_chan_close(s->q); /* no more work */
+    weft_chan_close(s->q);       /* no more work */
     weft_waitgroup_wait(&s->wg); /* workers done */
-    weft_chan_close(s->r); /* ... so there can be no more results */
+    weft_chan_close(s->r);       /* ... so there can be no more results */
 }
 
 GO_TEST(TestMultiConsumer)
@@ -677,14 +675,13 @@ GO_TEST(TestMultiConsumer)
     /* consume & check */
     long n = 0, sum = 0;
     int v;
-    weft_chan_range(s.r, v)
-    {
+    weft_chan_range (s.r, v) {
         n++;
         sum += v;
     }
     if (n != NITER || sum != s.expect)
-        go_fatalf("Expected sum %ld (got %ld) from %d iter (saw %ld)",
-                  s.expect, sum, NITER, n);
+        go_fatalf("Expected sum %ld (got %ld) from %d iter (saw %ld)", s.expect,
+                  sum, NITER, n);
 }
 
 /* ---- TestShrinkStackDuringBlockedSend ----

@@ -96,8 +96,7 @@ GO_TEST(TestCondSignalGenerations)
             int a;
             weft_chan_recv(s.awake, &a);
             if (a != i - 1)
-                go_fatalf("wrong goroutine woke up: want %d, got %d", i - 1,
-                          a);
+                go_fatalf("wrong goroutine woke up: want %d, got %d", i - 1, a);
         }
         weft_chan_recv(s.running, NULL);
         weft_mutex_lock(&s.m);

@@ -111,9 +111,8 @@ static void rwmutex_runlock3(void)
 GO_TEST(TestMutexMisuse)
 {
     static void (*const misuse_tests[])(void) = {
-        mutex_unlock,    mutex_unlock2,    rwmutex_unlock,
-        rwmutex_unlock2, rwmutex_unlock3,  rwmutex_runlock,
-        rwmutex_runlock2, rwmutex_runlock3};
+        mutex_unlock,    mutex_unlock2,   rwmutex_unlock,   rwmutex_unlock2,
+        rwmutex_unlock3, rwmutex_runlock, rwmutex_runlock2, rwmutex_runlock3};
     for (size_t i = 0; i < sizeof misuse_tests / sizeof misuse_tests[0]; i++)
         go_expect_panic(misuse_tests[i], "unlocked");
 }

@@ -100,8 +100,8 @@ static void writer(void *arg)
 static void hammer_rwmutex(int num_readers, int num_iterations)
 {
     static struct hammer h;
-    h = (struct hammer){{0}, num_iterations, 0,
-                        weft_chan_make(sizeof(bool), 0)};
+    h = (struct hammer){
+        {0}, num_iterations, 0, weft_chan_make(sizeof(bool), 0)};
     weft_go(writer, &h);
     int i;
     for (i = 0; i < num_readers / 2; i++)
