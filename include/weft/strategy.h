@@ -61,6 +61,7 @@ enum weft_op {
     WEFT_OP_NET_WRITE,
     WEFT_OP_NET_CLOSE,
     WEFT_OP_BLOCKING,
+    WEFT_OP_CALL, /* an instrumented function's entry (preempt_calls=1) */
     WEFT_OP_COUNT
 };
 
