@@ -67,6 +67,7 @@ struct detector {
                          entry points' fast path applies (access.h) */
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
+    bool preempt_calls;     /* every function entry is one (WEFT_OPTIONS) */
     bool disabled;          /* gave up (too many goroutines); says so once */
     unsigned ignore;        /* __tsan_ignore_thread_begin depth */
 

@@ -7,8 +7,9 @@
  * With runtime_link.c, this is the adapter between the layers: the one
  * place that knows both the detector and the runtime. An atomic operation
  * is a scheduling point like any channel operation, and so is an access
- * under --preempt-on-access: the runtime is asked for it here, before the
- * detector checks what happened.
+ * under --preempt-on-access and a function's entry under preempt_calls=1
+ * (WEFT_OPTIONS): the runtime is asked for it here, before the detector
+ * checks what happened.
  *
  * Every pc a report shows is the return address of the entry point's call,
  * in instrumented code.
@@ -34,10 +35,22 @@ void __tsan_init(void)
 
 /* ---- function entry and exit: the call stack ---- */
 
+/* Out of the fast path: under preempt_calls a loop that calls an
+ * instrumented function can be preempted, though it makes no weft call
+ * (not inside a strategy's choice, where checking is off). */
+__attribute__((noinline)) static void call_point(void)
+{
+    if (det.checking)
+        runtime_call_point();
+}
+
 void __tsan_func_entry(void *call_pc)
 {
-    if (likely(det.initialized))
+    if (likely(det.initialized)) {
         det.cur_stack = depot_child(det.cur_stack, (uintptr_t)call_pc);
+        if (unlikely(det.preempt_calls))
+            call_point();
+    }
 }
 
 void __tsan_func_exit(void)

@@ -54,5 +54,7 @@ struct decision_log {
 };
 
 struct decision_log *decision_log_create(size_t capacity);
+/* Unmaps log (NULL: nothing), giving back every page a schedule wrote. */
+void decision_log_free(struct decision_log *log);
 
 #endif

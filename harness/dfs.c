@@ -180,14 +180,16 @@ static struct weft_verdict dfs_bounded(void (*fn)(void),
         free(sleep);
         verdict.schedules++;
         verdict.distinct_schedules += !result.pruned;
-        size_t recorded = log->count < capacity ? log->count : capacity;
-        extend(frames, depth, recorded, log, !spec->full);
-        depth = recorded;
         if (result.kind != WEFT_PASS) {
+            /* the search ends: no frames for a run that may be a hang of
+             * max_steps decisions (the parent would keep their memory) */
             verdict.kind = result.kind;
             found->number = verdict.schedules;
             break;
         }
+        size_t recorded = log->count < capacity ? log->count : capacity;
+        extend(frames, depth, recorded, log, !spec->full);
+        depth = recorded;
         if (!backtrack(frames, &depth, spec->depth)) {
             verdict.exhausted = true;
             break;

@@ -43,35 +43,49 @@ explore_systematically(void (*fn)(void), const struct weft_explore_options *o,
     return verdict;
 }
 
+/* The search o asks for, recording into log, and the report of what it
+ * found. */
+static struct weft_verdict explore_with_log(void (*fn)(void),
+                                            const struct weft_explore_options *o,
+                                            struct decision_log *log)
+{
+    struct weft_verdict verdict = {.kind = WEFT_PASS};
+    struct strategy_spec fixed;
+    if (o->strategy) {
+        if (!strategy_spec_parse(o->strategy, &fixed)) {
+            fprintf(o->report_file, "weft: unknown strategy '%s'\n",
+                    o->strategy);
+            verdict.kind = WEFT_PANIC;
+            return verdict;
+        }
+        if (fixed.kind == STRATEGY_CONFIRM) {
+            fprintf(o->report_file,
+                    "weft: the confirm strategy only replays schedules\n");
+            verdict.kind = WEFT_PANIC;
+            return verdict;
+        }
+        if (fixed.kind == STRATEGY_DFS)
+            return explore_systematically(fn, o, &fixed, log);
+    }
+    struct found_failure found;
+    if (!explore_portfolio(fn, o, o->strategy ? &fixed : NULL, log, &verdict,
+                           &found))
+        return verdict;
+    failure_report(o, &found, &verdict);
+    request_release(&found.request);
+    return verdict;
+}
+
 struct weft_verdict weft_explore(void (*fn)(void),
                                  const struct weft_explore_options *options)
 {
     struct weft_explore_options o =
         options ? *options : (struct weft_explore_options){0};
     explore_defaults(&o);
-    struct weft_verdict verdict = {.kind = WEFT_PASS};
+    /* one log per test, unmapped after it: the pages a long schedule wrote
+     * go back then, not at the end of the process */
     struct decision_log *log = decision_log_create(LOG_CAPACITY);
-    struct strategy_spec fixed;
-    if (o.strategy) {
-        if (!strategy_spec_parse(o.strategy, &fixed)) {
-            fprintf(o.report_file, "weft: unknown strategy '%s'\n", o.strategy);
-            verdict.kind = WEFT_PANIC;
-            return verdict;
-        }
-        if (fixed.kind == STRATEGY_CONFIRM) {
-            fprintf(o.report_file,
-                    "weft: the confirm strategy only replays schedules\n");
-            verdict.kind = WEFT_PANIC;
-            return verdict;
-        }
-        if (fixed.kind == STRATEGY_DFS)
-            return explore_systematically(fn, &o, &fixed, log);
-    }
-    struct found_failure found;
-    if (!explore_portfolio(fn, &o, o.strategy ? &fixed : NULL, log, &verdict,
-                           &found))
-        return verdict;
-    failure_report(&o, &found, &verdict);
-    request_release(&found.request);
+    struct weft_verdict verdict = explore_with_log(fn, &o, log);
+    decision_log_free(log);
     return verdict;
 }

@@ -17,4 +17,10 @@ void runtime_atomic_point(void);
  * harness asked for them (--preempt-on-access). */
 void runtime_access_point(void);
 
+/* The same at an instrumented function's entry (WEFT_OP_CALL), when
+ * WEFT_OPTIONS asked for them (preempt_calls=1), so that a loop with no
+ * weft call can be preempted: under a preemptive strategy the strategy
+ * may switch there; under FIFO, which never preempts, it is a yield. */
+void runtime_call_point(void);
+
 #endif

@@ -521,6 +521,16 @@ void runtime_access_point(void)
         sched_point_slow(WEFT_OP_ACCESS, NULL);
 }
 
+void runtime_call_point(void)
+{
+    if (!rt.initialized || rt.parallel)
+        return;
+    if (rt.strategy->preemptive)
+        sched_point_slow(WEFT_OP_CALL, NULL);
+    else
+        weft_yield(); /* whoever else is runnable goes first */
+}
+
 size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)
 {
     if (g == ws.current)

@@ -50,6 +50,7 @@ static const char *op_names[WEFT_OP_COUNT] = {
     [WEFT_OP_NET_CLOSE] = "net close",
     [WEFT_OP_BLOCKING] = "blocking call",
     [WEFT_OP_WAITGROUP_DONE] = "waitgroup done",
+    [WEFT_OP_CALL] = "call",
 };
 
 const char *weft_op_name(enum weft_op op)

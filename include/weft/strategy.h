@@ -62,6 +62,7 @@ enum weft_op {
     WEFT_OP_NET_CLOSE,
     WEFT_OP_BLOCKING,
     WEFT_OP_WAITGROUP_DONE, /* an Add of -1 */
+    WEFT_OP_CALL, /* an instrumented function's entry (preempt_calls=1) */
     WEFT_OP_COUNT
 };
 
