@@ -50,6 +50,8 @@ struct decision_log {
     struct decision decisions[];
 };
 
+/* A log shared with the schedules forked after it; a map that fails (say
+ * under ulimit -v) ends the run with a one-line error. */
 struct decision_log *decision_log_create(size_t capacity);
 
 #endif
