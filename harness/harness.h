@@ -16,10 +16,10 @@
  *                forced decisions and the log: strategy_random.c,
  *                strategy_pct.c, strategy_dfs.c, strategy_confirm.c
  *                (through their weft_strategy vtables)
- *   run.c, portfolio.c start their processes through children.c
  *   leaves       request.c, transitions.c, decision_log.c, schedule.c,
  *                strategy_spec.c, verdict.c, trace_export.c, registry.c,
- *                assert.c (any file above may call them)
+ *                assert.c, children.c (the processes run.c and
+ *                portfolio.c start) (any file above may call them)
  *
  * Confirming and minimising call searches, never failure.c, so nothing is
  * entered twice.
