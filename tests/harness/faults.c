@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -266,4 +267,28 @@ Test(faults, a_flood_of_output_keeps_its_head_and_tail)
     /* 40 MiB written; what is kept is about 2 MiB per copy shown */
     cr_assert_lt(o.length, 10u << 20, "%zu bytes", o.length);
     free(o.output);
+}
+
+/* Under ulimit -v the harness's own maps fail: a one-line error, exit 2,
+ * not a SIGSEGV. */
+static void explore_under_a_small_address_space(void)
+{
+    struct rlimit limit = {150000 * 1024, 150000 * 1024};
+    if (setrlimit(RLIMIT_AS, &limit) != 0)
+        _exit(98);
+    struct weft_explore_options options = {.iterations = 1};
+    weft_explore(spin_for_a_minute, &options);
+    _exit(0);
+}
+
+Test(faults, a_map_that_fails_is_said_not_a_crash)
+{
+    struct child_result r;
+    child_run(explore_under_a_small_address_space, &r);
+    cr_assert_eq(r.exit_status, 2, "%s", r.output);
+    cr_assert(strncmp(r.output, "weft: cannot map the decision log (", 35) ==
+                  0,
+              "%s", r.output);
+    cr_assert(strstr(r.output, "MiB): Cannot allocate memory\n"), "%s",
+              r.output);
 }
