@@ -166,8 +166,8 @@ static const int64_t WAIT_SLICE_NS = 10 * WEFT_MILLISECOND;
 static void drop_middle(int output, off_t *dropped_to)
 {
     off_t size = lseek(output, 0, SEEK_END);
-    off_t from = *dropped_to > OUTPUT_HEAD_BYTES ? *dropped_to
-                                                  : OUTPUT_HEAD_BYTES;
+    off_t from =
+        *dropped_to > OUTPUT_HEAD_BYTES ? *dropped_to : OUTPUT_HEAD_BYTES;
     off_t to = (size - OUTPUT_TAIL_BYTES) / PAGE_BYTES * PAGE_BYTES;
     if (to - from < OUTPUT_HEAD_BYTES) /* not worth a call yet */
         return;
@@ -179,8 +179,7 @@ static void drop_middle(int output, off_t *dropped_to)
 /* Waits up to a slice of at most slice_ns for pid to end; true once it
  * has (its status in *status). With a pidfd, poll wakes at the exit;
  * without one (pidfd_open refused: old kernels, seccomp), short sleeps. */
-static bool reaped_within(pid_t pid, int pidfd, int64_t slice_ns,
-                          int *status)
+static bool reaped_within(pid_t pid, int pidfd, int64_t slice_ns, int *status)
 {
     if (pidfd >= 0) {
         struct pollfd p = {pidfd, POLLIN, 0};
@@ -207,9 +206,8 @@ static int wait_with_timeout(pid_t pid, int64_t timeout_ns, int output,
 {
     int status = 0;
     *timed_out = false;
-    int64_t deadline = timeout_ns > 0
-                           ? add_saturating(monotonic_ns(), timeout_ns)
-                           : INT64_MAX;
+    int64_t deadline =
+        timeout_ns > 0 ? add_saturating(monotonic_ns(), timeout_ns) : INT64_MAX;
     int pidfd = pidfd_open(pid);
     for (;;) {
         int64_t left = deadline - monotonic_ns();

@@ -431,10 +431,9 @@ static void check_output_paths(struct runner_options *r,
     const char *trace = r->explore.trace_path;
     for (size_t i = 0; trace && i < count; i++) {
         char buffer[PATH_MAX];
-        const char *path =
-            count > 1 ? trace_path_for(trace, selected[i]->name, buffer,
-                                       sizeof buffer)
-                      : trace;
+        const char *path = count > 1 ? trace_path_for(trace, selected[i]->name,
+                                                      buffer, sizeof buffer)
+                                     : trace;
         if (!writable(path))
             fail_usage("cannot write the trace to %s: %s", path,
                        strerror(errno));
@@ -467,8 +466,8 @@ static int run_tests(const char *program, struct runner_options *r)
         o.test_name = selected[i]->name;
         char trace_path[PATH_MAX];
         if (o.trace_path && count > 1)
-            o.trace_path = trace_path_for(o.trace_path, o.test_name,
-                                          trace_path, sizeof trace_path);
+            o.trace_path = trace_path_for(o.trace_path, o.test_name, trace_path,
+                                          sizeof trace_path);
         o.replay_program = program;
         size_t report_size = 0;
         o.report_file = open_memstream(&outcomes[i].report, &report_size);

@@ -125,8 +125,8 @@ static enum handshake handshake(const char *binary)
     }
     unsigned long tests = 0;
     int consumed = 0;
-    if (sscanf(answer, "weft test binary 1 tests %lu\n%n", &tests,
-               &consumed) != 1 ||
+    if (sscanf(answer, "weft test binary 1 tests %lu\n%n", &tests, &consumed) !=
+            1 ||
         consumed == 0 || answer[consumed] != '\0' || !WIFEXITED(status) ||
         WEXITSTATUS(status) != 0)
         return HANDSHAKE_NOT_TEST_BINARY;

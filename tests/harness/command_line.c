@@ -32,9 +32,9 @@ Test(command_line, flag_equals_value_is_flag_space_value)
 {
     struct command_result joined, apart;
     run(&joined, WEFT_COMMAND " test" BUGS "double_close --seed=99 "
-                 "--iterations=50 --strategy=pct:2");
+                              "--iterations=50 --strategy=pct:2");
     run(&apart, WEFT_COMMAND " test" BUGS "double_close --seed 99 "
-                "--iterations 50 --strategy pct:2");
+                             "--iterations 50 --strategy pct:2");
     cr_assert_eq(joined.status, 1, "%s", joined.output);
     cr_assert_str_eq(joined.output, apart.output);
 }
@@ -47,8 +47,7 @@ Test(command_line, several_test_flags_run_each_test)
     cr_assert_eq(r.status, 1, "%s", r.output);
     cr_assert(strstr(r.output, "=== RUN   bank_one_mutex\n"), "%s", r.output);
     cr_assert(strstr(r.output, "=== RUN   double_close\n"), "%s", r.output);
-    cr_assert(strstr(r.output, "FAIL: 1 of 2 tests failed\n"), "%s",
-              r.output);
+    cr_assert(strstr(r.output, "FAIL: 1 of 2 tests failed\n"), "%s", r.output);
 }
 
 Test(command_line, trace_names_one_file_per_test)
@@ -61,14 +60,13 @@ Test(command_line, trace_names_one_file_per_test)
                          "bank_one_mutex --iterations 100 --trace "
                          "several.json");
     cr_assert_eq(r.status, 1, "%s", r.output);
-    cr_assert(strstr(r.output, "    trace: several.double_close.json "),
-              "%s", r.output);
+    cr_assert(strstr(r.output, "    trace: several.double_close.json "), "%s",
+              r.output);
     cr_assert(strstr(r.output, "    trace: several.bank_lost_update.json "),
               "%s", r.output);
-    cr_assert_eq(access(TEST_BINARY_DIR "/several.double_close.json", R_OK),
+    cr_assert_eq(access(TEST_BINARY_DIR "/several.double_close.json", R_OK), 0);
+    cr_assert_eq(access(TEST_BINARY_DIR "/several.bank_lost_update.json", R_OK),
                  0);
-    cr_assert_eq(
-        access(TEST_BINARY_DIR "/several.bank_lost_update.json", R_OK), 0);
     /* it passed: no trace, and no file left by the check of the path */
     cr_assert_neq(access(TEST_BINARY_DIR "/several.bank_one_mutex.json", F_OK),
                   0);

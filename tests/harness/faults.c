@@ -123,8 +123,8 @@ static int marked_processes_after_they_end(void)
 
 Test(faults, a_run_leaves_no_process_behind)
 {
-    char *argv[] = {FAULTS_BINARY, "test", "leaves_children", "--iterations",
-                    "3", NULL};
+    char *argv[] = {FAULTS_BINARY,  "test", "leaves_children",
+                    "--iterations", "3",    NULL};
     struct outcome o;
     run(argv, NULL, &o);
     cr_assert_eq(o.status, 0, "%s", o.output);
@@ -135,8 +135,9 @@ Test(faults, a_run_leaves_no_process_behind)
 static void expect_interrupt_ends_everything(int signal_number,
                                              const char *name)
 {
-    char *argv[] = {WEFT_COMMAND, "test", FAULTS_BINARY,
-                    "spins_after_one_schedule", "-j", "2", NULL};
+    char *argv[] = {
+        WEFT_COMMAND, "test", FAULTS_BINARY, "spins_after_one_schedule",
+        "-j",         "2",    NULL};
     char flag[128], flag_env[160];
     snprintf(flag, sizeof flag, "%s/faults-flag.%d", TEST_BINARY_DIR,
              (int)getpid());
@@ -156,12 +157,12 @@ static void expect_interrupt_ends_everything(int signal_number,
     unlink(flag);
     cr_assert_eq(o.signal, signal_number, "%s", o.output);
     char summary[128];
-    snprintf(summary, sizeof summary,
-             "weft: interrupted by %s while testing spins_after_one_schedule: 0 of "
-             "1 tests finished, 0 failed; no verdict for the rest\n",
-             name);
-    cr_assert(strstr(o.output, summary), "want %s in:\n%s", summary,
-              o.output);
+    snprintf(
+        summary, sizeof summary,
+        "weft: interrupted by %s while testing spins_after_one_schedule: 0 of "
+        "1 tests finished, 0 failed; no verdict for the rest\n",
+        name);
+    cr_assert(strstr(o.output, summary), "want %s in:\n%s", summary, o.output);
     cr_assert_eq(marked_processes_after_they_end(), 0,
                  "processes outlived weft");
 }
@@ -209,8 +210,7 @@ static void explore_a_hang_without_pidfd(void)
         .schedule_timeout_ns = 200 * WEFT_MILLISECOND,
         .report_file = fopen("/dev/null", "w"),
     };
-    struct weft_verdict verdict =
-        weft_explore(spin_for_a_minute, &options);
+    struct weft_verdict verdict = weft_explore(spin_for_a_minute, &options);
     printf("verdict: %s\n", weft_verdict_name(verdict.kind));
 }
 
@@ -226,8 +226,8 @@ Test(faults, a_hang_times_out_when_pidfd_open_is_refused, .timeout = 50)
  * pass. */
 static void expect_fork_failure(const char *after, const char *line)
 {
-    char *argv[] = {FAULTS_BINARY, "test", "passes", "-j", "2",
-                    "--iterations", "50", NULL};
+    char *argv[] = {FAULTS_BINARY, "test",         "passes", "-j",
+                    "2",           "--iterations", "50",     NULL};
     char preload[512], forks[64];
     snprintf(preload, sizeof preload, "LD_PRELOAD=%s", FORK_FAILS_LIBRARY);
     snprintf(forks, sizeof forks, "FORK_FAILS_AFTER=%s", after);
@@ -254,8 +254,8 @@ Test(faults, a_worker_whose_schedules_cannot_start_is_not_a_pass)
 
 Test(faults, a_flood_of_output_keeps_its_head_and_tail)
 {
-    char *argv[] = {FAULTS_BINARY, "test", "writes_a_flood", "--iterations",
-                    "1", NULL};
+    char *argv[] = {FAULTS_BINARY,  "test", "writes_a_flood",
+                    "--iterations", "1",    NULL};
     struct outcome o;
     run(argv, NULL, &o);
     cr_assert_eq(o.status, 1, "%.2000s", o.output);
@@ -286,8 +286,7 @@ Test(faults, a_map_that_fails_is_said_not_a_crash)
     struct child_result r;
     child_run(explore_under_a_small_address_space, &r);
     cr_assert_eq(r.exit_status, 2, "%s", r.output);
-    cr_assert(strncmp(r.output, "weft: cannot map the decision log (", 35) ==
-                  0,
+    cr_assert(strncmp(r.output, "weft: cannot map the decision log (", 35) == 0,
               "%s", r.output);
     cr_assert(strstr(r.output, "MiB): Cannot allocate memory\n"), "%s",
               r.output);

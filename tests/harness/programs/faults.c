@@ -60,6 +60,4 @@ WEFT_TEST(writes_a_flood)
     weft_assert(0, "flooded");
 }
 
-WEFT_TEST(passes)
-{
-}
+WEFT_TEST(passes) {}
