@@ -3,6 +3,10 @@
  * the options of each), in memory shared with the parent, so the parent
  * reads them even when the child crashed.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "decision_log.h"
@@ -21,8 +25,11 @@ struct decision_log *decision_log_create(size_t capacity)
     struct decision_log *log =
         mmap(NULL, bytes, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (log == MAP_FAILED)
-        return NULL;
+    if (log == MAP_FAILED) { /* under ulimit -v, say: say so, no crash */
+        fprintf(stderr, "weft: cannot map the decision log (%zu MiB): %s\n",
+                bytes >> 20, strerror(errno));
+        exit(2);
+    }
     log->capacity = capacity;
     log->option_capacity = option_capacity;
     log->options = (struct weft_option *)((char *)(log + 1) + decisions);

@@ -53,6 +53,8 @@ struct decision_log {
     struct decision decisions[];
 };
 
+/* A log shared with the schedules forked after it; a map that fails (say
+ * under ulimit -v) ends the run with a one-line error. */
 struct decision_log *decision_log_create(size_t capacity);
 /* Unmaps log (NULL: nothing), giving back every page a schedule wrote. */
 void decision_log_free(struct decision_log *log);

@@ -19,7 +19,8 @@
  *                (through their weft_strategy vtables)
  *   leaves       request.c, transitions.c, decision_log.c, schedule.c,
  *                strategy_spec.c, verdict.c, trace_export.c, registry.c,
- *                assert.c, replay_text.c (any file above may call them)
+ *                assert.c, replay_text.c, children.c (the processes run.c
+ *                and portfolio.c start) (any file above may call them)
  *
  * Confirming and minimising call searches, never failure.c, so nothing is
  * entered twice.

@@ -9,6 +9,8 @@
  * index is the same however the work was split. pct's step bound K is
  * calibrated once, from schedule 0, for the same reason.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "saturate.h"
 #include "search.h"
 
@@ -156,6 +159,42 @@ static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
     }
 }
 
+/* Runs -j workers and waits for them all. A worker that could not start,
+ * or that ended other than by finishing its indices, leaves schedules
+ * untested: the run fails with a one-line reason, it does not pass. */
+static void run_workers(struct explorer *e, struct shared_progress *progress,
+                        int64_t deadline)
+{
+    unsigned jobs = e->options->jobs;
+    for (unsigned w = 0; w < jobs; w++) {
+        pid_t pid = children_spawn(CHILD_WORKER);
+        if (pid < 0) {
+            int saved = errno;
+            children_stop_workers();
+            errno = saved;
+            children_fork_failed("a worker");
+        }
+        if (pid == 0) {
+            e->log = decision_log_create(LOG_CAPACITY);
+            explore_worker(e, w, jobs, progress, deadline);
+            _exit(0);
+        }
+    }
+    bool all_finished = true;
+    int status;
+    pid_t pid;
+    while ((pid = wait(&status)) > 0) {
+        children_end_worker(pid);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            all_finished = false;
+    }
+    if (!all_finished) {
+        fprintf(stderr, "weft: a worker ended before its schedules did (see "
+                        "above); no verdict\n");
+        exit(2);
+    }
+}
+
 bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
                        const struct strategy_spec *fixed,
                        struct decision_log *log, struct weft_verdict *verdict,
@@ -178,6 +217,10 @@ bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
     struct shared_progress *progress =
         mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE,
              MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (progress == MAP_FAILED) {
+        perror("weft: mmap (the workers' shared progress)");
+        exit(2);
+    }
     memset(progress, 0, sizeof *progress);
     atomic_store(&progress->lowest_failure, UINT64_MAX);
     int64_t start = monotonic_ns();
@@ -187,17 +230,7 @@ bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
     if (o->jobs == 1) {
         explore_worker(&e, 0, 1, progress, deadline);
     } else {
-        for (unsigned w = 0; w < o->jobs; w++) {
-            fflush(NULL);
-            pid_t pid = fork();
-            if (pid == 0) {
-                e.log = decision_log_create(LOG_CAPACITY);
-                explore_worker(&e, w, o->jobs, progress, deadline);
-                _exit(0);
-            }
-        }
-        while (wait(NULL) > 0)
-            ;
+        run_workers(&e, progress, deadline);
     }
     show_progress(o, progress, start, true);
     verdict->schedules = atomic_load(&progress->schedules);

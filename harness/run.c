@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -17,13 +18,16 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "detector.h"
 #include "exit_status.h"
 #include "harness_hooks.h"
 #include "replay_text.h"
 #include "run.h"
+#include "saturate.h"
 
 static const struct schedule_request *current_request;
 
@@ -157,38 +161,121 @@ static int pidfd_open(pid_t pid)
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-/* Waits for pid up to timeout_ns; kills it past that. */
-static int wait_with_timeout(pid_t pid, int64_t timeout_ns, bool *timed_out)
+static int64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * WEFT_SECOND + now.tv_nsec;
+}
+
+/* What is kept of a schedule's output: its head and its tail; the middle
+ * of a test that writes without end is dropped as it comes (so neither the
+ * memfd nor the runner grows with it). */
+enum {
+    OUTPUT_HEAD_BYTES = 1 << 20,
+    OUTPUT_TAIL_BYTES = 1 << 20,
+    PAGE_BYTES = 4096,
+};
+static const int64_t WAIT_SLICE_NS = 10 * WEFT_MILLISECOND;
+
+/* Frees the output's middle, past what is kept; *dropped_to is the end of
+ * what was freed so far. */
+static void drop_middle(int output, off_t *dropped_to)
+{
+    off_t size = lseek(output, 0, SEEK_END);
+    off_t from =
+        *dropped_to > OUTPUT_HEAD_BYTES ? *dropped_to : OUTPUT_HEAD_BYTES;
+    off_t to = (size - OUTPUT_TAIL_BYTES) / PAGE_BYTES * PAGE_BYTES;
+    if (to - from < OUTPUT_HEAD_BYTES) /* not worth a call yet */
+        return;
+    if (fallocate(output, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, from,
+                  to - from) == 0)
+        *dropped_to = to;
+}
+
+/* Waits up to a slice of at most slice_ns for pid to end; true once it
+ * has (its status in *status). With a pidfd, poll wakes at the exit;
+ * without one (pidfd_open refused: old kernels, seccomp), short sleeps. */
+static bool reaped_within(pid_t pid, int pidfd, int64_t slice_ns, int *status)
+{
+    if (pidfd >= 0) {
+        struct pollfd p = {pidfd, POLLIN, 0};
+        int ms = (int)((slice_ns + WEFT_MILLISECOND - 1) / WEFT_MILLISECOND);
+        if (poll(&p, 1, ms) == 0)
+            return false;
+    }
+    for (int64_t pause_ns = 20000;; pause_ns *= 2) {
+        pid_t reaped = waitpid(pid, status, WNOHANG);
+        if (reaped == pid || (reaped < 0 && errno != EINTR))
+            return true;
+        if (pidfd >= 0 || slice_ns <= 0)
+            return false;
+        int64_t nap = pause_ns < slice_ns ? pause_ns : slice_ns;
+        nanosleep(&(struct timespec){0, nap}, NULL);
+        slice_ns -= nap;
+    }
+}
+
+/* Waits for pid up to timeout_ns (on every path), keeping its output
+ * bounded; kills its process group past the limit. */
+static int wait_with_timeout(pid_t pid, int64_t timeout_ns, int output,
+                             off_t *dropped_to, bool *timed_out)
 {
     int status = 0;
     *timed_out = false;
-    int fd = pidfd_open(pid);
-    if (fd >= 0) {
-        struct pollfd p = {fd, POLLIN, 0};
-        int ms = timeout_ns > 0 ? (int)(timeout_ns / 1000000) : -1;
-        int ready;
-        while ((ready = poll(&p, 1, ms)) < 0 && errno == EINTR)
-            ;
-        close(fd);
-        if (ready == 0) {
+    int64_t deadline =
+        timeout_ns > 0 ? add_saturating(monotonic_ns(), timeout_ns) : INT64_MAX;
+    int pidfd = pidfd_open(pid);
+    for (;;) {
+        int64_t left = deadline - monotonic_ns();
+        int64_t slice = left < WAIT_SLICE_NS ? left : WAIT_SLICE_NS;
+        bool reaped = reaped_within(pid, pidfd, slice > 0 ? slice : 0, &status);
+        drop_middle(output, dropped_to);
+        if (reaped)
+            break;
+        if (monotonic_ns() >= deadline) {
+            kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             *timed_out = true;
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            break;
         }
     }
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+    if (pidfd >= 0)
+        close(pidfd);
+    children_end_schedule(pid);
     return status;
 }
 
+/* The output as kept: all of it, or its head, a line saying how much was
+ * dropped, and its tail. */
 static char *read_all(int fd, size_t *length)
 {
     off_t size = lseek(fd, 0, SEEK_END);
-    char *text = malloc((size_t)(size > 0 ? size : 0) + 1);
+    size = size > 0 ? size : 0;
+    /* the middle, if any, is what drop_middle freed (it reads as zeros) */
+    bool whole = size <= OUTPUT_HEAD_BYTES + OUTPUT_TAIL_BYTES;
+    off_t head = whole ? size : OUTPUT_HEAD_BYTES;
+    off_t tail_from = whole ? size : size - OUTPUT_TAIL_BYTES;
+    char note[128] = "";
+    if (tail_from > head)
+        snprintf(note, sizeof note,
+                 "\n[weft: %lld bytes of output dropped here; the first and "
+                 "last %d KiB are kept]\n",
+                 (long long)(tail_from - head), OUTPUT_HEAD_BYTES / 1024);
+    size_t note_length = strlen(note), tail = (size_t)(size - tail_from);
+    char *text = malloc((size_t)head + note_length + tail + 1);
     if (!text)
         abort();
-    ssize_t n = pread(fd, text, (size_t)(size > 0 ? size : 0), 0);
-    *length = n > 0 ? (size_t)n : 0;
-    text[*length] = '\0';
+    ssize_t n = pread(fd, text, (size_t)head, 0);
+    size_t at = n > 0 ? (size_t)n : 0;
+    memcpy(text + at, note, note_length);
+    at += note_length;
+    n = tail ? pread(fd, text + at, tail, tail_from) : 0;
+    at += n > 0 ? (size_t)n : 0;
+    text[at] = '\0';
+    *length = at;
     return text;
 }
 
@@ -214,12 +301,9 @@ void schedule_run(const struct schedule_request *request,
     request->log->preemptions = request->log->option_count = 0;
     request->log->lock_cycle_length = 0;
     request->log->body_returned = 0;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        perror("weft: fork");
-        exit(2);
-    }
+    pid_t pid = children_spawn(CHILD_SCHEDULE);
+    if (pid < 0)
+        children_fork_failed("a schedule");
     if (pid == 0)
         child(request, output);
     bool timed_out;
@@ -228,7 +312,9 @@ void schedule_run(const struct schedule_request *request,
     int64_t deadline_ns = request->timeout_ns > 0
                               ? request->timeout_ns + HANG_REPORT_GRACE_NS
                               : 0;
-    int status = wait_with_timeout(pid, deadline_ns, &timed_out);
+    off_t dropped_to = 0;
+    int status = wait_with_timeout(pid, deadline_ns, output, &dropped_to,
+                                   &timed_out);
     result->output = read_all(output, &result->output_length);
     close(output);
     result->pruned = !timed_out && WIFEXITED(status) &&

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "children.h"
 #include "env.h"
 #include "harness.h"
 
@@ -49,6 +50,7 @@ struct runner_options {
     const char *tests[256];
     size_t test_count;
     const char *junit;
+    FILE *junit_file; /* opened before the first test: a bad path fails fast */
     bool seed_given;
     const char *schedule;
     const char *schedule_file;
@@ -118,6 +120,14 @@ static bool takes_value(const char *flag)
     return false;
 }
 
+static void add_test_name(struct runner_options *r, const char *name)
+{
+    if (r->test_count == sizeof r->tests / sizeof *r->tests)
+        fail_usage("too many test names (at most %zu)",
+                   sizeof r->tests / sizeof *r->tests);
+    r->tests[r->test_count++] = name;
+}
+
 static void parse_options(int argc, char **argv, int first,
                           struct runner_options *r)
 {
@@ -126,10 +136,19 @@ static void parse_options(int argc, char **argv, int first,
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (arg[0] != '-') {
-            if (r->test_count == sizeof r->tests / sizeof *r->tests)
-                fail_usage("too many test names");
-            r->tests[r->test_count++] = arg;
+            add_test_name(r, arg);
             continue;
+        }
+        /* --flag=value, as well as --flag value */
+        char flag[32];
+        const char *equals = strchr(arg, '=');
+        bool joined = equals && strncmp(arg, "--", 2) == 0;
+        if (joined) {
+            snprintf(flag, sizeof flag, "%.*s", (int)(equals - arg), arg);
+            if (!takes_value(flag))
+                fail_usage("unknown option '%s' (--help lists them)", arg);
+            arg = flag;
+            value = equals + 1;
         }
         if (strcmp(arg, "--keep-going") == 0) {
             o->keep_going = true;
@@ -151,7 +170,8 @@ static void parse_options(int argc, char **argv, int first,
             fail_usage("unknown option '%s' (--help lists them)", arg);
         if (!value)
             fail_usage("%s needs a value", arg);
-        i++;
+        if (!joined)
+            i++;
         if (strcmp(arg, "--strategy") == 0) {
             struct strategy_spec spec;
             if (!strategy_spec_parse(value, &spec))
@@ -183,8 +203,7 @@ static void parse_options(int argc, char **argv, int first,
         } else if (strcmp(arg, "--max-steps") == 0) {
             o->max_steps = parse_count(arg, value);
         } else if (strcmp(arg, "--test") == 0) {
-            r->tests[0] = value;
-            r->test_count = 1;
+            add_test_name(r, value);
         } else if (strcmp(arg, "--schedule") == 0) {
             r->schedule = value;
         } else if (strcmp(arg, "--schedule-file") == 0) {
@@ -245,8 +264,11 @@ static size_t load_schedule(const struct runner_options *r,
 
 static int replay(const char *program, struct runner_options *r)
 {
-    if (r->test_count != 1)
+    if (r->test_count == 0)
         fail_usage("replay needs --test NAME");
+    if (r->test_count > 1)
+        fail_usage("replay runs one test, not '%s' and '%s'", r->tests[0],
+                   r->tests[1]);
     const struct registered_test *test = find_or_fail(r->tests[0]);
     struct weft_explore_options *given = &r->explore;
     const char *exploring = r->junit                ? "--junit"
@@ -327,12 +349,9 @@ static void xml_escaped(FILE *out, const char *text)
     }
 }
 
-static void write_junit(const char *path, const char *program,
+static void write_junit(FILE *out, const char *program,
                         const struct outcome *outcomes, size_t count)
 {
-    FILE *out = fopen(path, "w");
-    if (!out)
-        fail_usage("cannot write %s: %s", path, strerror(errno));
     size_t failures = 0;
     double total = 0;
     for (size_t i = 0; i < count; i++) {
@@ -374,6 +393,55 @@ static double seconds_since(const struct timespec *start)
            (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
+/* With several tests, --trace FILE names one file per test, after it:
+ * trace.json -> trace.NAME.json (each failing test has its own trace). */
+static const char *trace_path_for(const char *path, const char *test,
+                                  char *buffer, size_t size)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        dot = base + strlen(base);
+    if (snprintf(buffer, size, "%.*s.%s%s", (int)(dot - path), path, test,
+                 dot) >= (int)size)
+        fail_usage("--trace: the path for test '%s' is too long", test);
+    return buffer;
+}
+
+/* True if path can be written, leaving no file behind that was not there. */
+static bool writable(const char *path)
+{
+    bool existed = access(path, F_OK) == 0;
+    FILE *file = fopen(path, "a");
+    if (!file)
+        return false;
+    fclose(file);
+    if (!existed)
+        unlink(path);
+    return true;
+}
+
+/* --junit and --trace paths are checked before any test runs, not
+ * reported after all of them did. */
+static void check_output_paths(struct runner_options *r,
+                               const struct registered_test *const *selected,
+                               size_t count)
+{
+    const char *trace = r->explore.trace_path;
+    for (size_t i = 0; trace && i < count; i++) {
+        char buffer[PATH_MAX];
+        const char *path = count > 1 ? trace_path_for(trace, selected[i]->name,
+                                                      buffer, sizeof buffer)
+                                     : trace;
+        if (!writable(path))
+            fail_usage("cannot write the trace to %s: %s", path,
+                       strerror(errno));
+    }
+    if (r->junit && !(r->junit_file = fopen(r->junit, "w")))
+        fail_usage("cannot write %s: %s", r->junit, strerror(errno));
+}
+
 static int run_tests(const char *program, struct runner_options *r)
 {
     const struct registered_test *selected[1024];
@@ -389,16 +457,23 @@ static int run_tests(const char *program, struct runner_options *r)
     if (r->explore.strategy && strcmp(r->explore.strategy, "confirm") == 0)
         fail_usage("the confirm strategy only replays schedules (it needs "
                    "the lock-order cycle a test run found)");
+    check_output_paths(r, selected, count);
+    children_handle_interrupts();
     struct outcome *outcomes = calloc(count, sizeof *outcomes);
     size_t failed = 0;
     for (size_t i = 0; i < count; i++) {
         struct weft_explore_options o = r->explore;
         o.test_name = selected[i]->name;
+        char trace_path[PATH_MAX];
+        if (o.trace_path && count > 1)
+            o.trace_path = trace_path_for(o.trace_path, o.test_name, trace_path,
+                                          sizeof trace_path);
         o.replay_program = program;
         size_t report_size = 0;
         o.report_file = open_memstream(&outcomes[i].report, &report_size);
         struct timespec start;
         clock_gettime(CLOCK_MONOTONIC, &start);
+        children_note_progress(o.test_name, i, failed, count);
         fprintf(stderr, "=== RUN   %s\n", o.test_name);
         outcomes[i].name = o.test_name;
         outcomes[i].verdict = weft_explore(selected[i]->body, &o);
@@ -418,8 +493,8 @@ static int run_tests(const char *program, struct runner_options *r)
                     weft_verdict_name(v->kind));
         failed += v->kind != WEFT_PASS;
     }
-    if (r->junit)
-        write_junit(r->junit, program, outcomes, count);
+    if (r->junit_file)
+        write_junit(r->junit_file, program, outcomes, count);
     fprintf(stderr, "%s: %zu of %zu tests failed\n", failed ? "FAIL" : "PASS",
             failed, count);
     for (size_t i = 0; i < count; i++)
@@ -453,7 +528,8 @@ int weft_test_main(int argc, char **argv)
         return 0;
     }
     if (strcmp(command, "--weft-handshake") == 0) {
-        printf("weft test binary 1\n");
+        /* the count: a binary that registers nothing is refused */
+        printf("weft test binary 1 tests %zu\n", tests_count());
         return 0;
     }
     weft_env_options(); /* a bad WEFT_OPTIONS is a usage error, said once */

@@ -8,11 +8,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -33,29 +37,100 @@ static int fail(const char *format, const char *a, const char *b)
     return 2;
 }
 
-/* True if binary answers the runner's handshake. */
-static bool is_test_binary(const char *binary)
+/* A test binary answers within this long (a script that sleeps must not
+ * hang weft). */
+enum { HANDSHAKE_TIMEOUT_MS = 5000 };
+
+enum handshake {
+    HANDSHAKE_OK,
+    HANDSHAKE_NOT_TEST_BINARY,
+    HANDSHAKE_NO_TESTS,
+    HANDSHAKE_TIMED_OUT,
+};
+
+static int64_t monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Reads pipe_fd to its end or the deadline; false past the deadline. */
+static bool read_until(int pipe_fd, char *answer, size_t size,
+                       int64_t deadline_ms)
+{
+    size_t length = 0;
+    for (;;) {
+        int64_t left = deadline_ms - monotonic_ms();
+        struct pollfd p = {pipe_fd, POLLIN, 0};
+        if (left <= 0 || poll(&p, 1, (int)left) == 0)
+            return false;
+        char scratch[256];
+        bool full = length + 1 >= size;
+        ssize_t n = read(pipe_fd, full ? scratch : answer + length,
+                         full ? sizeof scratch : size - 1 - length);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return true;
+        if (!full)
+            length += (size_t)n;
+    }
+}
+
+/* Waits for pid to exit by deadline_ms; false if it had not. */
+static bool reaped_by(pid_t pid, int *status, int64_t deadline_ms)
+{
+    while (waitpid(pid, status, WNOHANG) == 0) {
+        if (monotonic_ms() >= deadline_ms)
+            return false;
+        nanosleep(&(struct timespec){0, 10 * 1000000}, NULL);
+    }
+    return true;
+}
+
+/* Asks binary whether it is a weft test binary, and how many tests it
+ * has; it must answer "weft test binary 1 tests N" and exit 0 in time. */
+static enum handshake handshake(const char *binary)
 {
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0)
-        return false;
+        return HANDSHAKE_NOT_TEST_BINARY;
     pid_t pid = fork();
     if (pid == 0) {
+        setpgid(0, 0); /* its own group: a timeout kills what it started */
         dup2(pipe_fds[1], STDOUT_FILENO);
-        int null = open("/dev/null", 1);
+        int null = open("/dev/null", O_WRONLY);
         dup2(null, STDERR_FILENO);
         close(pipe_fds[0]);
         execl(binary, binary, "--weft-handshake", (char *)NULL);
         _exit(127);
     }
     close(pipe_fds[1]);
+    if (pid < 0) {
+        close(pipe_fds[0]);
+        return HANDSHAKE_NOT_TEST_BINARY;
+    }
+    setpgid(pid, pid);
     char answer[64] = {0};
-    ssize_t n = read(pipe_fds[0], answer, sizeof answer - 1);
+    int64_t deadline = monotonic_ms() + HANDSHAKE_TIMEOUT_MS;
+    int status = 0;
+    bool answered = read_until(pipe_fds[0], answer, sizeof answer, deadline);
     close(pipe_fds[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    return n > 0 && strncmp(answer, "weft test binary ", 17) == 0 &&
-           WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!answered || !reaped_by(pid, &status, deadline)) {
+        kill(-pid, SIGKILL);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return HANDSHAKE_TIMED_OUT;
+    }
+    unsigned long tests = 0;
+    int consumed = 0;
+    if (sscanf(answer, "weft test binary 1 tests %lu\n%n", &tests, &consumed) !=
+            1 ||
+        consumed == 0 || answer[consumed] != '\0' || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0)
+        return HANDSHAKE_NOT_TEST_BINARY;
+    return tests ? HANDSHAKE_OK : HANDSHAKE_NO_TESTS;
 }
 
 int main(int argc, char **argv)
@@ -79,10 +154,19 @@ int main(int argc, char **argv)
     const char *binary = argv[2];
     if (access(binary, X_OK) != 0)
         return fail("cannot run %s: %s", binary, strerror(errno));
-    if (!is_test_binary(binary))
+    switch (handshake(binary)) {
+    case HANDSHAKE_OK:
+        break;
+    case HANDSHAKE_NOT_TEST_BINARY:
         return fail("%s is not a weft test binary (link it with weft_main "
                     "and define tests with WEFT_TEST)%s",
                     binary, "");
+    case HANDSHAKE_NO_TESTS:
+        return fail("%s defines no tests (WEFT_TEST)%s", binary, "");
+    case HANDSHAKE_TIMED_OUT:
+        return fail("%s did not answer weft's handshake within %s", binary,
+                    "5 s (is it a weft test binary?)");
+    }
     /* BINARY COMMAND ARGS... */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     args[0] = argv[2];

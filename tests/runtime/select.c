@@ -124,7 +124,7 @@ static size_t choose_last(struct weft_strategy *self,
 
 Test(select, parked_select_leaves_the_case_on_one_channel_to_the_strategy)
 {
-    struct last_strategy last = {{"last", false, false, choose_last}, 0};
+    struct last_strategy last = {{"last", false, false, choose_last, NULL}, 0};
     struct weft_config config = {.strategy = &last.base};
     int values[SEND_ROUNDS];
     weft_run(receive_from_parked_selects, values, &config);

@@ -1,0 +1,1 @@
+/* A test binary that registers no test: weft must refuse it. */
