@@ -6,8 +6,8 @@
  *  - runtime.GOMAXPROCS(n) in TestParallelReaders and HammerRWMutex: weft
  *    reads WEFT_MAXPROCS once, at the start; the mode sets it, so each
  *    configuration runs with the mode's threads;
- *  - TestRLocker: RWMutex.RLocker (a Locker whose Lock is RLock) is being
- *    added to weft on another branch; its port belongs with it.
+ * RWMutex.RLocker is weft_rwmutex_rlocker, a struct weft_locker whose
+ * lock is rlock (Go's Locker interface is a pair of functions in C).
  */
 #include <stdatomic.h>
 
@@ -139,4 +139,53 @@ GO_TEST(TestRWMutex)
     static const int readers[] = {1, 3, 10, 1, 3, 10, 1, 3, 10, 5};
     for (size_t k = 0; k < sizeof readers / sizeof readers[0]; k++)
         hammer_rwmutex(readers[k], 1000);
+}
+
+/* ---- TestRLocker ---- */
+
+struct rlocker_test {
+    weft_rwmutex wl;
+    struct weft_locker rl;
+    weft_chan *wlocked, *rlocked;
+    int n;
+};
+
+static void rlocker_locker(void *arg)
+{
+    struct rlocker_test *t = arg;
+    for (int i = 0; i < t->n; i++) {
+        t->rl.lock(t->rl.object);
+        t->rl.lock(t->rl.object);
+        weft_chan_send(t->rlocked, &(bool){true});
+        weft_rwmutex_lock(&t->wl);
+        weft_chan_send(t->wlocked, &(bool){true});
+    }
+}
+
+/* select { case <-c: return true; default: return false } */
+static bool received_now(weft_chan *c)
+{
+    struct weft_case recv[] = {WEFT_RECV_CASE(c, NULL)};
+    return weft_select_default(recv, 1) == 0;
+}
+
+GO_TEST(TestRLocker)
+{
+    static struct rlocker_test t;
+    t = (struct rlocker_test){.n = 10};
+    t.rl = weft_rwmutex_rlocker(&t.wl);
+    t.wlocked = weft_chan_make(sizeof(bool), 1);
+    t.rlocked = weft_chan_make(sizeof(bool), 1);
+    weft_go(rlocker_locker, &t);
+    for (int i = 0; i < t.n; i++) {
+        weft_chan_recv(t.rlocked, NULL);
+        t.rl.unlock(t.rl.object);
+        if (received_now(t.wlocked))
+            go_fatalf("RLocker() didn't read-lock it");
+        t.rl.unlock(t.rl.object);
+        weft_chan_recv(t.wlocked, NULL);
+        if (received_now(t.rlocked))
+            go_fatalf("RLocker() didn't respect the write lock");
+        weft_rwmutex_unlock(&t.wl);
+    }
 }
