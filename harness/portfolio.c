@@ -205,14 +205,28 @@ bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
         e.fixed = *fixed;
         e.has_fixed = true;
     }
-    /* calibrate pct's K from one random schedule (index 0's seed) */
-    struct strategy_spec random = {.kind = STRATEGY_RANDOM};
-    struct schedule_request calibration =
-        explore_request(o, fn, &random, explore_seed(o->seed, 0), e.log);
-    struct schedule_result result;
-    schedule_run(&calibration, &result);
-    free(result.output);
-    e.pct_steps = e.log->steps > 16 ? e.log->steps : 16;
+    /* calibrate pct's K from one random schedule (index 0's seed), where
+     * some schedule may be pct with no K given */
+    if (!e.has_fixed || (e.fixed.kind == STRATEGY_PCT && e.fixed.steps == 0)) {
+        struct strategy_spec random = {.kind = STRATEGY_RANDOM};
+        struct schedule_request calibration =
+            explore_request(o, fn, &random, explore_seed(o->seed, 0), e.log);
+        struct schedule_result result;
+        schedule_run(&calibration, &result);
+        free(result.output);
+        e.pct_steps = e.log->steps > 16 ? e.log->steps : 16;
+        /* that run is schedule 1 itself when schedule 1 is random: its
+         * failure is the first there can be (and a hang is not waited for
+         * a second time) */
+        if (result.kind != WEFT_PASS && !o->keep_going && in_shard(o, 0) &&
+            spec_for(&e, 0).kind == STRATEGY_RANDOM) {
+            verdict->schedules = 1;
+            struct schedule_request request = request_for(&e, 0);
+            request_keep(&found->request, &request);
+            found->number = 1;
+            return true;
+        }
+    }
 
     struct shared_progress *progress =
         mmap(NULL, sizeof *progress, PROT_READ | PROT_WRITE,
