@@ -73,7 +73,10 @@ static void run_index(const struct explorer *e, uint64_t index,
                       struct schedule_result *result)
 {
     struct schedule_request request = request_for(e, index);
-    schedule_run(&request, result);
+    bool persistent = e->options->isolation == WEFT_ISOLATION_PERSISTENT;
+    if (!persistent ||
+        !schedule_server_run(&request, result, e->options->verbose))
+        schedule_run(&request, result);
 }
 
 /* Workers share the lowest failing index found so far: nobody needs to
@@ -126,7 +129,7 @@ static bool in_shard(const struct weft_explore_options *o, uint64_t index)
 
 /* Runs the indices of worker w of jobs (within this shard) in order,
  * stopping at the first failure or past the lowest one known. */
-static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
+static void explore_indices(struct explorer *e, unsigned worker, unsigned jobs,
                            struct shared_progress *progress, int64_t deadline)
 {
     const struct weft_explore_options *o = e->options;
@@ -157,6 +160,13 @@ static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
                 return;
         }
     }
+}
+
+static void explore_worker(struct explorer *e, unsigned worker, unsigned jobs,
+                           struct shared_progress *progress, int64_t deadline)
+{
+    explore_indices(e, worker, jobs, progress, deadline);
+    schedule_server_stop();
 }
 
 /* Runs -j workers and waits for them all. A worker that could not start,

@@ -105,11 +105,8 @@ static void describe_schedule(const struct schedule_request *request,
                  program, test, flags, spec, (unsigned long long)request->seed);
 }
 
-_Noreturn static void child(const struct schedule_request *request, int output)
+void schedule_execute(const struct schedule_request *request)
 {
-    dup2(output, STDOUT_FILENO);
-    dup2(output, STDERR_FILENO);
-    close(output);
     struct schedule_strategy strategy;
     schedule_strategy_init(&strategy,
                            &(struct strategy_args){
@@ -153,6 +150,14 @@ _Noreturn static void child(const struct schedule_request *request, int output)
     detector_start_schedule_heap();
     weft_run(test_main, NULL, &config);
     fflush(NULL);
+}
+
+_Noreturn static void child(const struct schedule_request *request, int output)
+{
+    dup2(output, STDOUT_FILENO);
+    dup2(output, STDERR_FILENO);
+    close(output);
+    schedule_execute(request);
     exit(0); /* exit, not _exit: the detector reports at exit */
 }
 
@@ -161,7 +166,7 @@ static int pidfd_open(pid_t pid)
     return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-static int64_t monotonic_ns(void)
+int64_t schedule_now_ns(void)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -180,7 +185,7 @@ static const int64_t WAIT_SLICE_NS = 10 * WEFT_MILLISECOND;
 
 /* Frees the output's middle, past what is kept; *dropped_to is the end of
  * what was freed so far. */
-static void drop_middle(int output, off_t *dropped_to)
+void schedule_output_trim(int output, off_t *dropped_to)
 {
     off_t size = lseek(output, 0, SEEK_END);
     off_t from =
@@ -224,16 +229,16 @@ static int wait_with_timeout(pid_t pid, int64_t timeout_ns, int output,
     int status = 0;
     *timed_out = false;
     int64_t deadline =
-        timeout_ns > 0 ? add_saturating(monotonic_ns(), timeout_ns) : INT64_MAX;
+        timeout_ns > 0 ? add_saturating(schedule_now_ns(), timeout_ns) : INT64_MAX;
     int pidfd = pidfd_open(pid);
     for (;;) {
-        int64_t left = deadline - monotonic_ns();
+        int64_t left = deadline - schedule_now_ns();
         int64_t slice = left < WAIT_SLICE_NS ? left : WAIT_SLICE_NS;
         bool reaped = reaped_within(pid, pidfd, slice > 0 ? slice : 0, &status);
-        drop_middle(output, dropped_to);
+        schedule_output_trim(output, dropped_to);
         if (reaped)
             break;
-        if (monotonic_ns() >= deadline) {
+        if (schedule_now_ns() >= deadline) {
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             *timed_out = true;
@@ -289,6 +294,14 @@ static void append_output(struct schedule_result *result, const char *note)
     result->output_length += extra;
 }
 
+void schedule_log_clear(struct decision_log *log)
+{
+    log->count = log->steps = 0;
+    log->preemptions = log->option_count = 0;
+    log->lock_cycle_length = 0;
+    log->body_returned = 0;
+}
+
 void schedule_run(const struct schedule_request *request,
                   struct schedule_result *result)
 {
@@ -297,10 +310,7 @@ void schedule_run(const struct schedule_request *request,
         perror("weft: memfd_create");
         exit(2);
     }
-    request->log->count = request->log->steps = 0;
-    request->log->preemptions = request->log->option_count = 0;
-    request->log->lock_cycle_length = 0;
-    request->log->body_returned = 0;
+    schedule_log_clear(request->log);
     pid_t pid = children_spawn(CHILD_SCHEDULE);
     if (pid < 0)
         children_fork_failed("a schedule");
@@ -315,8 +325,14 @@ void schedule_run(const struct schedule_request *request,
     off_t dropped_to = 0;
     int status = wait_with_timeout(pid, deadline_ns, output, &dropped_to,
                                    &timed_out);
-    result->output = read_all(output, &result->output_length);
+    schedule_finish(request, status, timed_out, output, result);
     close(output);
+}
+
+void schedule_finish(const struct schedule_request *request, int status,
+                     bool timed_out, int output, struct schedule_result *result)
+{
+    result->output = read_all(output, &result->output_length);
     result->pruned = !timed_out && WIFEXITED(status) &&
                      WEXITSTATUS(status) == WEFT_EXIT_PRUNED;
     result->kind = timed_out || result->pruned

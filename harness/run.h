@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "decision_log.h"
 #include "strategies.h"
@@ -57,6 +58,41 @@ struct schedule_request {
  * decisions into request->log; result->output is the caller's to free. */
 void schedule_run(const struct schedule_request *request,
                   struct schedule_result *result);
+
+/* What a schedule's process does (run.c): the test body under request's
+ * strategy and limits, as the main goroutine, with output flushed after;
+ * its verdict is in the exit status and output that follow. */
+void schedule_execute(const struct schedule_request *request);
+
+/* Zeroes what a schedule records in log before it runs. */
+void schedule_log_clear(struct decision_log *log);
+
+/* Tells how a schedule ended from its wait status (timed_out: killed past
+ * the limit) and the output it left in the file output. */
+void schedule_finish(const struct schedule_request *request, int status,
+                     bool timed_out, int output,
+                     struct schedule_result *result);
+
+/* Frees the middle of a long output as it is written, keeping its head
+ * and tail; *dropped_to is where freeing got to. */
+void schedule_output_trim(int output, off_t *dropped_to);
+
+int64_t schedule_now_ns(void);
+
+/* ---- schedule_server.c ---- */
+
+/* Runs request like schedule_run, in this process's schedule server: a
+ * process that runs schedule after schedule, going back to a snapshot
+ * after each that passes (snapshot.h); a failing one ends it, and the next
+ * starts another. false (nothing run) where the request is not one it
+ * runs: a trace, forced decisions, a sleep set or a lock target, or the
+ * process cannot be snapshotted. verbose: say why the server had to be
+ * replaced, the first time it is. */
+bool schedule_server_run(const struct schedule_request *request,
+                         struct schedule_result *result, bool verbose);
+
+/* Ends the server, if one runs. */
+void schedule_server_stop(void);
 
 /* The flags a replay command repeats so the replay makes the same
  * scheduling points and checks: "", " --preempt-on-access", ... */

@@ -28,7 +28,7 @@ static const char usage[] =
     "usage: %s [test] [TEST...] [--strategy S] [--iterations N | --time D]\n"
     "          [--seed S] [-j N] [--shard I/N] [--junit FILE] [--trace FILE]\n"
     "          [--max-steps N] [--keep-going] [--preempt-on-access]\n"
-    "          [--no-lock-order]\n"
+    "          [--no-lock-order] [--isolation persistent|fork] [--verbose]\n"
     "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
     "          --schedule-file FILE)\n"
     "       %s list\n"
@@ -112,7 +112,7 @@ static bool takes_value(const char *flag)
         "--seed",          "-j",           "--jobs",
         "--shard",         "--junit",      "--trace",
         "--max-steps",     "--test",       "--schedule",
-        "--schedule-file",
+        "--schedule-file", "--isolation",
     };
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
         if (strcmp(flag, flags[i]) == 0)
@@ -162,6 +162,10 @@ static void parse_options(int argc, char **argv, int first,
             o->no_lock_order = true;
             continue;
         }
+        if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0) {
+            o->verbose = true;
+            continue;
+        }
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             printf(usage, argv[0], argv[0], argv[0]);
             exit(0);
@@ -208,6 +212,14 @@ static void parse_options(int argc, char **argv, int first,
             r->schedule = value;
         } else if (strcmp(arg, "--schedule-file") == 0) {
             r->schedule_file = value;
+        } else if (strcmp(arg, "--isolation") == 0) {
+            if (strcmp(value, "persistent") == 0)
+                o->isolation = WEFT_ISOLATION_PERSISTENT;
+            else if (strcmp(value, "fork") == 0)
+                o->isolation = WEFT_ISOLATION_FORK;
+            else
+                fail_usage("--isolation expects persistent or fork, not '%s'",
+                           value);
         } else {
             fail_usage("unknown option '%s' (--help lists them)", arg);
         }

@@ -3,7 +3,7 @@ set(WEFT_HARNESS_SOURCES
   harness/assert.c harness/children.c harness/confirm.c harness/decision_log.c harness/dfs.c
   harness/explore.c harness/failure.c harness/hang_report.c harness/minimise.c harness/portfolio.c
   harness/registry.c harness/replay.c harness/replay_text.c harness/request.c
-  harness/run.c harness/runner.c
+  harness/run.c harness/runner.c harness/schedule_server.c harness/snapshot.c
   harness/schedule.c harness/schedule_strategy.c harness/strategy_confirm.c
   harness/strategy_dfs.c harness/strategy_pct.c harness/strategy_random.c
   harness/strategy_spec.c harness/trace_export.c harness/transitions.c

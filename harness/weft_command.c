@@ -25,6 +25,7 @@ static const char usage[] =
     "                 [--seed S] [-j N] [--shard I/N] [--junit FILE]\n"
     "                 [--trace FILE] [--max-steps N] [--keep-going]\n"
     "                 [--preempt-on-access] [--no-lock-order]\n"
+    "                 [--isolation persistent|fork] [--verbose]\n"
     "       weft replay BINARY --test T (--seed S [--strategy S] |\n"
     "                 --schedule STRING | --schedule-file FILE)\n"
     "       weft list BINARY\n";

@@ -630,6 +630,12 @@ enum weft_verdict_kind {
 const char *weft_verdict_name(enum weft_verdict_kind kind);
 
 /** How to explore. Zero means defaults. */
+/** How the harness keeps schedules apart (weft_explore_options). */
+enum weft_isolation {
+    WEFT_ISOLATION_PERSISTENT = 0,
+    WEFT_ISOLATION_FORK,
+};
+
 struct weft_explore_options {
     /** "random", "pct", "pct:D", "dfs", "dfs:B", or NULL for the default
      * portfolio (random and pct mixed). */
@@ -651,6 +657,13 @@ struct weft_explore_options {
      * `weft replay` command; NULL (a program with its own main): reports
      * print the weft_replay call instead. */
     const char *replay_program;
+    /** How schedules are kept apart: WEFT_ISOLATION_PERSISTENT (the
+     * default) runs them one after another in one forked process that
+     * goes back to a snapshot after each pass, and forks afresh after a
+     * failure or a change it cannot undo; WEFT_ISOLATION_FORK forks each.
+     * Verdicts, reports and replays are the same either way. */
+    enum weft_isolation isolation;
+    bool verbose; /**< say when and why schedules fall back to forks */
     const char *trace_path;     /**< write the failing schedule here as Chrome
                                    trace-event JSON (Perfetto opens it) */
     FILE *report_file;          /**< for reports (default stderr) */

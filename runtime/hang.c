@@ -102,6 +102,18 @@ void hang_limits_start(void)
     timer_settime(hang.timer, 0, &when, NULL);
 }
 
+void runtime_prepare_reuse(void)
+{
+    crash_handlers_install();
+    create_timer();
+}
+
+void runtime_stop_limits(void)
+{
+    if (hang.timer_pid == getpid())
+        timer_settime(hang.timer, 0, &(struct itimerspec){0}, NULL);
+}
+
 void runtime_print_goroutines(FILE *out)
 {
     if (!rt.initialized || !ws.current)

@@ -58,6 +58,16 @@ struct runtime_run_settings {
 /* Applies settings to the runs started from now on (run_settings.c). */
 void runtime_apply_run_settings(const struct runtime_run_settings *settings);
 
+/* For a process that runs run after run from one snapshot (the harness's
+ * schedule server): what the first run would set up once per process (the
+ * crash handlers and their signal stack, the time limit's timer) is set up
+ * now, before the snapshot, so that no run changes what memory does not
+ * hold. */
+void runtime_prepare_reuse(void);
+/* Disarms the time limit of the run that ended (a process that goes on
+ * after its run must not be interrupted by it). */
+void runtime_stop_limits(void);
+
 /* Called by the main goroutine when a test returns: lets the others run
  * (and sleepers wake) until none can make progress, then prints every
  * goroutine still blocked, as a deadlock report does, and returns how many

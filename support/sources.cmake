@@ -3,7 +3,7 @@
 # weft's own libc and the schedule heap.
 set(WEFT_SUPPORT_SOURCES
   support/disasm.c support/hash_table.c support/heap.c support/options.c
-  support/own_libc.c support/stack.c)
+  support/own_libc.c support/signal_calls.c support/stack.c)
 # own_libc.c defines weft's unchecked memcpy, malloc, ... (own_libc.h): its
 # loops must stay loops, and it sees the entries by their own names.
 set_source_files_properties(support/own_libc.c PROPERTIES

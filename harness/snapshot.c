@@ -1,0 +1,401 @@
+/*
+ * The process snapshot (snapshot.h).
+ *
+ * snapshot_take lists the mappings (/proc/self/maps) and copies each
+ * private writable one into the store, a shared mapping of its own (shared
+ * so that the kernel never merges it with a neighbour the snapshot
+ * lists). Its getcontext is where snapshot_restore comes back to: the
+ * main stack is among what is restored, so that frame is live again, as
+ * it was when the copy was made.
+ *
+ * snapshot_unrestorable lists the mappings again and sorts what changed:
+ * ranges mapped since (to unmap), the brk heap grown (to shrink) and the
+ * main stack grown (left), or a mapping of the snapshot gone or
+ * reprotected (not restorable). Then what memory does not hold:
+ * descriptors, threads, child processes, the working directory, signal
+ * dispositions (counted by support's sigaction).
+ *
+ * snapshot_restore runs on a stack in the store, since it overwrites the
+ * main one: it unmaps, compares each page with its copy and writes back
+ * those that differ (most pages are never written), and resumes. memcmp
+ * and memcpy are called once before the copy is taken, so no lazy binding
+ * runs in the middle of restoring the loader's own data.
+ */
+#define _GNU_SOURCE
+#include "snapshot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "signal_calls.h"
+
+enum {
+    PAGE = 4096,
+    MAX_REGIONS = 1024,
+    MAX_NEW = 256,
+    MAX_FDS = 256,
+    MAPS_BYTES = 1 << 17,
+    RESTORE_STACK_BYTES = 64 * 1024,
+};
+
+/* More than this is not worth copying for each schedule (a race build's
+ * shadow, a huge heap): such a process runs its schedules in forks. */
+static const size_t MAX_SNAPSHOT_BYTES = (size_t)256 << 20;
+
+struct region {
+    uintptr_t start, end;
+    char perms[5];
+    bool stack, brk_heap;
+    size_t copy_at; /* offset of its copy in the store, or SIZE_MAX */
+};
+
+struct range {
+    uintptr_t start, end;
+};
+
+struct store {
+    ucontext_t checkpoint, restorer;
+    size_t count;
+    struct region regions[MAX_REGIONS];
+    struct range fresh[MAX_NEW]; /* mapped since: to unmap */
+    size_t fresh_count;
+    uintptr_t brk_end, brk_end_now;
+    int fds[MAX_FDS];
+    size_t fd_count;
+    int fd_dir, task_dir;
+    char cwd[PATH_MAX];
+    unsigned long signal_changes;
+    size_t bytes; /* the store's own size */
+    char maps[MAPS_BYTES];
+    _Alignas(16) unsigned char restore_stack[RESTORE_STACK_BYTES];
+    _Alignas(PAGE) unsigned char copies[];
+};
+
+static struct store *store;
+/* Set after the copy is written back: snapshot_take's second return. */
+static bool restored;
+
+/* ---- /proc/self/maps ---- */
+
+static const char *hex(const char *p, uintptr_t *value)
+{
+    uintptr_t v = 0;
+    for (;; p++) {
+        unsigned digit;
+        if (*p >= '0' && *p <= '9')
+            digit = (unsigned)(*p - '0');
+        else if (*p >= 'a' && *p <= 'f')
+            digit = (unsigned)(*p - 'a' + 10);
+        else
+            break;
+        v = v << 4 | digit;
+    }
+    *value = v;
+    return p;
+}
+
+/* Reads the maps into text; their count, or -1. */
+static ssize_t read_maps(char *text, size_t size)
+{
+    int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t length = 0;
+    ssize_t n;
+    while (length + 1 < size &&
+           (n = read(fd, text + length, size - 1 - length)) > 0)
+        length += (size_t)n;
+    close(fd);
+    text[length] = '\0';
+    return length + 1 < size ? (ssize_t)length : -1;
+}
+
+/* Parses one line of maps at *line into r; false at the end. */
+static bool next_region(const char **line, struct region *r)
+{
+    const char *p = *line;
+    if (!*p)
+        return false;
+    p = hex(p, &r->start);
+    p = hex(p + 1, &r->end);
+    memcpy(r->perms, p + 1, 4);
+    r->perms[4] = '\0';
+    const char *end = strchr(p, '\n');
+    const char *path = end ? end : p + strlen(p);
+    while (path > p && path[-1] != ' ')
+        path--;
+    size_t path_length = (size_t)((end ? end : p + strlen(p)) - path);
+    r->stack = path_length == 7 && memcmp(path, "[stack]", 7) == 0;
+    r->brk_heap = path_length == 6 && memcmp(path, "[heap]", 6) == 0;
+    r->copy_at = SIZE_MAX;
+    *line = end ? end + 1 : p + strlen(p);
+    return true;
+}
+
+static bool copied(const struct region *r)
+{
+    return r->perms[1] == 'w' && r->perms[3] == 'p';
+}
+
+/* ---- what memory does not hold ---- */
+
+/* The entries of an open /proc directory other than . and .., into
+ * numbers (up to max); their count. */
+static size_t list_directory(int dir, int *numbers, size_t max)
+{
+    char buffer[8192];
+    size_t count = 0;
+    lseek(dir, 0, SEEK_SET);
+    long n;
+    while ((n = syscall(SYS_getdents64, dir, buffer, sizeof buffer)) > 0) {
+        for (long at = 0; at < n;) {
+            struct dirent64 *d = (struct dirent64 *)(buffer + at);
+            at += d->d_reclen;
+            if (d->d_name[0] == '.')
+                continue;
+            if (count < max && numbers)
+                numbers[count] = (int)strtol(d->d_name, NULL, 10);
+            count++;
+        }
+    }
+    return count;
+}
+
+static const char *outside_memory_changed(void)
+{
+    int fds[MAX_FDS];
+    size_t fd_count = list_directory(store->fd_dir, fds, MAX_FDS);
+    if (fd_count != store->fd_count ||
+        memcmp(fds, store->fds, fd_count * sizeof *fds) != 0)
+        return "opened or closed a file descriptor";
+    if (list_directory(store->task_dir, NULL, 0) != 1)
+        return "started a thread";
+    siginfo_t info;
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 ||
+        errno != ECHILD)
+        return "started a process";
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd) || strcmp(cwd, store->cwd) != 0)
+        return "changed the working directory";
+    if (signal_disposition_changes != store->signal_changes)
+        return "changed a signal's handler";
+    return NULL;
+}
+
+/* ---- taking ---- */
+
+/* Lists the mappings into regions; their total of bytes to copy, or
+ * SIZE_MAX. */
+static size_t list_regions(char *text, struct region *regions, size_t *count)
+{
+    if (read_maps(text, MAPS_BYTES) < 0)
+        return SIZE_MAX;
+    size_t bytes = 0;
+    *count = 0;
+    const char *line = text;
+    struct region r;
+    while (next_region(&line, &r)) {
+        if (*count == MAX_REGIONS)
+            return SIZE_MAX;
+        if (copied(&r))
+            bytes += r.end - r.start;
+        regions[(*count)++] = r;
+    }
+    return bytes;
+}
+
+static bool make_store(void)
+{
+    static char text[MAPS_BYTES];
+    static struct region regions[MAX_REGIONS];
+    size_t count;
+    size_t bytes = list_regions(text, regions, &count);
+    if (bytes > MAX_SNAPSHOT_BYTES)
+        return false;
+    size_t size = sizeof(struct store) + bytes;
+    size = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
+    struct store *s = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (s == MAP_FAILED)
+        return false;
+    s->bytes = size;
+    s->count = count;
+    memcpy(s->regions, regions, count * sizeof *regions);
+    s->fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    s->task_dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (s->fd_dir < 0 || s->task_dir < 0 || !getcwd(s->cwd, sizeof s->cwd)) {
+        munmap(s, size);
+        return false;
+    }
+    s->fd_count = list_directory(s->fd_dir, s->fds, MAX_FDS);
+    s->signal_changes = signal_disposition_changes;
+    size_t at = 0;
+    for (size_t i = 0; i < count; i++)
+        if (copied(&s->regions[i])) {
+            s->regions[i].copy_at = at;
+            at += s->regions[i].end - s->regions[i].start;
+            if (s->regions[i].brk_heap)
+                s->brk_end = s->regions[i].end;
+        }
+    store = s;
+    return true;
+}
+
+static void copy_out(void)
+{
+    for (size_t i = 0; i < store->count; i++) {
+        struct region *r = &store->regions[i];
+        if (r->copy_at != SIZE_MAX)
+            memcpy(store->copies + r->copy_at, (void *)r->start,
+                   r->end - r->start);
+    }
+}
+
+bool snapshot_take(bool *resumed, const char **why)
+{
+    if (!store && !make_store()) {
+        *why = "its memory could not be listed or is too large to copy";
+        return false;
+    }
+    restored = false;
+    /* bind both now: restoring must not run the loader */
+    unsigned char probe[2] = {0};
+    if (memcmp(memcpy(probe, probe + 1, 1), probe + 1, 1) != 0)
+        return false;
+    getcontext(&store->checkpoint);
+    if (restored) {
+        *resumed = true;
+        return true;
+    }
+    copy_out();
+    *resumed = false;
+    return true;
+}
+
+/* ---- checking ---- */
+
+static bool add_fresh(uintptr_t start, uintptr_t end)
+{
+    if (start >= end)
+        return true;
+    if (store->fresh_count == MAX_NEW)
+        return false;
+    store->fresh[store->fresh_count++] = (struct range){start, end};
+    return true;
+}
+
+static bool in_store(const struct region *r)
+{
+    uintptr_t s = (uintptr_t)store;
+    return r->start >= s && r->end <= s + store->bytes;
+}
+
+/* Sorts the mappings now against the snapshot's (both in address order):
+ * what is new goes to fresh; NULL, or why it cannot be undone. */
+static const char *compare_mappings(void)
+{
+    store->fresh_count = 0;
+    store->brk_end_now = store->brk_end;
+    if (read_maps(store->maps, MAPS_BYTES) < 0)
+        return "has too many mappings";
+    const char *line = store->maps;
+    size_t old = 0;
+    size_t covered = 0; /* bytes of regions[old] seen so far */
+    struct region now;
+    while (next_region(&line, &now)) {
+        if (in_store(&now))
+            continue;
+        uintptr_t at = now.start;
+        while (at < now.end) {
+            while (old < store->count && store->regions[old].end <= at) {
+                const struct region *o = &store->regions[old];
+                if (covered != o->end - o->start && !o->stack)
+                    return "unmapped memory it did not map";
+                old++;
+                covered = 0;
+            }
+            const struct region *o =
+                old < store->count ? &store->regions[old] : NULL;
+            if (!o || o->start >= now.end) {
+                if (now.brk_heap && store->brk_end && at == store->brk_end)
+                    store->brk_end_now = now.end; /* brk grew */
+                else if (!add_fresh(at, now.end))
+                    return "mapped too many regions";
+                break;
+            }
+            if (o->start > at) {
+                if (o->stack) { /* the stack grew down: leave it */
+                    at = o->start;
+                    continue;
+                }
+                if (!add_fresh(at, o->start))
+                    return "mapped too many regions";
+                at = o->start;
+            }
+            if (strcmp(o->perms, now.perms) != 0)
+                return "changed the protection of memory it did not map";
+            uintptr_t end = o->end < now.end ? o->end : now.end;
+            covered += end - at;
+            at = end;
+        }
+    }
+    for (; old < store->count; old++) {
+        const struct region *o = &store->regions[old];
+        if (covered != o->end - o->start)
+            return "unmapped memory it did not map";
+        covered = 0;
+    }
+    return NULL;
+}
+
+const char *snapshot_unrestorable(void)
+{
+    const char *why = compare_mappings();
+    return why ? why : outside_memory_changed();
+}
+
+/* ---- restoring ---- */
+
+static void write_back(const struct region *r)
+{
+    unsigned char *copy = store->copies + r->copy_at;
+    for (uintptr_t page = r->start; page < r->end; page += PAGE, copy += PAGE)
+        if (memcmp((void *)page, copy, PAGE) != 0)
+            memcpy((void *)page, copy, PAGE);
+}
+
+static void restore_on_own_stack(void)
+{
+    for (size_t i = 0; i < store->fresh_count; i++)
+        munmap((void *)store->fresh[i].start,
+               store->fresh[i].end - store->fresh[i].start);
+    if (store->brk_end_now != store->brk_end)
+        syscall(SYS_brk, store->brk_end);
+    for (size_t i = 0; i < store->count; i++)
+        if (store->regions[i].copy_at != SIZE_MAX)
+            write_back(&store->regions[i]);
+    restored = true;
+    setcontext(&store->checkpoint);
+    _exit(127); /* setcontext does not return */
+}
+
+void snapshot_restore(void)
+{
+    getcontext(&store->restorer);
+    store->restorer.uc_stack.ss_sp = store->restore_stack;
+    store->restorer.uc_stack.ss_size = sizeof store->restore_stack;
+    store->restorer.uc_link = NULL;
+    makecontext(&store->restorer, restore_on_own_stack, 0);
+    setcontext(&store->restorer);
+    _exit(127);
+}

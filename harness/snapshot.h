@@ -1,0 +1,35 @@
+/*
+ * A snapshot of this process (snapshot.c), and going back to it: what lets
+ * one process run schedule after schedule, each from the same state as a
+ * fresh fork, without the fork.
+ *
+ * What is restored is memory: every private writable mapping (the .data
+ * and .bss of every loaded object, the brk heap, the main stack, TLS,
+ * anonymous maps), and the signal mask. What memory cannot hold is
+ * checked instead, and a process that changed it is not reset (its next
+ * schedule needs a fresh fork): mappings of the snapshot gone, resized or
+ * reprotected, descriptors opened or closed, threads or child processes
+ * started, the working directory, signal dispositions.
+ *
+ * One thread, and only in a process made for this (the schedule server).
+ */
+#ifndef WEFT_HARNESS_SNAPSHOT_H
+#define WEFT_HARNESS_SNAPSHOT_H
+
+#include <stdbool.h>
+
+/* Takes the snapshot: true where it was taken, and again each time
+ * snapshot_restore comes back here (*resumed tells which); false with
+ * *why set where this process cannot be snapshotted (too much memory). */
+bool snapshot_take(bool *resumed, const char **why);
+
+/* Why the process cannot go back to the snapshot (a change outside its
+ * memory), or NULL when it can. */
+const char *snapshot_unrestorable(void);
+
+/* Unmaps what was mapped since, copies back every page that differs, and
+ * returns from snapshot_take once more. Only after snapshot_unrestorable
+ * said NULL. */
+_Noreturn void snapshot_restore(void);
+
+#endif
