@@ -195,6 +195,9 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     *flagged = (*flagged & STACK_ENTRY_MASK) | flags;
 }
 
+static void access_counted(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                           unsigned size_code, uintptr_t pc, int count);
+
 static __attribute__((noinline)) void
 access_stack_miss(uint64_t *cells, uint64_t cell, uintptr_t addr,
                   unsigned size_code, uintptr_t pc, int count)
@@ -203,7 +206,7 @@ access_stack_miss(uint64_t *cells, uint64_t cell, uintptr_t addr,
     line->node = depot_child(det.cur_stack, pc);
     line->pc = pc;
     line->stack = det.cur_stack;
-    access_slow(cells, cell, addr, size_code, pc, count);
+    access_counted(cells, cell, addr, size_code, pc, count);
 }
 
 /*
@@ -347,7 +350,25 @@ general:
 }
 
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
-                 unsigned size_code, uintptr_t pc, int count)
+                 unsigned size_code, uintptr_t pc)
+{
+    /* the first two cells do not cover it (access_in_cells); the others
+     * may */
+    int count = 0;
+    for (; count < SHADOW_CELLS; count++) {
+        uint64_t old = cells[count * SHADOW_CELL_STRIDE];
+        if (old == 0) /* cells are packed: no more */
+            break;
+        if (count >= 2 && cell_covers(old, cell))
+            return;
+    }
+    access_counted(cells, cell, addr, size_code, pc, count);
+}
+
+/* The word holds count cells, none of which covers the access. */
+static inline void access_counted(uint64_t *cells, uint64_t cell,
+                                  uintptr_t addr, unsigned size_code,
+                                  uintptr_t pc, int count)
 {
     uint32_t node;
     if (unlikely(!access_node(pc, &node))) {
