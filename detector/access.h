@@ -63,7 +63,8 @@ static inline unsigned stack_entry_size(uint32_t entry)
  * covers the access. */
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc);
-/* Any size and alignment, word by word. */
+/* Any size and alignment: a chunk of shadow at a time, its words in one
+ * run (access.c). */
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc);
 /* Where access_entry leaves the fast path to (its caller's: the ABI
  * adapter makes an access a scheduling point there, under
