@@ -47,28 +47,6 @@ static inline bool concurrent(uint64_t old)
            cell_epoch(old) > vclock_get(&det.cur->clock, tid);
 }
 
-/* The depot node of an access at pc in the current call stack. A loop's
- * few access sites hit this small cache instead of the depot's table. */
-enum { STACK_CACHE_BITS = 8 };
-
-static struct stack_cache_line {
-    uintptr_t pc;
-    uint32_t stack, node;
-} stack_cache[1 << STACK_CACHE_BITS];
-
-static inline struct stack_cache_line *stack_cache_line(uintptr_t pc)
-{
-    uint64_t key = (uint64_t)pc ^ ((uint64_t)det.cur_stack << 40);
-    return &stack_cache[(key * 0x9E3779B97F4A7C15ull) >>
-                        (64 - STACK_CACHE_BITS)];
-}
-
-static inline bool stack_cache_hit(const struct stack_cache_line *line,
-                                   uintptr_t pc)
-{
-    return line->pc == pc && line->stack == det.cur_stack;
-}
-
 /* Reports the first of the word's cells that races with cell. */
 static __attribute__((noinline, cold)) void
 report_first_race(const uint64_t *cells, const uint32_t *stacks, int count,
@@ -195,17 +173,6 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     *flagged = (*flagged & STACK_ENTRY_MASK) | flags;
 }
 
-static __attribute__((noinline)) void
-access_stack_miss(uint64_t *cells, uint64_t cell, uintptr_t addr,
-                  unsigned size_code, uintptr_t pc, int count)
-{
-    struct stack_cache_line *line = stack_cache_line(pc);
-    line->node = depot_child(det.cur_stack, pc);
-    line->pc = pc;
-    line->stack = det.cur_stack;
-    access_slow(cells, cell, addr, size_code, pc, count);
-}
-
 /*
  * The common cases, each a single look at the word's cells, with the
  * general one (access_rebuild) as the fallback:
@@ -220,22 +187,21 @@ access_stack_miss(uint64_t *cells, uint64_t cell, uintptr_t addr,
  * call, so that none needs a stack frame.
  */
 
-/* The stack entry of an access at pc, without its size: a one-line cache of
- * the last one's (a loop's), then stack_cache; false when both miss. */
-static inline bool access_node(uintptr_t pc, uint32_t *node)
+/* The depot node of an access at pc under the current call stack: a
+ * one-line cache of the last one's (a loop's), then the depot's cache. */
+static __attribute__((noinline)) uint32_t access_node_miss(uintptr_t pc)
 {
-    if (likely(pc == det.access_pc && det.cur_stack == det.access_stack)) {
-        *node = det.access_node;
-        return true;
-    }
-    const struct stack_cache_line *line = stack_cache_line(pc);
-    if (unlikely(!stack_cache_hit(line, pc)))
-        return false;
     det.access_pc = pc;
     det.access_stack = det.cur_stack;
-    det.access_node = line->node;
-    *node = line->node;
-    return true;
+    det.access_node = depot_child(det.cur_stack, pc);
+    return det.access_node;
+}
+
+static inline uint32_t access_node(uintptr_t pc)
+{
+    if (likely(pc == det.access_pc && det.cur_stack == det.access_stack))
+        return det.access_node;
+    return access_node_miss(pc);
 }
 
 /*
@@ -346,16 +312,12 @@ general:
     access_rebuild(cells, stacks, count, cell, entry, addr);
 }
 
-void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
-                 unsigned size_code, uintptr_t pc, int count)
+/* The word holds count cells, none of which covers the access. */
+static inline void access_counted(uint64_t *cells, uint32_t *stacks,
+                                  uint64_t cell, uint32_t entry, uintptr_t addr,
+                                  int count)
 {
-    uint32_t node;
-    if (unlikely(!access_node(pc, &node))) {
-        access_stack_miss(cells, cell, addr, size_code, pc, count);
-        return;
-    }
-    uint32_t entry = node | size_code << STACK_SIZE_SHIFT;
-    uint32_t *stacks = shadow_stacks(cells, addr);
+    unsigned size_code = entry >> STACK_SIZE_SHIFT;
     if (count == 0) {
         cells[0] = cell;
         stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
@@ -395,21 +357,79 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
     }
 }
 
+/* A loop's next element in a word its entry already has a cell in (a
+ * read, or a write, of the second int of a word): the cell is last, its
+ * stack entry says so (STACK_FREE is only ever on the last cell), so it
+ * takes the bytes without counting the word's cells. Slots 0 and 1 only:
+ * where the fast path looked already. */
+static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
+                                     uint64_t cell, uint32_t entry)
+{
+    uint32_t free_entry = entry | STACK_ORDERED | STACK_FREE;
+#pragma GCC unroll 2
+    for (int i = 0; i < 2; i++) {
+        uint64_t *old = &cells[i * SHADOW_CELL_STRIDE];
+        if (*old != 0 && cell_same_kind(*old, cell) &&
+            stacks[i * SHADOW_STACK_STRIDE] == free_entry) {
+            *old |= cell_mask(cell);
+            return true;
+        }
+    }
+    return false;
+}
+
+void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                 unsigned size_code, uintptr_t pc)
+{
+    uint32_t entry = access_node(pc) | size_code << STACK_SIZE_SHIFT;
+    uint32_t *stacks = shadow_stacks(cells, addr);
+    if (access_share_free(cells, stacks, cell, entry))
+        return;
+    /* the first two cells do not cover it (access_in_cells); the others
+     * may */
+    int count = 0;
+    for (; count < SHADOW_CELLS; count++) {
+        uint64_t old = cells[count * SHADOW_CELL_STRIDE];
+        if (old == 0) /* cells are packed: no more */
+            break;
+        if (count >= 2 && cell_covers(old, cell))
+            return;
+    }
+    access_counted(cells, stacks, cell, entry, addr, count);
+}
+
+/* The words of [addr, stop), one chunk's, whose cells start at cells:
+ * consecutive words' cells are consecutive in each slot's array, so the
+ * run walks them without looking the shadow up again, each word's check
+ * inline (a whole word in this epoch already: two loads, two compares). */
+static void access_run(uint64_t *cells, uintptr_t addr, uintptr_t stop,
+                       unsigned kind, uintptr_t pc)
+{
+    uint64_t bits = det.cur_bits | kind;
+    for (; addr < stop; cells++) {
+        uintptr_t word_end = (addr | 7) + 1;
+        uintptr_t piece_end = stop < word_end ? stop : word_end;
+        uint64_t cell =
+            bits | ((((uint64_t)1 << (piece_end - addr)) - 1) << (addr & 7));
+        /* a range's pieces have no size code: they never share */
+        access_in_cells(cells, cell, addr, 0, pc);
+        addr = piece_end;
+    }
+}
+
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc)
 {
     if (!det.checking)
         return;
     uintptr_t end = addr + size;
     while (addr < end) {
-        uintptr_t word_end = (addr | 7) + 1;
-        uintptr_t stop = end < word_end ? end : word_end;
         uint64_t *cells = shadow_cells(addr);
         if (!cells)
             return;
-        uint64_t cell = det.cur_bits | kind |
-                        ((((uint64_t)1 << (stop - addr)) - 1) << (addr & 7));
-        /* a range's pieces have no size code: they never share */
-        access_in_cells(cells, cell, addr, 0, pc);
+        uintptr_t chunk_end =
+            (addr | (((uintptr_t)1 << SHADOW_CHUNK_SHIFT) - 1)) + 1;
+        uintptr_t stop = end < chunk_end ? end : chunk_end;
+        access_run(cells, addr, stop, kind, pc);
         addr = stop;
     }
 }

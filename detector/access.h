@@ -59,10 +59,12 @@ static inline unsigned stack_entry_size(uint32_t entry)
     return code ? 1u << (code - 1) : 0;
 }
 
-/* count: how many cells the word holds (none covers the access). */
+/* Where the fast path leaves off: neither of the word's first two cells
+ * covers the access. */
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
-                 unsigned size_code, uintptr_t pc, int count);
-/* Any size and alignment, word by word. */
+                 unsigned size_code, uintptr_t pc);
+/* Any size and alignment: a chunk of shadow at a time, its words in one
+ * run (access.c). */
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc);
 /* Where access_entry leaves the fast path to (its caller's: the ABI
  * adapter makes an access a scheduling point there, under
@@ -72,11 +74,12 @@ typedef void access_other_fn(uintptr_t addr, unsigned size, unsigned kind,
                              uintptr_t pc);
 
 /* Whether old, a cell of this goroutine in this epoch, already says all
- * that cell would. */
+ * that cell would: the same goroutine, epoch and atomicity (the bits above
+ * the bytes and the write flag), every byte of cell, and a write if cell is
+ * one. */
 static inline bool cell_covers(uint64_t old, uint64_t cell)
 {
-    return (((old ^ cell) & ~(uint64_t)CELL_BYTES_AND_WRITE) |
-            (cell & ~old & CELL_BYTES_AND_WRITE)) == 0;
+    return (old ^ cell) <= CELL_BYTES_AND_WRITE && (cell & ~old) == 0;
 }
 
 /* Whether old is a cell of this goroutine in this epoch, of cell's kind. */
@@ -90,21 +93,19 @@ static inline unsigned access_size_code(uintptr_t addr, unsigned size)
     return (addr & (size - 1)) ? 0 : (unsigned)__builtin_ctz(size) + 1;
 }
 
-/* The check of an access, cell, whose cells are found: the fast path
- * returns when a cell covers it, else it goes to access_slow. */
+/* The check of an access, cell, whose cells are found. The fast path: a
+ * cell of this goroutine in this epoch covers it, and that cell is one of
+ * the word's first two (where a word read or written by one goroutine, or
+ * by one after another, keeps it): two loads, two compares. Anything else
+ * goes to access_slow. */
 static inline void access_in_cells(uint64_t *cells, uint64_t cell,
                                    uintptr_t addr, unsigned size_code,
                                    uintptr_t pc)
 {
-    int count = 0;
-    for (; count < SHADOW_CELLS; count++) {
-        uint64_t old = cells[count * SHADOW_CELL_STRIDE];
-        if (cell_covers(old, cell))
-            return;
-        if (old == 0) /* cells are packed: no more */
-            break;
-    }
-    access_slow(cells, cell, addr, size_code, pc, count);
+    if (likely(cell_covers(cells[0], cell)) ||
+        cell_covers(cells[SHADOW_CELL_STRIDE], cell))
+        return;
+    access_slow(cells, cell, addr, size_code, pc);
 }
 
 /* The check of an access of size bytes (1, 2, 4 or 8) at addr that stays

@@ -1,7 +1,9 @@
 /*
  * The stack depot (see depot.h). Its table (support/hash_table.h) is at
  * most half full, so a lookup ends at the first empty slot after a probe or
- * two; it is allocated at depot_init and never iterated.
+ * two; it is allocated at depot_init and never iterated. The cache in
+ * front of it starts empty: a zero line is the key (0, 0), whose node is
+ * the root's own, 0, if it were ever asked for.
  */
 #include "depot.h"
 
@@ -12,6 +14,8 @@ static uint64_t slot_hash(const void *slot)
     const struct depot_slot *s = slot;
     return depot_hash((uint32_t)s->node_parent, s->pc);
 }
+
+struct depot_cache_line depot_cache[1 << DEPOT_CACHE_BITS];
 
 struct depot depot = {
     .table =
@@ -31,15 +35,22 @@ void depot_init(void)
     depot.count = 1;
 }
 
-uint32_t depot_insert(uint32_t parent, uintptr_t pc)
+/* The node of slot s if its key is (parent, pc), else 0. */
+static inline uint32_t slot_node(const struct depot_slot *s, uint32_t parent,
+                                 uintptr_t pc)
 {
-    uint64_t hash = depot_hash(parent, pc);
+    uint64_t word = s->node_parent;
+    return s->pc == pc && (uint32_t)word == parent ? (uint32_t)(word >> 32) : 0;
+}
+
+static uint32_t find_or_insert(uint32_t parent, uintptr_t pc, uint64_t hash)
+{
     for (size_t i = hash_table_home(&depot.table, hash);;
          i = hash_table_next(&depot.table, i)) {
         const struct depot_slot *s = hash_table_slot(&depot.table, i);
         if (!s->node_parent)
             break;
-        uint32_t node = depot_slot_node(s, parent, pc);
+        uint32_t node = slot_node(s, parent, pc);
         if (node)
             return node;
     }
@@ -56,6 +67,14 @@ uint32_t depot_insert(uint32_t parent, uintptr_t pc)
     depot.pcs[node] = pc;
     struct depot_slot *s = hash_table_claim(&depot.table, hash);
     *s = (struct depot_slot){(uint64_t)node << 32 | parent, pc};
+    return node;
+}
+
+uint32_t depot_lookup(uint32_t parent, uintptr_t pc)
+{
+    uint64_t hash = depot_hash(parent, pc);
+    uint32_t node = find_or_insert(parent, pc, hash);
+    *depot_cache_line(hash) = (struct depot_cache_line){pc, parent, node};
     return node;
 }
 

@@ -35,7 +35,21 @@ struct depot {
 
 extern struct depot depot;
 
-uint32_t depot_insert(uint32_t parent, uintptr_t pc);
+/* A direct-mapped cache of recent (parent, pc) -> node lookups in front of
+ * the table: a hot call or access site whose home slot another key took
+ * (the table is up to half full) still costs one look. Nodes are never
+ * freed, so a line never goes stale. */
+enum { DEPOT_CACHE_BITS = 12 };
+
+struct depot_cache_line {
+    uintptr_t pc;
+    uint32_t parent, node;
+};
+
+extern struct depot_cache_line depot_cache[1 << DEPOT_CACHE_BITS];
+
+/* The node of (parent, pc), made if new; fills its cache line. */
+uint32_t depot_lookup(uint32_t parent, uintptr_t pc);
 
 static inline uint64_t depot_hash(uint32_t parent, uintptr_t pc)
 {
@@ -43,24 +57,22 @@ static inline uint64_t depot_hash(uint32_t parent, uintptr_t pc)
            ((uint64_t)parent * 0xC2B2AE3D27D4EB4Full);
 }
 
-/* The node of slot s if its key is (parent, pc), else 0. */
-static inline uint32_t depot_slot_node(const struct depot_slot *s,
-                                       uint32_t parent, uintptr_t pc)
+/* The table's home slot is chosen by the hash's top bits; the cache line
+ * by others, so that keys sharing a home do not share a line. */
+static inline struct depot_cache_line *depot_cache_line(uint64_t hash)
 {
-    uint64_t word = s->node_parent;
-    return s->pc == pc && (uint32_t)word == parent ? (uint32_t)(word >> 32) : 0;
+    return &depot_cache[(hash >> 32) & ((1u << DEPOT_CACHE_BITS) - 1)];
 }
 
-/* The node for pc called (or accessed) under parent: the home slot holds it
- * almost always (the table is at most half full). */
+/* The node for pc called (or accessed) under parent: its cache line holds
+ * it almost always. */
 static inline uint32_t depot_child(uint32_t parent, uintptr_t pc)
 {
-    size_t i = hash_table_home(&depot.table, depot_hash(parent, pc));
-    uint32_t node =
-        depot_slot_node(hash_table_slot(&depot.table, i), parent, pc);
-    if (__builtin_expect(node != 0, 1))
-        return node;
-    return depot_insert(parent, pc);
+    const struct depot_cache_line *line =
+        depot_cache_line(depot_hash(parent, pc));
+    if (__builtin_expect(line->pc == pc && line->parent == parent, 1))
+        return line->node;
+    return depot_lookup(parent, pc);
 }
 
 static inline uint32_t depot_parent(uint32_t node)

@@ -1,12 +1,16 @@
-/* gcc TSan's peer of race_loop: the same loop (race_loop.h), its passes
- * handed back and forth between the main thread and a partner thread with
- * two semaphores. bench/run builds it plain and with -fsanitize=thread. */
+/* TSan's peer of race_turns.c: the same workload (RACE_WORKLOAD), its
+ * passes handed back and forth between the main thread and a partner
+ * thread with two semaphores. bench/run builds it plain and with
+ * -fsanitize=thread, by gcc and by clang. */
 #include "../bench.h"
 
 #include <pthread.h>
 #include <semaphore.h>
 
-#include "../race_loop.h"
+#ifndef RACE_WORKLOAD
+#define RACE_WORKLOAD "../race_loop.h"
+#endif
+#include RACE_WORKLOAD
 
 static sem_t partner_turn, main_turn;
 static long next_pass;
@@ -18,7 +22,7 @@ static void *partner(void *arg)
         sem_wait(&partner_turn);
         if (next_pass < 0)
             return NULL;
-        race_loop_pass(next_pass);
+        race_pass(next_pass);
         next_pass++;
         sem_post(&main_turn);
     }
@@ -26,16 +30,16 @@ static void *partner(void *arg)
 
 int main(int argc, char **argv)
 {
-    long passes = bench_count(argc, argv, RACE_LOOP_PASSES);
+    long passes = bench_count(argc, argv, RACE_PASSES);
     sem_init(&partner_turn, 0, 0);
     sem_init(&main_turn, 0, 0);
-    race_loop_fill();
+    race_fill();
     pthread_t thread;
     pthread_create(&thread, NULL, partner, NULL);
 
     double start = bench_now_ns();
     while (next_pass < passes) {
-        race_loop_pass(next_pass);
+        race_pass(next_pass);
         next_pass++;
         sem_post(&partner_turn);
         sem_wait(&main_turn);
@@ -44,6 +48,6 @@ int main(int argc, char **argv)
     next_pass = -1;
     sem_post(&partner_turn);
     pthread_join(thread, NULL);
-    race_loop_report(elapsed, passes);
+    race_report(elapsed, passes);
     return 0;
 }
