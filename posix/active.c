@@ -1,0 +1,28 @@
+/* When the posix layer acts (posix.h): switched on once per schedule's
+ * process, on the thread that runs its goroutines. */
+#include <stdio.h>
+
+#include "posix.h"
+#include "posix_threads.h"
+
+bool posix_on;
+__thread bool posix_thread __attribute__((tls_model("initial-exec")));
+
+void posix_threads_start(void)
+{
+    if (!runtime_runs_one_thread_here())
+        posix_refuse("posix_threads_start",
+                     "pthread programs run on weft's one-thread runtime");
+    posix_thread = true;
+    posix_on = true;
+}
+
+bool posix_threads_active(void)
+{
+    return posix_active();
+}
+
+_Noreturn void posix_refuse(const char *call, const char *why)
+{
+    weft_panic("%s: not supported under weft (%s)", call, why);
+}
