@@ -5,7 +5,8 @@
  * Happens-before, as POSIX gives it: pthread_create HB the thread's start
  * (weft_go's edge); the thread's end HB the return of the pthread_join
  * that waits for it (its lock and cond: it ends under the lock).
- * A thread's record lives until it is joined (or, detached, ends); main
+ * A thread's record lives as long as the schedule's process (a thread
+ * joined twice, or detached once joined, is named in a panic); main
  * returning ends the program however many threads still run, as in C.
  */
 #define _GNU_SOURCE
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goroutine_names.h"
 #include "posix.h"
 
 static struct posix_thread main_thread;
@@ -43,7 +45,7 @@ static void thread_end(struct posix_thread *t, void *result)
     bool detached = t->detached;
     weft_cond_broadcast(&t->ended_cond);
     weft_mutex_unlock(&t->lock);
-    if (detached)
+    if (detached) /* nobody reads them now */
         free(t->values);
     if (t != &main_thread)
         weft_waitgroup_done(&running);
@@ -74,8 +76,17 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
     weft_cond_init(&t->ended_cond, &t->lock);
     weft_waitgroup_add(&running, 1);
     *thread = (pthread_t)t;
-    weft_go(thread_main, t);
+    posix_go(thread_main, t, (uintptr_t)__builtin_return_address(0));
     return 0;
+}
+
+/* A thread joined already is gone: POSIX leaves a second join or detach
+ * undefined, and weft names it. */
+_Noreturn static void already_joined(const char *call, struct posix_thread *t)
+{
+    char name[GOROUTINE_NAME_MAX];
+    weft_panic("%s: %s was already joined", call,
+               goroutine_name(name, sizeof name, t->goroutine, false));
 }
 
 /* Waits for t to end, unless wait is false (EBUSY if it has not) or the
@@ -86,7 +97,9 @@ static int thread_join(struct posix_thread *t, void **result, bool wait,
     if (t == posix_self())
         return EDEADLK;
     weft_mutex_lock(&t->lock);
-    if (t->detached || t->joined) {
+    if (t->joined)
+        already_joined("pthread_join", t);
+    if (t->detached) {
         weft_mutex_unlock(&t->lock);
         return EINVAL;
     }
@@ -100,10 +113,6 @@ static int thread_join(struct posix_thread *t, void **result, bool wait,
     weft_mutex_unlock(&t->lock);
     if (result)
         *result = t->result;
-    if (t != &main_thread) {
-        free(t->values);
-        free(t);
-    }
     return 0;
 }
 
@@ -139,18 +148,12 @@ int pthread_detach(pthread_t thread)
         return REAL(pthread_detach)(thread);
     struct posix_thread *t = (struct posix_thread *)thread;
     weft_mutex_lock(&t->lock);
-    if (t->detached || t->joined) {
-        weft_mutex_unlock(&t->lock);
-        return EINVAL;
-    }
+    if (t->joined)
+        already_joined("pthread_detach", t);
+    bool was_detached = t->detached;
     t->detached = true;
-    bool ended = t->ended;
     weft_mutex_unlock(&t->lock);
-    if (ended && t != &main_thread) {
-        free(t->values);
-        free(t);
-    }
-    return 0;
+    return was_detached ? EINVAL : 0;
 }
 
 pthread_t pthread_self(void)

@@ -16,6 +16,10 @@
  * is held again either way. */
 bool cond_wait_until(weft_cond *c, int64_t deadline_ns);
 
+/* weft_go for pthread_create, the goroutine created at created_pc (the
+ * program's call of pthread_create, which reports name). */
+uint64_t posix_go(weft_fn fn, void *arg, uintptr_t created_pc);
+
 /* The running goroutine's slot for the posix layer (its thread): NULL
  * until set, and for a goroutine not started by pthread_create. */
 void **goroutine_posix_slot(void);
