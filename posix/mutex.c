@@ -5,14 +5,12 @@
  * it; a normal mutex relocked by its owner deadlocks, as it does in glibc.
  * Happens-before and the lock-order graph are the weft mutex's: the n-th
  * unlock HB the return of the (n+1)-th lock.
- * timedlock retries every millisecond of weft's clock until the deadline
- * (virtual time under the harness: a poll costs no real time).
+ * timedlock retries on weft's clock until the deadline (posix_poll_until:
+ * virtual time under the harness, so a poll costs no real time).
  */
 #include <errno.h>
 
 #include "mutex.h"
-
-static const int64_t TIMEDLOCK_POLL_NS = WEFT_MILLISECOND;
 
 struct posix_mutex *posix_mutex(pthread_mutex_t *mutex, const char *call)
 {
@@ -100,6 +98,11 @@ int pthread_mutex_trylock(pthread_mutex_t *mutex)
     return 0;
 }
 
+static bool try_lock(void *lock)
+{
+    return weft_mutex_trylock(lock);
+}
+
 int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *at)
 {
     if (!posix_active())
@@ -113,14 +116,8 @@ int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *at)
     int error = posix_deadline(CLOCK_REALTIME, at, &deadline);
     if (error)
         return error;
-    while (!weft_mutex_trylock(&m->lock)) {
-        int64_t now = weft_now();
-        if (now >= deadline)
-            return ETIMEDOUT;
-        posix_sleep_until(now + TIMEDLOCK_POLL_NS < deadline
-                              ? now + TIMEDLOCK_POLL_NS
-                              : deadline);
-    }
+    if (!posix_poll_until(try_lock, &m->lock, deadline))
+        return ETIMEDOUT;
     locked_by(m, self);
     return 0;
 }

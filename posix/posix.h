@@ -23,6 +23,7 @@
 #ifndef WEFT_POSIX_H
 #define WEFT_POSIX_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,6 +73,11 @@ struct posix_thread {
     char name[16];
 };
 
+/* pthread_create, the thread created at created_pc (the program's call,
+ * which reports name). */
+int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
+                        void *(*start)(void *), void *arg,
+                        uintptr_t created_pc);
 /* The calling goroutine's thread (the main thread's for main). */
 struct posix_thread *posix_self(void);
 /* Runs the key destructors of self's values (keys.c). */
@@ -85,5 +91,11 @@ int posix_deadline(clockid_t clock, const struct timespec *at,
                    int64_t *deadline_ns);
 /* Sleeps until deadline_ns (weft_now's clock). */
 void posix_sleep_until(int64_t deadline_ns);
+/* Calls attempt(object) until it succeeds (true) or deadline_ns passes
+ * (false), sleeping between tries, a millisecond at first and twice as
+ * long each time: a timed lock weft has no timed wait for, in a number of
+ * steps that grows with the log of the timeout. */
+bool posix_poll_until(bool (*attempt)(void *object), void *object,
+                      int64_t deadline_ns);
 
 #endif

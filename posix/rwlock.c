@@ -2,8 +2,8 @@
  * pthread read-write locks on weft RWMutexes. As weft's (and Go's), a
  * writer waiting blocks new readers, where glibc's default prefers
  * readers: a thread that read-locks twice may deadlock behind a writer
- * here, and POSIX allows that for this kind. The timed locks retry every
- * millisecond of weft's clock until the deadline.
+ * here, and POSIX allows that for this kind. The timed locks retry on
+ * weft's clock until the deadline (posix_poll_until).
  * Happens-before: unlock HB later rdlock and wrlock; a read unlock HB a
  * later wrlock; readers are not ordered with each other.
  */
@@ -11,8 +11,6 @@
 #include <pthread.h>
 
 #include "posix.h"
-
-static const int64_t TIMEDLOCK_POLL_NS = WEFT_MILLISECOND;
 
 struct posix_rwlock {
     weft_rwmutex rw;
@@ -57,6 +55,16 @@ static bool try_lock(struct posix_rwlock *l, bool write)
     return true;
 }
 
+static bool try_read(void *l)
+{
+    return try_lock(l, false);
+}
+
+static bool try_write(void *l)
+{
+    return try_lock(l, true);
+}
+
 static int lock_until(pthread_rwlock_t *lock, bool write,
                       const struct timespec *at, const char *call)
 {
@@ -67,15 +75,8 @@ static int lock_until(pthread_rwlock_t *lock, bool write,
     int error = posix_deadline(CLOCK_REALTIME, at, &deadline);
     if (error)
         return error;
-    while (!try_lock(l, write)) {
-        int64_t now = weft_now();
-        if (now >= deadline)
-            return ETIMEDOUT;
-        posix_sleep_until(now + TIMEDLOCK_POLL_NS < deadline
-                              ? now + TIMEDLOCK_POLL_NS
-                              : deadline);
-    }
-    return 0;
+    bool locked = posix_poll_until(write ? try_write : try_read, l, deadline);
+    return locked ? 0 : ETIMEDOUT;
 }
 
 int pthread_rwlock_rdlock(pthread_rwlock_t *lock)

@@ -59,11 +59,10 @@ static void thread_main(void *arg)
     thread_end(t, t->start(t->arg));
 }
 
-int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
-                   void *(*start)(void *), void *arg)
+int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
+                        void *(*start)(void *), void *arg,
+                        uintptr_t created_pc)
 {
-    if (!posix_active())
-        return REAL(pthread_create)(thread, attr, start, arg);
     int detach = PTHREAD_CREATE_JOINABLE;
     if (attr)
         pthread_attr_getdetachstate(attr, &detach);
@@ -76,8 +75,17 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
     weft_cond_init(&t->ended_cond, &t->lock);
     weft_waitgroup_add(&running, 1);
     *thread = (pthread_t)t;
-    posix_go(thread_main, t, (uintptr_t)__builtin_return_address(0));
+    posix_go(thread_main, t, created_pc);
     return 0;
+}
+
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+                   void *(*start)(void *), void *arg)
+{
+    if (!posix_active())
+        return REAL(pthread_create)(thread, attr, start, arg);
+    return posix_thread_create(thread, attr, start, arg,
+                               (uintptr_t)__builtin_return_address(0));
 }
 
 /* A thread joined already is gone: POSIX leaves a second join or detach

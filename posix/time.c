@@ -57,6 +57,21 @@ void posix_sleep_until(int64_t deadline_ns)
     weft_sleep(deadline_ns > now ? deadline_ns - now : 0);
 }
 
+bool posix_poll_until(bool (*attempt)(void *object), void *object,
+                      int64_t deadline_ns)
+{
+    int64_t pause = WEFT_MILLISECOND;
+    while (!attempt(object)) {
+        int64_t now = weft_now();
+        if (now >= deadline_ns)
+            return false;
+        posix_sleep_until(deadline_ns - now > pause ? now + pause
+                                                     : deadline_ns);
+        pause *= 2;
+    }
+    return true;
+}
+
 int clock_gettime(clockid_t clock, struct timespec *now)
 {
     int64_t origin;

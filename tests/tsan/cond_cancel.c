@@ -2,7 +2,8 @@
  * weft): a thread cancelled in pthread_cond_wait. Threads are goroutines
  * under weft, which cannot be cancelled: the call is refused, by name.
  * tsan: pass
- * weft: panic */
+ * weft: panic
+ * output: panic: pthread_cancel: not supported under weft */
 #include <pthread.h>
 
 pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
