@@ -32,7 +32,7 @@ static const char usage[] =
     "                 --schedule STRING | --schedule-file FILE)\n"
     "       weft list BINARY\n"
     "       weft test --pthread PROGRAM [options] [-- ARGS...]\n"
-    "       weft replay --pthread PROGRAM (--seed S [--strategy S] |\n"
+    "       weft replay --pthread PROGRAM --test main (--seed S [--strategy S] |\n"
     "                 --schedule STRING | --schedule-file FILE) [-- ARGS...]\n";
 
 static int fail(const char *format, const char *a, const char *b)

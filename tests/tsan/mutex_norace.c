@@ -1,5 +1,5 @@
-/* Ported from LLVM compiler-rt/test/tsan/mutexset2.cpp's race-free part
- * (rewritten for weft): every write under the same mutex.
+/* In the manner of LLVM compiler-rt/test/tsan's mutexset tests (written
+ * for weft, their race-free twin): every write under the same mutex.
  * tsan: pass
  * weft: pass */
 #include <pthread.h>

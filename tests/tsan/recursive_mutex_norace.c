@@ -1,6 +1,5 @@
-/* Ported from the recursive-mutex cases of LLVM
- * compiler-rt/test/tsan/mutexset*.cpp (rewritten for weft): a recursive
- * mutex taken twice by each thread.
+/* In the manner of LLVM compiler-rt/test/tsan's mutex tests (written for
+ * weft): a recursive mutex taken twice by each thread.
  * tsan: pass
  * weft: pass */
 #define _GNU_SOURCE

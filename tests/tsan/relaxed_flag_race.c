@@ -1,6 +1,6 @@
-/* Ported from LLVM compiler-rt/test/tsan/atomic_norace.cpp's racy
- * counterpart (rewritten for weft): data published with a relaxed flag,
- * which orders nothing.
+/* In the manner of LLVM compiler-rt/test/tsan/atomic_norace.cpp (written
+ * for weft, its racy twin): data published with a relaxed flag, which
+ * orders nothing.
  * tsan: data race
  * weft: data race */
 #include <pthread.h>

@@ -1,6 +1,6 @@
-/* Ported from LLVM compiler-rt/test/tsan/write_in_reader_lock.cpp's
- * correct form (rewritten for weft): writers take the lock for writing,
- * readers for reading.
+/* In the manner of LLVM compiler-rt/test/tsan/write_in_reader_lock.cpp
+ * (written for weft, its correct twin): writers take the lock for
+ * writing, readers for reading.
  * tsan: pass
  * weft: pass */
 #include <pthread.h>
