@@ -69,57 +69,59 @@ static void locked_by(struct posix_mutex *m, uint64_t self)
     m->depth = 1;
 }
 
+static bool try_lock(void *lock)
+{
+    return weft_mutex_trylock(lock);
+}
+
+enum lock_wait { LOCK_BLOCKS, LOCK_TRIES, LOCK_UNTIL };
+
+/* Takes mutex for the calling thread: blocking, once (EBUSY if held), or
+ * until deadline_ns (ETIMEDOUT), after the checks of its kind. */
+static int mutex_take(pthread_mutex_t *mutex, enum lock_wait wait,
+                      int64_t deadline_ns, const char *call)
+{
+    struct posix_mutex *m = posix_mutex(mutex, call);
+    uint64_t self = weft_id();
+    int early = before_lock(m, self);
+    if (early >= 0)
+        return wait == LOCK_TRIES && early == EDEADLK ? EBUSY : early;
+    bool locked = true;
+    if (wait == LOCK_BLOCKS)
+        weft_mutex_lock(&m->lock);
+    else if (wait == LOCK_TRIES)
+        locked = weft_mutex_trylock(&m->lock);
+    else
+        locked = posix_poll_until(try_lock, &m->lock, deadline_ns);
+    if (!locked)
+        return wait == LOCK_TRIES ? EBUSY : ETIMEDOUT;
+    locked_by(m, self);
+    return 0;
+}
+
 int pthread_mutex_lock(pthread_mutex_t *mutex)
 {
     if (!posix_active())
         return REAL(pthread_mutex_lock)(mutex);
-    struct posix_mutex *m = posix_mutex(mutex, __func__);
-    uint64_t self = weft_id();
-    int early = before_lock(m, self);
-    if (early >= 0)
-        return early;
-    weft_mutex_lock(&m->lock);
-    locked_by(m, self);
-    return 0;
+    return mutex_take(mutex, LOCK_BLOCKS, -1, __func__);
 }
 
 int pthread_mutex_trylock(pthread_mutex_t *mutex)
 {
     if (!posix_active())
         return REAL(pthread_mutex_trylock)(mutex);
-    struct posix_mutex *m = posix_mutex(mutex, __func__);
-    uint64_t self = weft_id();
-    int early = before_lock(m, self);
-    if (early >= 0)
-        return early == EDEADLK ? EBUSY : early;
-    if (!weft_mutex_trylock(&m->lock))
-        return EBUSY;
-    locked_by(m, self);
-    return 0;
-}
-
-static bool try_lock(void *lock)
-{
-    return weft_mutex_trylock(lock);
+    return mutex_take(mutex, LOCK_TRIES, -1, __func__);
 }
 
 int pthread_mutex_timedlock(pthread_mutex_t *mutex, const struct timespec *at)
 {
     if (!posix_active())
         return REAL(pthread_mutex_timedlock)(mutex, at);
-    struct posix_mutex *m = posix_mutex(mutex, __func__);
-    uint64_t self = weft_id();
-    int early = before_lock(m, self);
-    if (early >= 0)
-        return early;
     int64_t deadline;
     int error = posix_deadline(CLOCK_REALTIME, at, &deadline);
     if (error)
         return error;
-    if (!posix_poll_until(try_lock, &m->lock, deadline))
-        return ETIMEDOUT;
-    locked_by(m, self);
-    return 0;
+    return mutex_take(mutex, LOCK_UNTIL, deadline, __func__);
 }
 
 int pthread_mutex_unlock(pthread_mutex_t *mutex)

@@ -24,7 +24,7 @@ if [ "$expected" = pass ]; then
         echo "$output"
         exit 1
     fi
-    echo "tsan port: weft says pass"
+    echo "pthread program: weft says pass"
     exit 0
 fi
 if [ $status -ne 1 ] || ! grep -qx "FAIL  main: $expected" <<<"$output"; then
@@ -40,4 +40,4 @@ if [ $status -ne 1 ] || ! grep -q -- "^--- $expected in main" <<<"$replayed"; th
     echo "$replayed"
     exit 1
 fi
-echo "tsan port: weft says $expected, and its replay too"
+echo "pthread program: weft says $expected, and its replay too"
