@@ -65,12 +65,12 @@ struct posix_thread {
     void *(*start)(void *arg);
     void *arg;
     void *result;
-    uint64_t goroutine; /* its weft_id */
-    weft_mutex lock;    /* guards ended, joined, detached */
-    weft_cond ended_cond;
-    bool ended, joined, detached;
+    uint64_t goroutine;      /* its weft_id */
+    weft_waitgroup running;  /* 1 until it ends: join waits for 0 */
+    bool joined, detached;   /* by the program's calls */
     void **values; /* pthread_key values, POSIX_KEYS_MAX, or NULL */
     char name[16];
+    struct posix_thread *next; /* every thread, newest first */
 };
 
 /* pthread_create, the thread created at created_pc (the program's call,
@@ -78,6 +78,9 @@ struct posix_thread {
 int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
                         void *(*start)(void *), void *arg,
                         uintptr_t created_pc);
+/* A thread's end, its result set: key destructors, then its joiner may
+ * go on. */
+void posix_thread_end(struct posix_thread *t);
 /* The calling goroutine's thread (the main thread's for main). */
 struct posix_thread *posix_self(void);
 /* Runs the key destructors of self's values (keys.c). */

@@ -4,7 +4,9 @@
  * goroutine's, a static record.
  * Happens-before, as POSIX gives it: pthread_create HB the thread's start
  * (weft_go's edge); the thread's end HB the return of the pthread_join
- * that waits for it (its lock and cond: it ends under the lock).
+ * that waits for it (each thread's wait group: Done at its end, Wait in
+ * join). A thread is one Add and a go when created, a Done and an exit
+ * when it ends, a Wait when joined: what a schedule's steps show.
  * A thread's record lives as long as the schedule's process (a thread
  * joined twice, or detached once joined, is named in a panic); main
  * returning ends the program however many threads still run, as in C.
@@ -19,9 +21,9 @@
 #include "posix.h"
 
 static struct posix_thread main_thread;
-/* threads started and not yet ended: what a main that calls pthread_exit
- * waits for */
-static weft_waitgroup running;
+/* every thread created, newest first: what a main that calls
+ * pthread_exit waits for */
+static struct posix_thread *threads;
 
 struct posix_thread *posix_self(void)
 {
@@ -34,29 +36,21 @@ struct posix_thread *posix_self(void)
     return *slot;
 }
 
-/* The thread's end: its result kept for join, its keys' destructors run,
- * its joiner woken. */
-static void thread_end(struct posix_thread *t, void *result)
-{
-    t->result = result;
-    posix_keys_run_destructors(t);
-    weft_mutex_lock(&t->lock);
-    t->ended = true;
-    bool detached = t->detached;
-    weft_cond_broadcast(&t->ended_cond);
-    weft_mutex_unlock(&t->lock);
-    if (detached) /* nobody reads them now */
-        free(t->values);
-    if (t != &main_thread)
-        weft_waitgroup_done(&running);
-}
-
 static void thread_main(void *arg)
 {
     struct posix_thread *t = arg;
     *goroutine_posix_slot() = t;
     t->goroutine = weft_id();
-    thread_end(t, t->start(t->arg));
+    t->result = t->start(t->arg);
+    posix_thread_end(t);
+}
+
+void posix_thread_end(struct posix_thread *t)
+{
+    posix_keys_run_destructors(t);
+    if (t->detached) /* nobody reads them now */
+        free(t->values);
+    weft_waitgroup_done(&t->running);
 }
 
 int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
@@ -72,8 +66,9 @@ int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
     t->start = start;
     t->arg = arg;
     t->detached = detach == PTHREAD_CREATE_DETACHED;
-    weft_cond_init(&t->ended_cond, &t->lock);
-    weft_waitgroup_add(&running, 1);
+    t->next = threads;
+    threads = t;
+    weft_waitgroup_add(&t->running, 1);
     *thread = (pthread_t)t;
     posix_go(thread_main, t, created_pc);
     return 0;
@@ -97,6 +92,11 @@ _Noreturn static void already_joined(const char *call, struct posix_thread *t)
                goroutine_name(name, sizeof name, t->goroutine, false));
 }
 
+static bool ended(void *t)
+{
+    return ((struct posix_thread *)t)->running.counter == 0;
+}
+
 /* Waits for t to end, unless wait is false (EBUSY if it has not) or the
  * deadline passes (ETIMEDOUT); takes its result. */
 static int thread_join(struct posix_thread *t, void **result, bool wait,
@@ -104,21 +104,15 @@ static int thread_join(struct posix_thread *t, void **result, bool wait,
 {
     if (t == posix_self())
         return EDEADLK;
-    weft_mutex_lock(&t->lock);
     if (t->joined)
         already_joined("pthread_join", t);
-    if (t->detached) {
-        weft_mutex_unlock(&t->lock);
+    if (t->detached)
         return EINVAL;
-    }
-    while (!t->ended) {
-        if (!wait || !cond_wait_until(&t->ended_cond, deadline_ns)) {
-            weft_mutex_unlock(&t->lock);
-            return wait ? ETIMEDOUT : EBUSY;
-        }
-    }
+    if (!ended(t) && (!wait || (deadline_ns >= 0 &&
+                                !posix_poll_until(ended, t, deadline_ns))))
+        return wait ? ETIMEDOUT : EBUSY;
+    weft_waitgroup_wait(&t->running); /* its end HB this return */
     t->joined = true;
-    weft_mutex_unlock(&t->lock);
     if (result)
         *result = t->result;
     return 0;
@@ -155,13 +149,12 @@ int pthread_detach(pthread_t thread)
     if (!posix_active())
         return REAL(pthread_detach)(thread);
     struct posix_thread *t = (struct posix_thread *)thread;
-    weft_mutex_lock(&t->lock);
     if (t->joined)
         already_joined("pthread_detach", t);
-    bool was_detached = t->detached;
+    if (t->detached)
+        return EINVAL;
     t->detached = true;
-    weft_mutex_unlock(&t->lock);
-    return was_detached ? EINVAL : 0;
+    return 0;
 }
 
 pthread_t pthread_self(void)
@@ -176,14 +169,16 @@ _Noreturn void pthread_exit(void *result)
     if (!posix_active())
         REAL(pthread_exit)(result);
     struct posix_thread *self = posix_self();
-    if (self == &main_thread) {
-        /* the process lives on until its last thread ends, then exits 0 */
-        posix_keys_run_destructors(self);
-        weft_waitgroup_wait(&running);
-        weft_own_exit(0);
+    self->result = result;
+    if (self != &main_thread) {
+        posix_thread_end(self);
+        weft_exit();
     }
-    thread_end(self, result);
-    weft_exit();
+    /* main: the process lives on until its last thread ends, then exits 0 */
+    posix_keys_run_destructors(self);
+    for (struct posix_thread *t = threads; t; t = t->next)
+        weft_waitgroup_wait(&t->running);
+    weft_own_exit(0);
 }
 
 int pthread_setname_np(pthread_t thread, const char *name)
