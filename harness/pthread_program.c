@@ -6,12 +6,13 @@
  *     PROGRAM [test|replay] [runner options] [-- ARGS...]
  * each schedule runs main(ARGS) as the main goroutine, its threads as
  * goroutines (posix/), and what C makes of main's end is the verdict:
- * main returning 0 passes (threads still blocked then are a leak, as for
- * a weft test); a non-zero exit status, and a failed assert(), fail as an
- * assertion does, with the stack. Without the variable the program starts
- * as it always did.
+ * main returning 0, or calling exit(0), passes (threads still blocked
+ * then are a leak, as for a weft test); a non-zero exit status, and a
+ * failed assert(), fail as an assertion does, with the stack. Without the
+ * variable the program starts as it always did.
  */
 #define _GNU_SOURCE
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@ static struct {
     program_main *main;
     int argc;
     char **argv, **env;
+    jmp_buf exited; /* main called exit(0): back to main_as_test */
 } program;
 
 /* A failure the program reported itself: an exit status, as weft_assert
@@ -45,20 +47,27 @@ _Noreturn static void failed(const char *format, int status)
     weft_own_exit(WEFT_EXIT_ASSERT);
 }
 
+/* The program's exit(status): not 0 is its failure; exit(0) on the main
+ * thread ends main as a return would (the frames it leaves are main's, on
+ * this very stack). exit(0) from another thread goes on to the process's
+ * end, which the harness reports as an exit during the test. */
+static void program_exit(int status, bool main_thread)
+{
+    if (status != 0)
+        failed("the program called exit(%d)", status);
+    if (main_thread)
+        longjmp(program.exited, 1);
+}
+
 static void main_as_test(void)
 {
-    posix_threads_start();
+    posix_threads_start(program_exit);
     goroutine_names_as_threads();
+    if (setjmp(program.exited) != 0)
+        return;
     int status = program.main(program.argc, program.argv, program.env);
     if (status != 0)
         failed("main returned %d", status);
-}
-
-_Noreturn void exit(int status)
-{
-    if (status != 0 && posix_threads_active())
-        failed("the program called exit(%d)", status);
-    weft_own_exit(status);
 }
 
 _Noreturn void __assert_fail(const char *condition, const char *file,

@@ -8,7 +8,3 @@ set(WEFT_HARNESS_SOURCES
   harness/strategy_dfs.c harness/strategy_pct.c harness/strategy_random.c
   harness/strategy_spec.c harness/trace_export.c harness/transitions.c
   harness/verdict.c)
-# pthread_program.c defines exit and __assert_fail for a pthread program
-# (own_libc.h renames exit elsewhere).
-set_source_files_properties(harness/pthread_program.c PROPERTIES
-  COMPILE_DEFINITIONS WEFT_DEFINES_POSIX)

@@ -83,6 +83,8 @@ int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
 void posix_thread_end(struct posix_thread *t);
 /* The calling goroutine's thread (the main thread's for main). */
 struct posix_thread *posix_self(void);
+/* The main thread's record. */
+struct posix_thread *posix_main_thread(void);
 /* Runs the key destructors of self's values (keys.c). */
 void posix_keys_run_destructors(struct posix_thread *self);
 

@@ -36,6 +36,11 @@ struct posix_thread *posix_self(void)
     return *slot;
 }
 
+struct posix_thread *posix_main_thread(void)
+{
+    return &main_thread;
+}
+
 static void thread_main(void *arg)
 {
     struct posix_thread *t = arg;
@@ -178,7 +183,7 @@ _Noreturn void pthread_exit(void *result)
     posix_keys_run_destructors(self);
     for (struct posix_thread *t = threads; t; t = t->next)
         weft_waitgroup_wait(&t->running);
-    weft_own_exit(0);
+    exit(0);
 }
 
 int pthread_setname_np(pthread_t thread, const char *name)

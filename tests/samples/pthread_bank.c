@@ -18,11 +18,3 @@ Test(pthread_bank, lost_update_is_found_and_replayed)
     expect_output(&found, "FAIL  main: assertion failed\n");
     expect_replays(&found, "main");
 }
-
-Test(pthread_bank, runs_as_an_ordinary_program_outside_weft)
-{
-    static struct run plain;
-    run_command(&plain, "%s", SAMPLE);
-    cr_assert_eq(plain.status, 0, "%s", plain.output);
-    cr_assert_str_eq(plain.output, "balance: 150\n");
-}
