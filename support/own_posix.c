@@ -81,9 +81,25 @@ OWN _Noreturn void weft_own_exit(int status)
     __builtin_unreachable();
 }
 
-/* early, so that no constructor's call has to look one up */
+static const char *const real_call_names[REAL_CALL_COUNT] = {
+#define WEFT_REAL_NAME(name) #name,
+    WEFT_REAL_CALLS(WEFT_REAL_NAME)
+#undef WEFT_REAL_NAME
+};
+
+void *real_calls[REAL_CALL_COUNT];
+
+void *real_call_resolve(enum real_call call)
+{
+    return real_calls[call] = real_symbol(real_call_names[call], NULL);
+}
+
+/* early, so that no constructor's call has to look one up; a libc that
+ * lacks one of the program's calls fails only if it is called */
 __attribute__((constructor(101))) static void resolve_own_posix(void)
 {
+    for (int call = 0; call < REAL_CALL_COUNT; call++)
+        real_calls[call] = dlsym(RTLD_NEXT, real_call_names[call]);
 #define RESOLVE(name) real_##name = real_symbol(#name, NULL);
     RESOLVE(pthread_create)
     RESOLVE(pthread_detach)
