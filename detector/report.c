@@ -18,6 +18,7 @@
 #include "depot.h"
 #include "detector.h"
 #include "disasm.h"
+#include "goroutine_names.h"
 #include "own_work.h"
 #include "hash_table.h"
 #include "stack.h"
@@ -77,8 +78,10 @@ static void print_access(FILE *out, const char *prefix, uint64_t cell,
              cell & CELL_ATOMIC ? "atomic " : "", kind);
     if (!*prefix)
         what[0] = (char)(what[0] - 'a' + 'A');
-    fprintf(out, "%s of size %u at %p by goroutine %u:\n", what, size,
-            (void *)(word + offset), cell_tid(cell));
+    char name[GOROUTINE_NAME_MAX];
+    fprintf(out, "%s of size %u at %p by %s:\n", what, size,
+            (void *)(word + offset),
+            goroutine_name(name, sizeof name, cell_tid(cell), false));
 }
 
 static void print_creation(FILE *out, uint32_t tid)
@@ -86,7 +89,9 @@ static void print_creation(FILE *out, uint32_t tid)
     if (tid <= 1 || tid >= det.goroutine_capacity)
         return;
     struct det_goroutine *g = &det.goroutines[tid];
-    fprintf(out, "Goroutine %u (%s) created at:\n", tid,
+    char name[GOROUTINE_NAME_MAX];
+    fprintf(out, "%s (%s) created at:\n",
+            goroutine_name(name, sizeof name, tid, true),
             g->finished ? "finished" : "running");
     uintptr_t pcs[STACK_MAX_FRAMES];
     size_t n = depot_unwind(g->creation, pcs, STACK_MAX_FRAMES);

@@ -3,6 +3,7 @@
  * of which file calls which. Calls go one way only (a DAG), top down; a
  * file calls only files listed below it:
  *
+ *   pthread_program.c  an ordinary program's main as a test: runner.c
  *   runner.c     the test binary's commands: explore.c, failure.c (replay)
  *   explore.c    weft_explore: a search, then failure.c
  *   replay.c     weft_replay: a replay text, then failure.c

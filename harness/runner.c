@@ -21,6 +21,7 @@
 #include "children.h"
 #include "env.h"
 #include "harness.h"
+#include "runner.h"
 
 enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20, JOBS_MAX = 1024 };
 
@@ -518,7 +519,7 @@ static int run_tests(const char *program, struct runner_options *r)
 /* Reports print addresses, and a replay must print the same bytes as the
  * exploration that found the schedule: run without address-space
  * randomisation, re-executing once to get there (as TSan does). */
-static void without_aslr(char **argv)
+void runner_without_aslr(char **argv)
 {
     int persona = personality(0xffffffff);
     if (persona < 0 || (persona & ADDR_NO_RANDOMIZE))
@@ -531,7 +532,7 @@ static void without_aslr(char **argv)
 
 int weft_test_main(int argc, char **argv)
 {
-    without_aslr(argv);
+    runner_without_aslr(argv);
     const char *program = argc > 0 ? argv[0] : "test";
     const char *command = argc > 1 ? argv[1] : "test";
     if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 ||

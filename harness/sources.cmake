@@ -1,7 +1,7 @@
 # The harness's sources, included by the top-level CMakeLists.txt.
 set(WEFT_HARNESS_SOURCES
   harness/assert.c harness/children.c harness/confirm.c harness/decision_log.c harness/dfs.c
-  harness/explore.c harness/failure.c harness/hang_report.c harness/minimise.c harness/portfolio.c
+  harness/explore.c harness/failure.c harness/hang_report.c harness/minimise.c harness/portfolio.c harness/pthread_program.c
   harness/registry.c harness/replay.c harness/replay_text.c harness/request.c
   harness/run.c harness/runner.c harness/schedule_server.c harness/snapshot.c
   harness/schedule.c harness/schedule_strategy.c harness/strategy_confirm.c

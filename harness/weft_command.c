@@ -4,6 +4,9 @@
  *     weft test BINARY [TEST...] [options]
  *     weft replay BINARY --test T (--seed S | --schedule STRING | ...)
  *     weft list BINARY
+ *     weft test|replay --pthread PROGRAM [options] [-- ARGS...]
+ * --pthread runs an ordinary program linked with libweft (or preloading
+ * it): its main becomes the one test, "main" (harness/pthread_program.c).
  * Exit status: 0 clean, 1 a bug found, 2 a usage error.
  */
 #include <errno.h>
@@ -28,7 +31,10 @@ static const char usage[] =
     "                 [--isolation persistent|fork] [--verbose]\n"
     "       weft replay BINARY --test T (--seed S [--strategy S] |\n"
     "                 --schedule STRING | --schedule-file FILE)\n"
-    "       weft list BINARY\n";
+    "       weft list BINARY\n"
+    "       weft test --pthread PROGRAM [options] [-- ARGS...]\n"
+    "       weft replay --pthread PROGRAM --test main (--seed S [--strategy S] |\n"
+    "                 --schedule STRING | --schedule-file FILE) [-- ARGS...]\n";
 
 static int fail(const char *format, const char *a, const char *b)
 {
@@ -150,8 +156,19 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
+    /* --pthread PROGRAM: the program's start hands it to the runner */
+    bool pthread = argc >= 3 && strcmp(argv[2], "--pthread") == 0;
+    if (pthread) {
+        if (strcmp(command, "list") == 0)
+            return fail("list has nothing to list for a pthread program%s%s",
+                        "", "");
+        setenv("WEFT_PTHREAD_PROGRAM", "1", 1);
+        argv++;
+        argc--;
+    }
     if (argc < 3)
-        return fail("%s needs a test binary%s", command, "");
+        return fail("%s needs a %s", command,
+                    pthread ? "program" : "test binary");
     const char *binary = argv[2];
     if (access(binary, X_OK) != 0)
         return fail("cannot run %s: %s", binary, strerror(errno));
@@ -159,6 +176,10 @@ int main(int argc, char **argv)
     case HANDSHAKE_OK:
         break;
     case HANDSHAKE_NOT_TEST_BINARY:
+        if (pthread)
+            return fail("%s does not run under weft (link it with libweft, "
+                        "or preload libweft.so)%s",
+                        binary, "");
         return fail("%s is not a weft test binary (link it with weft_main "
                     "and define tests with WEFT_TEST)%s",
                     binary, "");
@@ -171,7 +192,7 @@ int main(int argc, char **argv)
     /* BINARY COMMAND ARGS... */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     args[0] = argv[2];
-    args[1] = argv[1];
+    args[1] = (char *)command;
     for (int i = 3; i < argc; i++)
         args[i - 1] = argv[i];
     execv(binary, args);

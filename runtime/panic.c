@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "exit_status.h"
+#include "goroutine_names.h"
 #include "harness_hooks.h"
 #include "runtime.h"
 #include "stack.h"
@@ -46,7 +47,8 @@ static const char *state_string(struct goroutine *g)
 
 void goroutine_print_header(FILE *out, struct goroutine *g)
 {
-    fprintf(out, "goroutine %llu [%s]:\n", (unsigned long long)g->id,
+    char name[GOROUTINE_NAME_MAX];
+    fprintf(out, "%s [%s]:\n", goroutine_name(name, sizeof name, g->id, false),
             state_string(g));
 }
 
@@ -55,16 +57,19 @@ void goroutine_print_creation(FILE *out, struct goroutine *g)
     struct symbol where;
     if (g->creation_depth &&
         stack_first_user_frame(creation_stack(g), g->creation_depth, &where)) {
-        fprintf(out, "created by goroutine %llu at:\n",
-                (unsigned long long)g->parent_id);
+        char parent[GOROUTINE_NAME_MAX];
+        fprintf(out, "created by %s at:\n",
+                goroutine_name(parent, sizeof parent, g->parent_id, false));
         stack_print(out, creation_stack(g), g->creation_depth, false);
         return;
     }
     if (!g->created_pc)
         return;
     symbolize(g->created_pc, false, &where);
-    fprintf(out, "created by %s() in goroutine %llu\n  %s:%d\n", where.function,
-            (unsigned long long)g->parent_id, where.file, where.line);
+    char parent[GOROUTINE_NAME_MAX];
+    fprintf(out, "created by %s() in %s\n  %s:%d\n", where.function,
+            goroutine_name(parent, sizeof parent, g->parent_id, false),
+            where.file, where.line);
 }
 
 void goroutine_print(FILE *out, struct goroutine *g)

@@ -92,6 +92,7 @@ struct goroutine {
     struct exit_hook *exit_hooks;  /* innermost first */
     bool pending_inverted; /* its pending lock closes a targeted cycle */
     uint64_t points;       /* scheduling points passed (counted runs) */
+    void *posix;           /* the posix layer's thread (posix_hooks.h) */
     bool started;
     uint8_t creation_depth; /* frames in creation_stack(g), 0: not kept */
 };

@@ -19,6 +19,7 @@
 #include "lockorder.h"
 #include "netpoll.h"
 #include "parallel.h"
+#include "posix_hooks.h"
 #include "runtime.h"
 #include "stack.h"
 #include "switch.h"
@@ -376,9 +377,9 @@ record_creation_stack(struct goroutine *g)
     return creation_stack(g);
 }
 
-uint64_t weft_go(weft_fn fn, void *arg)
+/* weft_go, created at caller (the call site reports name). */
+static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller)
 {
-    PANIC_IF_NIL(fn, "function");
     sched_point(WEFT_OP_SPAWN, NULL);
     struct stack stack;
     stack_alloc(&stack, rt.stack_size);
@@ -392,7 +393,6 @@ uint64_t weft_go(weft_fn fn, void *arg)
     g->fn = fn;
     g->arg = arg;
     g->parent_id = ws.current->id;
-    uintptr_t caller = (uintptr_t)__builtin_return_address(0);
     /* a framework's wrapper around weft_go is not where it was created
      * (the detector keeps the whole stack, the wrapper's frame in it) */
     g->created_pc = stack_unhidden_caller(caller);
@@ -411,6 +411,17 @@ uint64_t weft_go(weft_fn fn, void *arg)
         ready(g);
     }
     return id;
+}
+
+uint64_t weft_go(weft_fn fn, void *arg)
+{
+    PANIC_IF_NIL(fn, "function");
+    return go_from(fn, arg, (uintptr_t)__builtin_return_address(0));
+}
+
+uint64_t posix_go(weft_fn fn, void *arg, uintptr_t created_pc)
+{
+    return go_from(fn, arg, created_pc);
 }
 
 void weft_yield(void)

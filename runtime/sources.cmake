@@ -12,7 +12,8 @@ set(WEFT_RUNTIME_SOURCES
   runtime/crash.c runtime/env.c runtime/hang.c runtime/indexed_queue.c runtime/leak.c
   runtime/locker.c runtime/lockorder.c
   runtime/mutex.c runtime/net.c runtime/netpoll.c runtime/netpoll_sched.c
-  runtime/parallel.c runtime/once.c runtime/panic.c runtime/run_settings.c
+  runtime/parallel.c runtime/once.c runtime/panic.c runtime/posix_hooks.c
+  runtime/run_settings.c
   runtime/rwmutex.c
   runtime/sched.c runtime/select.c runtime/stack_pool.c runtime/strategy.c
   runtime/switch.c runtime/time.c runtime/trace.c runtime/waitgroup.c

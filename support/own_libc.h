@@ -46,6 +46,41 @@
     X(void *, aligned_alloc, (size_t alignment, size_t size))                  \
     X(int, posix_memalign, (void **out, size_t alignment, size_t size))
 
+/* X(name): the POSIX calls weft makes itself that the posix layer
+ * interposes for a pthread program (posix/). Renamed by function-like
+ * macros rather than asm labels, since their prototypes need libc's types:
+ * the libc header's own declaration, expanded, declares the entry with the
+ * right ones. weft's lock, thread, clock and sleep so reach the real
+ * calls (own_posix.c), never a goroutine's. */
+#define WEFT_OWN_POSIX(X)                                                      \
+    X(pthread_create)                                                          \
+    X(pthread_detach)                                                          \
+    X(pthread_mutex_init)                                                      \
+    X(pthread_mutex_lock)                                                      \
+    X(pthread_mutex_trylock)                                                   \
+    X(pthread_mutex_unlock)                                                    \
+    X(pthread_cond_wait)                                                       \
+    X(pthread_cond_signal)                                                     \
+    X(nanosleep)                                                               \
+    X(clock_nanosleep)                                                         \
+    X(clock_gettime)                                                           \
+    X(exit)
+
+#if !defined(WEFT_DEFINES_LIBC) && !defined(WEFT_DEFINES_POSIX)
+#define pthread_create(...) weft_own_pthread_create(__VA_ARGS__)
+#define pthread_detach(...) weft_own_pthread_detach(__VA_ARGS__)
+#define pthread_mutex_init(...) weft_own_pthread_mutex_init(__VA_ARGS__)
+#define pthread_mutex_lock(...) weft_own_pthread_mutex_lock(__VA_ARGS__)
+#define pthread_mutex_trylock(...) weft_own_pthread_mutex_trylock(__VA_ARGS__)
+#define pthread_mutex_unlock(...) weft_own_pthread_mutex_unlock(__VA_ARGS__)
+#define pthread_cond_wait(...) weft_own_pthread_cond_wait(__VA_ARGS__)
+#define pthread_cond_signal(...) weft_own_pthread_cond_signal(__VA_ARGS__)
+#define nanosleep(...) weft_own_nanosleep(__VA_ARGS__)
+#define clock_nanosleep(...) weft_own_clock_nanosleep(__VA_ARGS__)
+#define clock_gettime(...) weft_own_clock_gettime(__VA_ARGS__)
+#define exit(...) weft_own_exit(__VA_ARGS__)
+#endif
+
 #ifdef WEFT_DEFINES_LIBC
 /* the entries, by their own names */
 #define WEFT_OWN_ENTRY(type, name, parameters)                                 \

@@ -2,8 +2,9 @@
 # stacks and symbols, disassembly, WEFT_OPTIONS's grammar, the hash table,
 # weft's own libc and the schedule heap.
 set(WEFT_SUPPORT_SOURCES
-  support/disasm.c support/hash_table.c support/heap.c support/options.c
-  support/own_libc.c support/signal_calls.c support/stack.c)
+  support/disasm.c support/goroutine_names.c support/hash_table.c
+  support/heap.c support/options.c support/own_libc.c support/own_posix.c
+  support/signal_calls.c support/stack.c)
 # own_libc.c defines weft's unchecked memcpy, malloc, ... (own_libc.h): its
 # loops must stay loops, and it sees the entries by their own names.
 set_source_files_properties(support/own_libc.c PROPERTIES
@@ -11,3 +12,7 @@ set_source_files_properties(support/own_libc.c PROPERTIES
   COMPILE_DEFINITIONS WEFT_DEFINES_LIBC)
 # Disassembly of access sites in race reports and of faulting instructions.
 pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone)
+# own_posix.c defines weft's entries of the POSIX routines the posix layer
+# interposes, so it sees them by their own names.
+set_source_files_properties(support/own_posix.c PROPERTIES
+  COMPILE_DEFINITIONS WEFT_DEFINES_POSIX)

@@ -377,6 +377,7 @@ bool symbol_is_internal(const struct symbol *s)
         WEFT_SOURCE_DIR "/runtime/",
         WEFT_SOURCE_DIR "/detector/",
         WEFT_SOURCE_DIR "/harness/",
+        WEFT_SOURCE_DIR "/posix/",
     };
     for (size_t i = 0; i < sizeof directories / sizeof directories[0]; i++)
         if (path_is_under(s->file, directories[i]))

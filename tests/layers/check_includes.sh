@@ -63,7 +63,7 @@ check_file() { # check_file LAYER FILE
 }
 
 checked=0
-for layer in support runtime detector harness; do
+for layer in support runtime detector posix harness; do
     for path in "$source_dir/$layer"/*.[ch]; do
         file=${path#"$source_dir"/}
         as=$layer

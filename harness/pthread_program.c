@@ -1,0 +1,114 @@
+/*
+ * An ordinary program's main under the harness (`weft test --pthread`):
+ * the program is linked with libweft (or has it preloaded), and its start
+ * passes through here. With WEFT_PTHREAD_PROGRAM set (by the weft
+ * command), its main becomes the one test, "main", of weft's test runner:
+ *     PROGRAM [test|replay] [runner options] [-- ARGS...]
+ * each schedule runs main(ARGS) as the main goroutine, its threads as
+ * goroutines (posix/), and what C makes of main's end is the verdict:
+ * main returning 0, or calling exit(0), passes (threads still blocked
+ * then are a leak, as for a weft test); a non-zero exit status, and a
+ * failed assert(), fail as an assertion does, with the stack. Without the
+ * variable the program starts as it always did.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_status.h"
+#include "goroutine_names.h"
+#include "harness_hooks.h"
+#include "own_posix.h"
+#include "posix_threads.h"
+#include "runner.h"
+#include "weft.h"
+
+typedef int program_main(int argc, char **argv, char **env);
+
+static struct {
+    program_main *main;
+    int argc;
+    char **argv, **env;
+    jmp_buf exited; /* main called exit(0): back to main_as_test */
+} program;
+
+/* A failure the program reported itself: an exit status, as weft_assert
+ * reports one, with the stack that ended there. */
+_Noreturn static void failed(const char *format, int status)
+{
+    fflush(stdout);
+    fputs("assertion failed: ", stderr);
+    fprintf(stderr, format, status);
+    fputs("\n\n", stderr);
+    runtime_print_current_goroutine(stderr);
+    fflush(stderr);
+    weft_own_exit(WEFT_EXIT_ASSERT);
+}
+
+/* The program's exit(status): not 0 is its failure; exit(0) on the main
+ * thread ends main as a return would (the frames it leaves are main's, on
+ * this very stack). exit(0) from another thread goes on to the process's
+ * end, which the harness reports as an exit during the test. */
+static void program_exit(int status, bool main_thread)
+{
+    if (status != 0)
+        failed("the program called exit(%d)", status);
+    if (main_thread)
+        longjmp(program.exited, 1);
+}
+
+static void main_as_test(void)
+{
+    posix_threads_start(program_exit);
+    goroutine_names_as_threads();
+    if (setjmp(program.exited) != 0)
+        return;
+    int status = program.main(program.argc, program.argv, program.env);
+    if (status != 0)
+        failed("main returned %d", status);
+}
+
+_Noreturn void __assert_fail(const char *condition, const char *file,
+                             unsigned line, const char *function)
+{
+    if (!posix_threads_active())
+        REAL(__assert_fail)(condition, file, line, function);
+    weft_assert_fail(condition, file, (int)line, "assert() in %s", function);
+}
+
+/* The runner's arguments are those before "--"; the program's, its name
+ * and those after. */
+static int runner_main(int argc, char **argv, char **env)
+{
+    runner_without_aslr(argv); /* with every argument, before the split */
+    int split = 1;
+    while (split < argc && strcmp(argv[split], "--") != 0)
+        split++;
+    program.env = env;
+    program.argc = argc - split;
+    program.argv = argv + split;
+    program.argv[0] = argv[0];
+    static char name[4096];
+    snprintf(name, sizeof name, "--pthread %s", argv[0]);
+    argv[0] = name; /* what reports print to replay it */
+    argv[split] = NULL;
+    weft_test_register("main", main_as_test, __FILE__, __LINE__);
+    return weft_test_main(split, argv);
+}
+
+typedef int libc_start_main(program_main *main, int argc, char **argv,
+                            void (*init)(void), void (*fini)(void),
+                            void (*rtld_fini)(void), void *stack_end);
+
+int __libc_start_main(program_main *main, int argc, char **argv,
+                      void (*init)(void), void (*fini)(void),
+                      void (*rtld_fini)(void), void *stack_end)
+{
+    libc_start_main *real = REAL(__libc_start_main);
+    if (!getenv("WEFT_PTHREAD_PROGRAM"))
+        return real(main, argc, argv, init, fini, rtld_fini, stack_end);
+    program.main = main;
+    return real(runner_main, argc, argv, init, fini, rtld_fini, stack_end);
+}

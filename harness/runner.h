@@ -1,0 +1,10 @@
+/* What the test runner (runner.c) offers the program runner
+ * (pthread_program.c), which starts it for an ordinary program's main. */
+#ifndef WEFT_HARNESS_RUNNER_H
+#define WEFT_HARNESS_RUNNER_H
+
+/* Re-executes the process without address-space randomisation (once: the
+ * copy finds it off), so reports print the same addresses in a replay. */
+void runner_without_aslr(char **argv);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * The posix layer as its user, the harness, sees it: switching a
+ * schedule's process over to goroutines for the program's threads.
+ */
+#ifndef WEFT_POSIX_THREADS_H
+#define WEFT_POSIX_THREADS_H
+
+#include <stdbool.h>
+
+/* What the program's exit(status) does under weft, called on the thread
+ * that calls it (main_thread: the main one) before the process exits
+ * with status; it may end the schedule otherwise and not return. */
+typedef void posix_exit_handler(int status, bool main_thread);
+
+/* From here on, in this process and on this thread (which must run the
+ * goroutines, one at a time), the program's pthread calls are weft's, and
+ * its exit() calls on_exit first. */
+void posix_threads_start(posix_exit_handler *on_exit);
+/* Whether a call made here now would be weft's. */
+bool posix_threads_active(void);
+
+#endif

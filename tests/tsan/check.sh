@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One ported TSan test (or pthread program): PROGRAM under `weft test
+# --pthread` must reach the verdict of SOURCE's "weft:" line ("pass", or a
+# verdict's name), print each " * output:" line's text, and a failure's
+# printed replay command must reach the verdict again.
+#   check.sh WEFT PROGRAM SOURCE
+set -uo pipefail
+weft=$1 program=$2 source=$3
+expected=$(sed -n 's|^ \* weft: \(.*\) \*/$|\1|p; s|^ \* weft: \(.*\)$|\1|p' \
+    "$source" | head -n 1)
+[ -n "$expected" ] || { echo "no 'weft:' line in $source"; exit 1; }
+output=$("$weft" test --pthread "$program" --iterations 300 2>&1)
+status=$?
+while IFS= read -r text; do
+    if ! grep -qF -- "$text" <<<"$output"; then
+        echo "want '$text' in:"
+        echo "$output"
+        exit 1
+    fi
+done < <(sed -n 's|^ \* output: \(.*\) \*/$|\1|p; s|^ \* output: \(.*\)$|\1|p' "$source")
+if [ "$expected" = pass ]; then
+    if [ $status -ne 0 ] || ! grep -q '^ok    main: ' <<<"$output"; then
+        echo "want a pass, got status $status:"
+        echo "$output"
+        exit 1
+    fi
+    echo "pthread program: weft says pass"
+    exit 0
+fi
+if [ $status -ne 1 ] || ! grep -qx "FAIL  main: $expected" <<<"$output"; then
+    echo "want 'FAIL  main: $expected', got status $status:"
+    echo "$output"
+    exit 1
+fi
+replay=$(sed -n 's/^    replay: weft \(replay .*\)$/\1/p' <<<"$output" | head -n 1)
+replayed=$(eval "\"$weft\" $replay" 2>&1)
+status=$?
+if [ $status -ne 1 ] || ! grep -q -- "^--- $expected in main" <<<"$replayed"; then
+    echo "the replay ($replay) did not give '$expected' again: status $status"
+    echo "$replayed"
+    exit 1
+fi
+echo "pthread program: weft says $expected, and its replay too"
