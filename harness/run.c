@@ -134,6 +134,8 @@ void schedule_execute(const struct schedule_request *request)
         .lock_target = request->lock_target,
         .lock_target_length = request->lock_target_length,
         .creation_stacks = request->creation_stacks, /* for a leak report */
+        /* a run with creation stacks is one whose report is shown */
+        .report_unseen = !request->creation_stacks,
         .io_grace_ns = IO_GRACE_NS,
     };
     hang_report_settings(request, &settings);

@@ -43,6 +43,7 @@
 #include "children.h"
 #include "detector.h"
 #include "harness_hooks.h"
+#include "heap.h"
 #include "run.h"
 #include "saturate.h"
 #include "snapshot.h"
@@ -83,6 +84,12 @@ _Noreturn static void serve(int channel)
      * before the snapshot, not in every schedule */
     uintptr_t pcs[4];
     stack_capture(pcs, 4, 0);
+    /* the schedule heap mapped once, zeroed after each schedule */
+    if (heap_reserve()) {
+        size_t size;
+        void *region = heap_region(&size);
+        snapshot_scratch(region, size, heap_used);
+    }
     fflush(NULL);
     bool resumed;
     const char *why;

@@ -82,6 +82,22 @@ struct store {
 };
 
 static struct store *store;
+static struct {
+    uintptr_t start, end;
+    size_t (*used)(void);
+} scratch;
+
+void snapshot_scratch(void *start, size_t size, size_t (*used)(void))
+{
+    scratch.start = (uintptr_t)start;
+    scratch.end = (uintptr_t)start + size;
+    scratch.used = used;
+}
+
+static bool in_scratch(const struct region *r)
+{
+    return r->start >= scratch.start && r->end <= scratch.end;
+}
 /* Set after the copy is written back: snapshot_take's second return. */
 static bool restored;
 
@@ -207,7 +223,7 @@ static size_t list_regions(char *text, struct region *regions, size_t *count)
     while (next_region(&line, &r)) {
         if (*count == MAX_REGIONS)
             return SIZE_MAX;
-        if (copied(&r))
+        if (copied(&r) && !in_scratch(&r))
             bytes += r.end - r.start;
         regions[(*count)++] = r;
     }
@@ -241,7 +257,7 @@ static bool make_store(void)
     s->signal_changes = signal_disposition_changes;
     size_t at = 0;
     for (size_t i = 0; i < count; i++)
-        if (copied(&s->regions[i])) {
+        if (copied(&s->regions[i]) && !in_scratch(&s->regions[i])) {
             s->regions[i].copy_at = at;
             at += s->regions[i].end - s->regions[i].start;
             if (s->regions[i].brk_heap)
@@ -374,8 +390,22 @@ static void write_back(const struct region *r)
             memcpy((void *)page, copy, PAGE);
 }
 
+/* Zeroes what the last schedule used of the scratch region: small uses
+ * by writing (the pages stay), large ones by handing the pages back. */
+static void zero_scratch(void)
+{
+    enum { WRITE_AT_MOST = 1 << 20 };
+    size_t used = scratch.used ? scratch.used() : 0;
+    used = (used + PAGE - 1) & ~(size_t)(PAGE - 1);
+    if (used <= WRITE_AT_MOST)
+        memset((void *)scratch.start, 0, used);
+    else
+        madvise((void *)scratch.start, used, MADV_DONTNEED);
+}
+
 static void restore_on_own_stack(void)
 {
+    zero_scratch(); /* first: what it used is in memory restored below */
     for (size_t i = 0; i < store->fresh_count; i++)
         munmap((void *)store->fresh[i].start,
                store->fresh[i].end - store->fresh[i].start);

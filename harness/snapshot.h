@@ -17,6 +17,13 @@
 #define WEFT_HARNESS_SNAPSHOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* A region the snapshot does not copy: each restore zeroes what used()
+ * says the schedule used of it, from its start (the schedule heap, mapped
+ * once: fresh pages each schedule would cost a fault each). Before
+ * snapshot_take. */
+void snapshot_scratch(void *start, size_t size, size_t (*used)(void));
 
 /* Takes the snapshot: true where it was taken, and again each time
  * snapshot_restore comes back here (*resumed tells which); false with

@@ -629,13 +629,15 @@ enum weft_verdict_kind {
 /** "pass", "data race", "deadlock", ... */
 const char *weft_verdict_name(enum weft_verdict_kind kind);
 
-/** How to explore. Zero means defaults. */
 /** How the harness keeps schedules apart (weft_explore_options). */
 enum weft_isolation {
+    /** one schedule server per worker, back to a snapshot after each pass */
     WEFT_ISOLATION_PERSISTENT = 0,
+    /** a fork per schedule */
     WEFT_ISOLATION_FORK,
 };
 
+/** How to explore. Zero means defaults. */
 struct weft_explore_options {
     /** "random", "pct", "pct:D", "dfs", "dfs:B", or NULL for the default
      * portfolio (random and pct mixed). */
@@ -680,8 +682,9 @@ struct weft_verdict {
     char schedule[512];         /**< its decisions, replayable ("" if long) */
 };
 
-/** Runs fn as the main goroutine under many schedules, each in a fresh copy
- * of the calling process; returns the first failure (or a pass). */
+/** Runs fn as the main goroutine under many schedules, each from the
+ * state of a fresh copy of the calling process (options->isolation says
+ * how); returns the first failure (or a pass). */
 struct weft_verdict weft_explore(void (*fn)(void),
                                  const struct weft_explore_options *options);
 

@@ -34,6 +34,10 @@ struct runtime_run_settings {
      * where each goroutine was created. Costly (an unwind per weft_go):
      * for the runs whose report is shown. */
     bool creation_stacks;
+    /* Nobody reads this run's report, only its verdict (an exploring
+     * run: a failure is run again for its report): the lock-order graph
+     * keeps no stacks (an unwind per lock taken). */
+    bool report_unseen;
     /* Under virtual time, when nothing can happen but I/O from outside the
      * program (no goroutine runnable, nothing ready, no timer), how long to
      * wait for it before reporting a deadlock; 0, the default, waits as

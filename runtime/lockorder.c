@@ -123,6 +123,14 @@ static long node_find(const void *lock)
     return s ? (long)s->node : -1;
 }
 
+/* Where a lock is taken, into pcs: where a report may show it. */
+static size_t lock_stack(uintptr_t *pcs)
+{
+    return rt.record_lock_stacks
+               ? stack_capture(pcs, LOCK_FRAMES, 0)
+               : 0;
+}
+
 static uint32_t node_get(const void *lock, enum lock_kind kind,
                          uint32_t *id_field)
 {
@@ -135,7 +143,7 @@ static uint32_t node_get(const void *lock, enum lock_kind kind,
     struct lock_node *n = &lo.nodes[index];
     *n = (struct lock_node){.lock = lock, .kind = kind};
     n->id = object_id(id_field);
-    n->first.count = stack_capture(n->first.pcs, LOCK_FRAMES, 0);
+    n->first.count = lock_stack(n->first.pcs);
     struct node_slot *s = hash_table_add(&lo.by_lock, (uintptr_t)lock);
     s->node = index;
     return index;
@@ -159,7 +167,7 @@ static void held_push(struct goroutine *g, uint32_t node, enum lock_mode mode)
     struct held_lock *entry = &h->locks[h->count++];
     entry->node = node;
     entry->mode = mode;
-    entry->stack.count = stack_capture(entry->stack.pcs, LOCK_FRAMES, 0);
+    entry->stack.count = lock_stack(entry->stack.pcs);
 }
 
 /* Removes node from g's held locks, the latest hold first. */
@@ -237,7 +245,7 @@ static uint32_t edge_add(const struct held_lock *held, uint32_t to,
         .held = held->stack,
     };
     memcpy(e->guards, guards, guard_count * sizeof *guards);
-    e->taken.count = stack_capture(e->taken.pcs, LOCK_FRAMES, 0);
+    e->taken.count = lock_stack(e->taken.pcs);
     struct lock_node *n = &lo.nodes[held->node];
     if (n->out_count == n->out_capacity)
         n->out = grow(n->out, &n->out_capacity, sizeof *n->out);

@@ -183,6 +183,8 @@ struct runtime {
 
     size_t stack_size;
     bool record_creation_stacks; /* leak reports show where each began */
+    bool record_lock_stacks;     /* lock-order reports show where locks were
+                                    taken */
     bool report_leaks;           /* report_leaks=1: check when main ends */
     bool initialized;
     bool main_exited;

@@ -284,6 +284,9 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     /* a leak report shows where each goroutine began */
     rt.record_creation_stacks =
         rt.report_leaks || rt_process.harness.creation_stacks;
+    /* the stacks in a potential-deadlock report, where one may be read */
+    rt.record_lock_stacks =
+        !rt_process.harness_set || !rt_process.harness.report_unseen;
     if (rt.report_leaks)
         leaks_check_at_exit_install();
     crash_handlers_install();

@@ -44,7 +44,7 @@ struct free_block {
 };
 
 static struct {
-    bool on;
+    bool on, reserved;
     uintptr_t start, next, end;
     struct free_block *free[CLASSES];
     struct free_block *large; /* usable size in each one's header */
@@ -70,7 +70,7 @@ static struct header *header_of(const void *p)
     return (struct header *)((uintptr_t)p - HEADER);
 }
 
-bool heap_start(void)
+static bool map_region(void)
 {
     void *region =
         mmap((void *)REGION_ADDRESS, REGION_SIZE, PROT_READ | PROT_WRITE,
@@ -82,6 +82,31 @@ bool heap_start(void)
         munmap(region, REGION_SIZE);
         return false;
     }
+    return true;
+}
+
+bool heap_reserve(void)
+{
+    if (!heap.reserved)
+        heap.reserved = map_region();
+    return heap.reserved;
+}
+
+void *heap_region(size_t *size)
+{
+    *size = REGION_SIZE;
+    return (void *)REGION_ADDRESS;
+}
+
+size_t heap_used(void)
+{
+    return heap.on ? heap.next - heap.start : 0;
+}
+
+bool heap_start(void)
+{
+    if (!heap.reserved && !map_region())
+        return false;
     heap.start = heap.next = REGION_ADDRESS;
     heap.end = REGION_ADDRESS + REGION_SIZE;
     heap.on = true;

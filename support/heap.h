@@ -13,6 +13,14 @@
 /* Maps the region; false (and the heap stays off) if its fixed address is
  * taken. */
 bool heap_start(void);
+/* Maps the region without turning the heap on, for a process that runs
+ * schedule after schedule (the schedule server): each heap_start after it
+ * starts from the region's first byte without mapping it again. The
+ * region's address and size, and how far the schedule that ran used it
+ * (what the next must find zeroed), through the three below. */
+bool heap_reserve(void);
+void *heap_region(size_t *size);
+size_t heap_used(void);
 bool heap_on(void);
 /* Whether p is a block of this heap (not glibc's, from before). */
 bool heap_owns(const void *p);

@@ -84,7 +84,12 @@ static void expect_pass(const char *test, const char *options)
 
 Test(isolation, a_global_counter_starts_at_zero_every_schedule)
 {
-    expect_pass("global_counter", "");
+    /* --verbose: a server that could not start or go back would say so */
+    expect_pass("global_counter", "--verbose");
+    struct command_result r;
+    run(&r, WEFT_COMMAND " test " ISOLATION_BINARY
+                         " global_counter --iterations 50 --verbose");
+    cr_assert_null(strstr(r.output, "fork"), "%s", r.output);
 }
 
 Test(isolation, a_leaked_block_is_gone_the_next_schedule)
@@ -128,6 +133,11 @@ Test(isolation, crashes_are_verdicts_and_the_count_matches_forks,
     expect_same_in_both(ISOLATION_BINARY,
                         "crashes_in_some_schedules --iterations 100 "
                         "--keep-going --strategy random",
+                        1);
+    /* -j 2: each worker has its own server */
+    expect_same_in_both(ISOLATION_BINARY,
+                        "crashes_in_some_schedules --iterations 100 "
+                        "--keep-going --strategy random -j 2",
                         1);
 }
 
