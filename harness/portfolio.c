@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "profile.h"
 #include "saturate.h"
 #include "search.h"
 
@@ -34,14 +35,24 @@ static int64_t monotonic_ns(void)
 }
 
 /* The default portfolio: random, then pct of depths 2 and 3, in turn. */
+static const struct strategy_spec portfolio_specs[] = {
+    {.kind = STRATEGY_RANDOM, .depth = 0},
+    {.kind = STRATEGY_PCT, .depth = 2},
+    {.kind = STRATEGY_PCT, .depth = 3},
+};
+enum { PORTFOLIO_SIZE = sizeof portfolio_specs / sizeof portfolio_specs[0] };
+
 static struct strategy_spec portfolio(uint64_t index)
 {
-    static const struct strategy_spec specs[] = {
-        {.kind = STRATEGY_RANDOM, .depth = 0},
-        {.kind = STRATEGY_PCT, .depth = 2},
-        {.kind = STRATEGY_PCT, .depth = 3},
-    };
-    return specs[index % 3];
+    return portfolio_specs[index % PORTFOLIO_SIZE];
+}
+
+static bool portfolio_has(enum strategy_kind kind)
+{
+    for (size_t i = 0; i < PORTFOLIO_SIZE; i++)
+        if (portfolio_specs[i].kind == kind)
+            return true;
+    return false;
 }
 
 struct explorer {
@@ -50,6 +61,7 @@ struct explorer {
     struct strategy_spec fixed; /* options->strategy, if given */
     bool has_fixed;
     uint64_t pct_steps; /* pct's K */
+    struct goroutine_profile profile; /* surw's */
     struct decision_log *log;
 };
 
@@ -58,6 +70,8 @@ static struct strategy_spec spec_for(const struct explorer *e, uint64_t index)
     struct strategy_spec spec = e->has_fixed ? e->fixed : portfolio(index);
     if (spec.kind == STRATEGY_PCT && spec.steps == 0)
         spec.steps = e->pct_steps;
+    if (spec.kind == STRATEGY_SURW)
+        spec.profile = e->profile;
     return spec;
 }
 
@@ -205,9 +219,16 @@ bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
         e.fixed = *fixed;
         e.has_fixed = true;
     }
+    if (e.has_fixed ? e.fixed.kind == STRATEGY_SURW
+                    : portfolio_has(STRATEGY_SURW)) {
+        struct strategy_spec surw = {.kind = STRATEGY_SURW};
+        profile_fill(&surw, o, fn, e.log);
+        e.profile = surw.profile;
+    }
     /* calibrate pct's K from one random schedule (index 0's seed), where
      * some schedule may be pct with no K given */
-    if (!e.has_fixed || (e.fixed.kind == STRATEGY_PCT && e.fixed.steps == 0)) {
+    if (e.has_fixed ? e.fixed.kind == STRATEGY_PCT && e.fixed.steps == 0
+                    : portfolio_has(STRATEGY_PCT)) {
         struct strategy_spec random = {.kind = STRATEGY_RANDOM};
         struct schedule_request calibration =
             explore_request(o, fn, &random, explore_seed(o->seed, 0), e.log);

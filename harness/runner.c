@@ -307,6 +307,7 @@ static int replay(const char *program, struct runner_options *r)
     struct decision_log *log = decision_log_create(MAX_DECISIONS);
     o->test_name = test->name;
     o->replay_program = program;
+    profile_fill(&spec, o, test->body, log);
     struct schedule_request request =
         explore_request(o, test->body, &spec, by_schedule ? 0 : o->seed, log);
     request.forced = forced;
