@@ -1,7 +1,8 @@
 /*
  * surw's profile (strategy_surw.c): how many scheduling points each
- * goroutine passes, from one run of the test without preemptions (dfs:0
- * from its start). It depends on the program alone, not on a seed, so the
+ * goroutine passes, from one run of the test under random with seed 0
+ * (not dfs:0, which records every option of every decision). It depends
+ * on the program alone, not on the schedule's seed, so the
  * exploration that finds a surw schedule and the replay of its seed fill
  * the same profile, and the spec's text ("surw") need not carry it.
  */
@@ -15,9 +16,8 @@ void profile_fill(struct strategy_spec *spec,
 {
     if (spec->kind != STRATEGY_SURW || spec->profile.filled)
         return;
-    struct strategy_spec no_preemptions = {.kind = STRATEGY_DFS, .depth = 0};
-    struct schedule_request request =
-        explore_request(o, body, &no_preemptions, 0, log);
+    struct strategy_spec random = {.kind = STRATEGY_RANDOM};
+    struct schedule_request request = explore_request(o, body, &random, 0, log);
     struct schedule_result result;
     schedule_run(&request, &result);
     free(result.output);

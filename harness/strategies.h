@@ -32,7 +32,7 @@ enum strategy_kind {
 enum { PROFILE_GOROUTINES = 128 };
 
 /* surw's estimate of how many scheduling points each goroutine passes in a
- * run: those of one run without preemptions (profile.c), by goroutine id
+ * run: those of one random run of seed 0 (profile.c), by goroutine id
  * (ids past the table: the mean of those in it). A pure function of the
  * program, so it is not part of the spec's text: whoever runs a surw spec
  * fills it first. */

@@ -16,9 +16,14 @@
  * running, which stays true while it waits: only the running goroutine
  * passes points.
  *
- * Cost: O(n log n) in n options, as it weighs them all.
+ * Cost: O(n log n) in n options, as it weighs them all; past
+ * WEIGHED_MAX options it picks uniformly instead, in O(log n) (a program
+ * with thousands of goroutines runnable at once would otherwise pay for
+ * each choice what its whole run costs).
  */
 #include "strategies.h"
+
+enum { WEIGHED_MAX = 256 };
 
 struct surw_strategy {
     struct weft_strategy base;
@@ -69,6 +74,8 @@ static size_t surw_choose(struct weft_strategy *self,
         if (!interesting(s, &current))
             return 0;
     }
+    if (c->count > WEIGHED_MAX)
+        return (size_t)weft_random_below(s->rng, c->count);
     if (c->count > s->weights_capacity) {
         s->weights_capacity = c->count * 2;
         s->weights = realloc(s->weights, s->weights_capacity * sizeof(uint64_t));
