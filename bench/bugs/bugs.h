@@ -70,5 +70,9 @@ struct task {
 /* Runs each task in a goroutine of its own, started in order, and waits
  * for them all. */
 void go_all_and_wait(struct task *tasks, int count);
+/* n-1 goroutines running many, then one running last, and waits for all:
+ * the shape of SCTBench's families (reorder_N, twostage_N). */
+void go_many_then_one_and_wait(void (*many)(void *), void (*last)(void *),
+                               int n);
 
 #endif

@@ -39,6 +39,17 @@ static void run_then_done(void *arg)
     weft_waitgroup_done(&all_done);
 }
 
+void go_many_then_one_and_wait(void (*many)(void *), void (*last)(void *),
+                               int n)
+{
+    struct task *tasks = calloc((size_t)n, sizeof *tasks);
+    for (int i = 0; i < n - 1; i++)
+        tasks[i] = (struct task){many, NULL};
+    tasks[n - 1] = (struct task){last, NULL};
+    go_all_and_wait(tasks, n);
+    free(tasks);
+}
+
 void go_all_and_wait(struct task *tasks, int count)
 {
     weft_waitgroup_add(&all_done, count);

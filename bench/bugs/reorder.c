@@ -6,8 +6,6 @@
  * two reads fall on either side of one setter's first write but not its
  * second: one goroutine among many in a narrow window.
  */
-#include <stdlib.h>
-
 #include "bugs.h"
 
 static struct cell a, b;
@@ -30,12 +28,7 @@ static void check(void *arg)
 
 static void reorder(int n)
 {
-    struct task *tasks = calloc((size_t)n, sizeof *tasks);
-    for (int i = 0; i < n - 1; i++)
-        tasks[i] = (struct task){set, NULL};
-    tasks[n - 1] = (struct task){check, NULL};
-    go_all_and_wait(tasks, n);
-    free(tasks);
+    go_many_then_one_and_wait(set, check, n);
 }
 
 BUG(reorder_3) { reorder(3); }

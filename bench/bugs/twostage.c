@@ -5,8 +5,6 @@
  * reads data2 and asserts it is data1 + 1. It fails only when the reader
  * runs between some writer's two stages.
  */
-#include <stdlib.h>
-
 #include "bugs.h"
 
 static weft_mutex lock1, lock2;
@@ -42,12 +40,7 @@ static void read_both(void *arg)
 
 static void twostage(int n)
 {
-    struct task *tasks = calloc((size_t)n, sizeof *tasks);
-    for (int i = 0; i < n - 1; i++)
-        tasks[i] = (struct task){publish, NULL};
-    tasks[n - 1] = (struct task){read_both, NULL};
-    go_all_and_wait(tasks, n);
-    free(tasks);
+    go_many_then_one_and_wait(publish, read_both, n);
 }
 
 BUG(twostage_3) { twostage(3); }
