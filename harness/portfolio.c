@@ -1,13 +1,15 @@
 /*
- * The random/pct search: one schedule after another, each in a fresh copy
- * of the process (run.c), until a schedule fails or the budget is spent.
+ * The portfolio search (or one seeded strategy fixed): one schedule after
+ * another, each in a fresh copy of the process (run.c), until a schedule
+ * fails or the budget is spent.
  * Returns the lowest failing index it found; reporting it is failure.c's.
  *
  * Determinism: schedule i's strategy and seed depend only on the options
  * and i, never on what ran before, so a shard or a worker running any
  * subset of the indices finds the same failures, and the lowest failing
  * index is the same however the work was split. pct's step bound K is
- * calibrated once, from schedule 0, for the same reason.
+ * calibrated once, from one random run (surw's profile run, where the
+ * portfolio has surw; else schedule 0's seed), for the same reason.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "children.h"
+#include "profile.h"
 #include "saturate.h"
 #include "search.h"
 
@@ -33,15 +36,29 @@ static int64_t monotonic_ns(void)
     return (int64_t)ts.tv_sec * WEFT_SECOND + ts.tv_nsec;
 }
 
-/* The default portfolio: random, then pct of depths 2 and 3, in turn. */
+/* The default portfolio: random, then pct of depths 2 and 3, in turn. On
+ * the bug set (docs/search.md) surw alone measured better: it found all
+ * 19 bugs within 1,000 schedules, where this portfolio misses the deep
+ * ones (reorder_20, twostage_20, ...). Switching is a table edit here and
+ * a re-derivation of the tests' and docs' expected outputs. */
+static const struct strategy_spec portfolio_specs[] = {
+    {.kind = STRATEGY_RANDOM, .depth = 0},
+    {.kind = STRATEGY_PCT, .depth = 2},
+    {.kind = STRATEGY_PCT, .depth = 3},
+};
+enum { PORTFOLIO_SIZE = sizeof portfolio_specs / sizeof portfolio_specs[0] };
+
 static struct strategy_spec portfolio(uint64_t index)
 {
-    static const struct strategy_spec specs[] = {
-        {.kind = STRATEGY_RANDOM, .depth = 0},
-        {.kind = STRATEGY_PCT, .depth = 2},
-        {.kind = STRATEGY_PCT, .depth = 3},
-    };
-    return specs[index % 3];
+    return portfolio_specs[index % PORTFOLIO_SIZE];
+}
+
+static bool portfolio_has(enum strategy_kind kind)
+{
+    for (size_t i = 0; i < PORTFOLIO_SIZE; i++)
+        if (portfolio_specs[i].kind == kind)
+            return true;
+    return false;
 }
 
 struct explorer {
@@ -50,6 +67,7 @@ struct explorer {
     struct strategy_spec fixed; /* options->strategy, if given */
     bool has_fixed;
     uint64_t pct_steps; /* pct's K */
+    struct goroutine_profile profile; /* surw's */
     struct decision_log *log;
 };
 
@@ -58,6 +76,8 @@ static struct strategy_spec spec_for(const struct explorer *e, uint64_t index)
     struct strategy_spec spec = e->has_fixed ? e->fixed : portfolio(index);
     if (spec.kind == STRATEGY_PCT && spec.steps == 0)
         spec.steps = e->pct_steps;
+    if (spec.kind == STRATEGY_SURW)
+        spec.profile = e->profile;
     return spec;
 }
 
@@ -215,9 +235,19 @@ bool explore_portfolio(void (*fn)(void), const struct weft_explore_options *o,
         e.fixed = *fixed;
         e.has_fixed = true;
     }
+    if (e.has_fixed ? e.fixed.kind == STRATEGY_SURW
+                    : portfolio_has(STRATEGY_SURW)) {
+        struct strategy_spec surw = {.kind = STRATEGY_SURW};
+        profile_fill(&surw, o, fn, e.log);
+        e.profile = surw.profile;
+        /* a random run too: pct's K needs no run of its own */
+        e.pct_steps = e.log->steps > 16 ? e.log->steps : 16;
+    }
     /* calibrate pct's K from one random schedule (index 0's seed), where
      * some schedule may be pct with no K given */
-    if (!e.has_fixed || (e.fixed.kind == STRATEGY_PCT && e.fixed.steps == 0)) {
+    if (!e.pct_steps &&
+        (e.has_fixed ? e.fixed.kind == STRATEGY_PCT && e.fixed.steps == 0
+                     : portfolio_has(STRATEGY_PCT))) {
         struct strategy_spec random = {.kind = STRATEGY_RANDOM};
         struct schedule_request calibration =
             explore_request(o, fn, &random, explore_seed(o->seed, 0), e.log);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "failure.h"
+#include "profile.h"
 #include "replay_text.h"
 #include "schedule.h"
 
@@ -51,6 +52,7 @@ struct weft_verdict weft_replay(void (*fn)(void), const char *schedule,
         }
     }
     struct decision_log *log = decision_log_create(MAX_DECISIONS);
+    profile_fill(&text.spec, &o, fn, log);
     struct schedule_request request = explore_request(
         &o, fn, &text.spec, text.by_schedule ? 0 : text.seed, log);
     request.forced = forced;

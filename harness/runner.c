@@ -180,7 +180,8 @@ static void parse_options(int argc, char **argv, int first,
         if (strcmp(arg, "--strategy") == 0) {
             struct strategy_spec spec;
             if (!strategy_spec_parse(value, &spec))
-                fail_usage("unknown strategy '%s' (random, pct[:D], dfs[:B])",
+                fail_usage("unknown strategy '%s' (surw, pct[:D], pos, random, "
+                           "dfs[:B])",
                            value);
             o->strategy = value;
         } else if (strcmp(arg, "--iterations") == 0) {
@@ -320,6 +321,7 @@ static int replay(const char *program, struct runner_options *r)
     struct decision_log *log = decision_log_create(MAX_DECISIONS);
     o->test_name = test->name;
     o->replay_program = program;
+    profile_fill(&spec, o, test->body, log);
     struct schedule_request request =
         explore_request(o, test->body, &spec, by_schedule ? 0 : o->seed, log);
     request.forced = forced;

@@ -24,6 +24,8 @@ static struct weft_strategy *(*const create[])(const struct strategy_args *) = {
     [STRATEGY_PCT] = strategy_pct_create,
     [STRATEGY_DFS] = strategy_dfs_create,
     [STRATEGY_CONFIRM] = strategy_confirm_create,
+    [STRATEGY_POS] = strategy_pos_create,
+    [STRATEGY_SURW] = strategy_surw_create,
 };
 
 _Noreturn static void diverged(uint64_t decision, uint32_t index, size_t count)

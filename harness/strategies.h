@@ -25,6 +25,20 @@ enum strategy_kind {
     STRATEGY_PCT,
     STRATEGY_DFS,
     STRATEGY_CONFIRM,
+    STRATEGY_POS,
+    STRATEGY_SURW,
+};
+
+enum { PROFILE_GOROUTINES = 128 };
+
+/* surw's estimate of how many scheduling points each goroutine passes in a
+ * run: those of one random run of seed 0 (profile.c), by goroutine id
+ * (ids past the table: the mean of those in it). A pure function of the
+ * program, so it is not part of the spec's text: whoever runs a surw spec
+ * fills it first. */
+struct goroutine_profile {
+    bool filled;
+    uint16_t points[PROFILE_GOROUTINES]; /* by id; 0: not seen */
 };
 
 struct strategy_spec {
@@ -32,10 +46,12 @@ struct strategy_spec {
     unsigned depth; /* pct: bug depth d; dfs: preemption bound */
     uint64_t steps; /* pct: the step count k its change points span */
     bool full;      /* dfs: without the sleep-set reduction */
+    struct goroutine_profile profile; /* surw */
 };
 
 /* Parses "random", "pct", "pct:D", "pct:D:K", "dfs", "dfs:B",
- * "dfs:B:full" (no reduction: for measuring the reduction). */
+ * "dfs:B:full" (no reduction: for measuring the reduction), "pos",
+ * "surw". */
 bool strategy_spec_parse(const char *text, struct strategy_spec *out);
 /* "random", "pct:3:200", "dfs:2": parses back to the same spec. */
 void strategy_spec_format(const struct strategy_spec *spec, char *out,
@@ -71,12 +87,32 @@ static inline void *strategy_alloc(size_t size, const char *name,
     return s;
 }
 
+/* A strategy's value for goroutine id in a table that grows to hold it
+ * (ids are small and dense: numbered in creation order); new slots 0. */
+static inline uint64_t *goroutine_slot(uint64_t **table, size_t *capacity,
+                                       uint64_t id)
+{
+    if (id >= *capacity) {
+        size_t grown = id < 32 ? 64 : (size_t)id * 2;
+        uint64_t *bigger = realloc(*table, grown * sizeof *bigger);
+        if (!bigger)
+            abort();
+        for (size_t i = *capacity; i < grown; i++)
+            bigger[i] = 0;
+        *table = bigger;
+        *capacity = grown;
+    }
+    return &(*table)[id];
+}
+
 /* Each returns a strategy (strategy_alloc) that makes the spec's own
  * choices. */
 struct weft_strategy *strategy_random_create(const struct strategy_args *args);
 struct weft_strategy *strategy_pct_create(const struct strategy_args *args);
 struct weft_strategy *strategy_dfs_create(const struct strategy_args *args);
 struct weft_strategy *strategy_confirm_create(const struct strategy_args *args);
+struct weft_strategy *strategy_pos_create(const struct strategy_args *args);
+struct weft_strategy *strategy_surw_create(const struct strategy_args *args);
 
 /* dfs's partial-order reduction (transitions.c): two transitions (a
  * goroutine's next operation) commute unless they belong to one goroutine
@@ -85,6 +121,13 @@ struct weft_strategy *strategy_confirm_create(const struct strategy_args *args);
  * others (sleep, timers, a select over several channels) with none. */
 bool transitions_dependent(const struct weft_option *a,
                            const struct weft_option *b);
+/* start, exit, yield, go: nothing another goroutine sees. */
+bool touches_nothing_shared(enum weft_op op);
+/* pos's races (transitions.c): operations of two goroutines on one object
+ * (two on no known object, atomics or accesses, count as one object);
+ * narrower than transitions_dependent, which must be sound for dfs. */
+bool transitions_conflict(const struct weft_option *a,
+                          const struct weft_option *b);
 
 /* ---- the schedule strategy (schedule_strategy.c) ---- */
 

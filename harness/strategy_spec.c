@@ -1,6 +1,7 @@
 /*
  * Strategy specs: which strategy a schedule runs under, with its
- * parameters, and their text form ("random", "pct:3:200", "dfs:2"), which
+ * parameters, and their text form ("random", "pct:3:200", "dfs:2", "pos",
+ * "surw"), which
  * parses back to the same spec.
  */
 #include <stdio.h>
@@ -16,6 +17,14 @@ bool strategy_spec_parse(const char *text, struct strategy_spec *out)
     *out = (struct strategy_spec){0};
     if (strcmp(text, "random") == 0) {
         out->kind = STRATEGY_RANDOM;
+        return true;
+    }
+    if (strcmp(text, "pos") == 0) {
+        out->kind = STRATEGY_POS;
+        return true;
+    }
+    if (strcmp(text, "surw") == 0) {
+        out->kind = STRATEGY_SURW;
         return true;
     }
     if (strcmp(text, "confirm") == 0) { /* replays only: see harness.h */
@@ -69,6 +78,12 @@ void strategy_spec_format(const struct strategy_spec *spec, char *out,
         break;
     case STRATEGY_CONFIRM:
         snprintf(out, size, "confirm");
+        break;
+    case STRATEGY_POS:
+        snprintf(out, size, "pos");
+        break;
+    case STRATEGY_SURW:
+        snprintf(out, size, "surw");
         break;
     }
 }

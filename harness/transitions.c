@@ -5,7 +5,7 @@
  */
 #include "strategies.h"
 
-static bool touches_nothing_shared(enum weft_op op)
+bool touches_nothing_shared(enum weft_op op)
 {
     return op == WEFT_OP_START || op == WEFT_OP_EXIT || op == WEFT_OP_YIELD ||
            op == WEFT_OP_SPAWN;
@@ -28,6 +28,17 @@ bool transitions_dependent(const struct weft_option *a,
     if (is_network(a->op) && is_network(b->op))
         return true;
     if (a->object == 0 || b->object == 0)
+        return true;
+    return a->object == b->object;
+}
+
+bool transitions_conflict(const struct weft_option *a,
+                          const struct weft_option *b)
+{
+    if (a->id == b->id || touches_nothing_shared(a->op) ||
+        touches_nothing_shared(b->op))
+        return false;
+    if (is_network(a->op) && is_network(b->op))
         return true;
     return a->object == b->object;
 }

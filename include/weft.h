@@ -639,8 +639,8 @@ enum weft_isolation {
 
 /** How to explore. Zero means defaults. */
 struct weft_explore_options {
-    /** "random", "pct", "pct:D", "dfs", "dfs:B", or NULL for the default
-     * portfolio (random and pct mixed). */
+    /** "surw", "pct", "pct:D", "pos", "random", "dfs", "dfs:B", or NULL
+     * for the default portfolio (random and pct mixed). */
     const char *strategy;
     uint64_t iterations;        /**< schedules to run (default 1000) */
     int64_t time_budget_ns;     /**< stop after this long, if > 0 */

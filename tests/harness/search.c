@@ -1,0 +1,155 @@
+/*
+ * The searches of issue 15: pos and surw schedules replay byte for byte,
+ * minimise, and are the same schedules however -j and --shard split the
+ * work; surw finds a deep bug among many goroutines (bench/bugs/reorder.c
+ * at N = 20) within 1,000 schedules.
+ */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define WEFT_CMD WEFT_COMMAND
+#define SET BUG_SET_BINARY
+
+struct command_result {
+    int status;
+    char output[65536];
+};
+
+static void run(struct command_result *r, const char *format, ...)
+{
+    char command[4096];
+    va_list args;
+    va_start(args, format);
+    int n = snprintf(command, sizeof command, "cd %s && ", TEST_BINARY_DIR);
+    vsnprintf(command + n, sizeof command - (size_t)n, format, args);
+    va_end(args);
+    strcat(command, " 2>&1");
+    FILE *pipe = popen(command, "r");
+    size_t length = fread(r->output, 1, sizeof r->output - 1, pipe);
+    r->output[length] = '\0';
+    int status = pclose(pipe);
+    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* From the failing schedule's output to its replay line. */
+static char *report_block(const char *output)
+{
+    const char *found = strstr(output, " found in schedule ");
+    cr_assert(found, "%s", output);
+    const char *start = strchr(found, '\n') + 1;
+    const char *end = strchr(strstr(start, "    replay: "), '\n') + 1;
+    return strndup(start, (size_t)(end - start));
+}
+
+/* "found in schedule N|    replay: ...": which schedule failed. */
+static void failure_identity(const char *output, char *out, size_t size)
+{
+    const char *found = strstr(output, "found in schedule");
+    const char *replay = strstr(output, "    replay: ");
+    cr_assert(found && replay, "%s", output);
+    snprintf(out, size, "%.*s|%.*s", (int)strcspn(found, "\n"), found,
+             (int)strcspn(replay, "\n"), replay);
+}
+
+/* Finds reorder_5's bug with strategy, expects its verdict and a
+ * minimised schedule, then replays it: the same report, byte for byte. */
+static void found_minimised_and_replayed(const char *strategy)
+{
+    struct command_result found, replayed;
+    run(&found,
+        WEFT_CMD " test " SET " reorder_5 --no-lock-order --strategy %s "
+                 "--seed 3",
+        strategy);
+    cr_assert_eq(found.status, 1, "%s", found.output);
+    cr_assert(strstr(found.output, "FAIL  reorder_5: assertion failed\n"),
+              "%s", found.output);
+    char want[64];
+    snprintf(want, sizeof want, "    strategy %s, seed 0x", strategy);
+    cr_assert(strstr(found.output, want), "%s", found.output);
+    /* minimised, to no more preemptions than the schedule found had */
+    const char *line = strstr(found.output, want);
+    const char *minimised = strstr(found.output, "--- minimised to ");
+    cr_assert(line && minimised, "%s", found.output);
+    unsigned long steps, before, after;
+    cr_assert_eq(sscanf(strstr(line, ", ") + 2, "%*[^,], %lu steps, %lu",
+                        &steps, &before),
+                 2, "%s", line);
+    cr_assert_eq(sscanf(minimised, "--- minimised to %lu", &after), 1);
+    cr_assert_leq(after, before, "%s", found.output);
+    char *block = report_block(found.output);
+    const char *replay = strstr(block, "replay: weft ") + strlen("replay: weft ");
+    run(&replayed, WEFT_CMD " %.*s", (int)strcspn(replay, "\n"), replay);
+    cr_assert_eq(replayed.status, 1, "%s", replayed.output);
+    cr_assert_str_eq(replayed.output, block);
+    free(block);
+}
+
+Test(search, pos_schedule_is_minimised_and_replays_byte_for_byte)
+{
+    found_minimised_and_replayed("pos");
+}
+
+Test(search, surw_schedule_is_minimised_and_replays_byte_for_byte)
+{
+    found_minimised_and_replayed("surw");
+}
+
+/* -j 2 finds the schedule one process finds, and so does the shard that
+ * owns its index. */
+static void same_schedule_however_split(const char *strategy)
+{
+    const char *test = WEFT_CMD " test " SET " twostage_5 --no-lock-order "
+                                "--seed 11 --strategy ";
+    struct command_result single, jobs, shards[2];
+    char a[512], b[512];
+    run(&single, "%s%s", test, strategy);
+    run(&jobs, "%s%s -j 2", test, strategy);
+    failure_identity(single.output, a, sizeof a);
+    failure_identity(jobs.output, b, sizeof b);
+    cr_assert_str_eq(a, b);
+    for (int i = 0; i < 2; i++)
+        run(&shards[i], "%s%s --shard %d/2", test, strategy, i);
+    unsigned long number = strtoul(a + strlen("found in schedule "), NULL, 10);
+    failure_identity(shards[(number - 1) % 2].output, b, sizeof b);
+    cr_assert_str_eq(a, b);
+}
+
+Test(search, pos_finds_the_same_schedule_under_jobs_and_shards)
+{
+    same_schedule_however_split("pos");
+}
+
+Test(search, surw_finds_the_same_schedule_under_jobs_and_shards)
+{
+    same_schedule_however_split("surw");
+}
+
+Test(search, same_seed_same_surw_output)
+{
+    struct command_result first, second;
+    const char *test =
+        WEFT_CMD " test " SET " lazy_init --strategy surw --seed 5";
+    run(&first, "%s", test);
+    run(&second, "%s", test);
+    cr_assert_eq(first.status, 1, "%s", first.output);
+    cr_assert_str_eq(first.output, second.output);
+}
+
+Test(search, surw_finds_reorder_20_within_1000_schedules)
+{
+    struct command_result r;
+    run(&r, WEFT_CMD " test " SET " reorder_20 --no-lock-order --seed 1 "
+                     "--iterations 1000 --strategy surw");
+    cr_assert_eq(r.status, 1, "%s", r.output);
+    cr_assert(strstr(r.output, "FAIL  reorder_20: assertion failed\n"), "%s",
+              r.output);
+    /* a pure function of the seed: schedule 2 */
+    cr_assert(strstr(r.output, "weft: reorder_20: assertion failed found in "
+                               "schedule 2\n"),
+              "%s", r.output);
+    cr_assert(strstr(r.output, "    strategy surw, seed 0x"), "%s", r.output);
+}
