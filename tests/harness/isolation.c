@@ -12,26 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-struct command_result {
-    int status;
-    char output[1 << 17];
-};
-
-static void run(struct command_result *r, const char *format, ...)
-{
-    char command[4096];
-    va_list args;
-    va_start(args, format);
-    int n = snprintf(command, sizeof command, "cd %s && ", TEST_BINARY_DIR);
-    vsnprintf(command + n, sizeof command - (size_t)n, format, args);
-    va_end(args);
-    strcat(command, " 2>&1");
-    FILE *pipe = popen(command, "r");
-    size_t length = fread(r->output, 1, sizeof r->output - 1, pipe);
-    r->output[length] = '\0';
-    int status = pclose(pipe);
-    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#include "command.h"
 
 /* Drops the durations ("(0.31 s)") a run prints: all else must match. */
 static void drop_durations(char *text)

@@ -11,29 +11,10 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "command.h"
+
 #define WEFT_CMD WEFT_COMMAND
 #define SET BUG_SET_BINARY
-
-struct command_result {
-    int status;
-    char output[65536];
-};
-
-static void run(struct command_result *r, const char *format, ...)
-{
-    char command[4096];
-    va_list args;
-    va_start(args, format);
-    int n = snprintf(command, sizeof command, "cd %s && ", TEST_BINARY_DIR);
-    vsnprintf(command + n, sizeof command - (size_t)n, format, args);
-    va_end(args);
-    strcat(command, " 2>&1");
-    FILE *pipe = popen(command, "r");
-    size_t length = fread(r->output, 1, sizeof r->output - 1, pipe);
-    r->output[length] = '\0';
-    int status = pclose(pipe);
-    r->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* From the failing schedule's output to its replay line. */
 static char *report_block(const char *output)
