@@ -32,6 +32,17 @@ void explore_defaults(struct weft_explore_options *o)
         o->shard_count = 1;
     if (!o->jobs)
         o->jobs = 1;
+    /* WEFT_ISOLATION=fork: a whole suite in forks, to check that both
+     * isolations agree */
+    const char *isolation = getenv("WEFT_ISOLATION");
+    if (isolation && strcmp(isolation, "fork") == 0)
+        o->isolation = WEFT_ISOLATION_FORK;
+    else if (isolation && *isolation && strcmp(isolation, "persistent") != 0) {
+        fprintf(stderr,
+                "weft: WEFT_ISOLATION expects persistent or fork, not '%s'\n",
+                isolation);
+        exit(2);
+    }
     if (!o->report_file)
         o->report_file = stderr;
     if (!o->test_name)

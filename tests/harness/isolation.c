@@ -133,3 +133,19 @@ Test(isolation, reports_match_forks_byte_for_byte, .timeout = 600)
         expect_same_in_both(BUGS_BINARY, tests[i],
                             strcmp(tests[i], "bank_one_mutex") == 0 ? 0 : 1);
 }
+
+Test(isolation, weft_isolation_fork_in_the_environment_forks_each_schedule)
+{
+    struct command_result r;
+    /* in forks there is no server to replace: nothing to say */
+    run(&r, "WEFT_ISOLATION=fork " WEFT_COMMAND " test " ISOLATION_BINARY
+            " opens_a_file --iterations 20 --verbose");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert_null(strstr(r.output, "fresh fork"), "%s", r.output);
+    run(&r, "WEFT_ISOLATION=threads " WEFT_COMMAND " test " ISOLATION_BINARY
+            " opens_a_file");
+    cr_assert_eq(r.status, 2, "%s", r.output);
+    cr_assert(strstr(r.output, "weft: WEFT_ISOLATION expects persistent or "
+                               "fork, not 'threads'\n"),
+              "%s", r.output);
+}
