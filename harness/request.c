@@ -16,6 +16,21 @@ enum {
     DEFAULT_MAX_STEPS = 1000000,
 };
 
+/* WEFT_ISOLATION=fork runs a whole suite in forks, to check that both
+ * isolations agree; an explicit option wins over it */
+static enum weft_isolation isolation_from_environment(void)
+{
+    const char *isolation = getenv("WEFT_ISOLATION");
+    if (!isolation || !*isolation || strcmp(isolation, "persistent") == 0)
+        return WEFT_ISOLATION_PERSISTENT;
+    if (strcmp(isolation, "fork") == 0)
+        return WEFT_ISOLATION_FORK;
+    fprintf(stderr,
+            "weft: WEFT_ISOLATION expects persistent or fork, not '%s'\n",
+            isolation);
+    exit(2);
+}
+
 void explore_defaults(struct weft_explore_options *o)
 {
     if (!o->iterations && !o->time_budget_ns)
@@ -32,17 +47,8 @@ void explore_defaults(struct weft_explore_options *o)
         o->shard_count = 1;
     if (!o->jobs)
         o->jobs = 1;
-    /* WEFT_ISOLATION=fork: a whole suite in forks, to check that both
-     * isolations agree */
-    const char *isolation = getenv("WEFT_ISOLATION");
-    if (isolation && strcmp(isolation, "fork") == 0)
-        o->isolation = WEFT_ISOLATION_FORK;
-    else if (isolation && *isolation && strcmp(isolation, "persistent") != 0) {
-        fprintf(stderr,
-                "weft: WEFT_ISOLATION expects persistent or fork, not '%s'\n",
-                isolation);
-        exit(2);
-    }
+    if (o->isolation == WEFT_ISOLATION_DEFAULT)
+        o->isolation = isolation_from_environment();
     if (!o->report_file)
         o->report_file = stderr;
     if (!o->test_name)

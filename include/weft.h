@@ -631,8 +631,10 @@ const char *weft_verdict_name(enum weft_verdict_kind kind);
 
 /** How the harness keeps schedules apart (weft_explore_options). */
 enum weft_isolation {
+    /** persistent, or fork where the environment says WEFT_ISOLATION=fork */
+    WEFT_ISOLATION_DEFAULT = 0,
     /** one schedule server per worker, back to a snapshot after each pass */
-    WEFT_ISOLATION_PERSISTENT = 0,
+    WEFT_ISOLATION_PERSISTENT,
     /** a fork per schedule */
     WEFT_ISOLATION_FORK,
 };

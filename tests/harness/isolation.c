@@ -66,10 +66,11 @@ static void expect_pass(const char *test, const char *options)
 Test(isolation, a_global_counter_starts_at_zero_every_schedule)
 {
     /* --verbose: a server that could not start or go back would say so */
-    expect_pass("global_counter", "--verbose");
+    expect_pass("global_counter", "--verbose --isolation persistent");
     struct command_result r;
     run(&r, WEFT_COMMAND " test " ISOLATION_BINARY
-                         " global_counter --iterations 50 --verbose");
+                         " global_counter --iterations 50 --verbose"
+                         " --isolation persistent");
     cr_assert_null(strstr(r.output, "fork"), "%s", r.output);
 }
 
@@ -83,7 +84,8 @@ Test(isolation, a_kept_descriptor_means_a_fresh_fork_said_once)
     expect_pass("opens_a_file", "");
     struct command_result r;
     run(&r, WEFT_COMMAND " test " ISOLATION_BINARY
-                         " opens_a_file --iterations 20 --verbose");
+                         " opens_a_file --iterations 20 --verbose"
+                         " --isolation persistent");
     cr_assert_eq(r.status, 0, "%s", r.output);
     const char *note = "weft: opens_a_file: a schedule opened or closed a "
                        "file descriptor; the next schedule starts from a "
@@ -148,4 +150,9 @@ Test(isolation, weft_isolation_fork_in_the_environment_forks_each_schedule)
     cr_assert(strstr(r.output, "weft: WEFT_ISOLATION expects persistent or "
                                "fork, not 'threads'\n"),
               "%s", r.output);
+    /* an explicit choice wins over the environment */
+    run(&r, "WEFT_ISOLATION=fork " WEFT_COMMAND " test " ISOLATION_BINARY
+            " opens_a_file --iterations 20 --verbose --isolation persistent");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert(strstr(r.output, "fresh fork"), "%s", r.output);
 }
