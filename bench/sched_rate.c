@@ -1,8 +1,11 @@
 /* sched_rate: ns per explored schedule of a tiny test (2 goroutines, 10
  * operations each) under the random strategy, one worker, in the schedule
  * server (the default isolation), or with "fork" after the count, a fork
- * per schedule. bench/run compares it with the target of 20,000
- * schedules/s (50,000 ns) and with fork's figure. */
+ * per schedule; a number after that is the workers (-j). bench/run
+ * compares it with the target of 20,000 schedules/s (50,000 ns), with
+ * fork's figure, and one worker's with two (sched_rate_j2); built
+ * -fsanitize=thread it is sched_rate_race. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
@@ -39,6 +42,8 @@ int main(int argc, char **argv)
                                            .report_file = quiet};
     if (argc > 2 && strcmp(argv[2], "fork") == 0)
         options.isolation = WEFT_ISOLATION_FORK;
+    if (argc > 3)
+        options.jobs = (unsigned)atoi(argv[3]);
     double start = bench_now_ns();
     struct weft_verdict v = weft_explore(tiny, &options);
     double elapsed = bench_now_ns() - start;

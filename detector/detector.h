@@ -11,6 +11,7 @@
 #define WEFT_DETECTOR_DETECTOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What a race report's "Schedule:" line needs of whoever schedules (the
@@ -36,6 +37,16 @@ uint64_t detector_races_found(void);
  * next schedule's races are counted and reported afresh (tests run many
  * schedules in one process). */
 void detector_forget_races(void);
+
+/* For a process that goes back to a snapshot of itself after each
+ * schedule (the harness's schedule server): the shadow needs no copy,
+ * since each run starts by emptying it. detector_shadow_mark hands each
+ * region the shadow holds now to own() (to leave out of the snapshot);
+ * detector_shadow_rewind, in the middle of going back (before the
+ * detector's own memory is restored), forgets the chunks made since the
+ * mark, whose mappings are gone. */
+void detector_shadow_mark(void (*own)(void *start, size_t size));
+void detector_shadow_rewind(void);
 
 /* What the harness sets for a schedule's run, in one call. */
 struct detector_run_settings {

@@ -1,13 +1,17 @@
 /*
  * Shadow memory (see shadow.h). Chunks are never unmapped, only emptied:
  * MADV_DONTNEED gives their pages back and they read as zero (empty cells)
- * when touched again. The list of chunks made is kept for clear_all.
+ * when touched again. The list of chunks made is kept for clear_all, and
+ * for a process that goes back to a snapshot (detector.h): the top's
+ * entries of chunks made since are all that going back must undo here.
  * Clearing writes only to cells that hold something, so it never makes a
  * page resident.
  */
 #include "shadow.h"
 
 #include <sys/mman.h>
+
+#include "detector.h"
 
 #include "state.h"
 
@@ -22,6 +26,7 @@ enum {
 char **shadow_top;
 static uintptr_t *made; /* indexes of chunks made, in order */
 static size_t made_count, made_capacity;
+static size_t made_at_mark; /* chunks made before detector_shadow_mark */
 
 static void *reserve(size_t bytes)
 {
@@ -131,4 +136,20 @@ void shadow_clear_all(void)
 {
     for (size_t i = 0; i < made_count; i++)
         madvise(shadow_top[made[i]], SHADOW_CHUNK_BYTES, MADV_DONTNEED);
+}
+
+void detector_shadow_mark(void (*own)(void *start, size_t size))
+{
+    if (!shadow_top)
+        return;
+    own(shadow_top, TOP_ENTRIES * sizeof *shadow_top);
+    for (size_t i = 0; i < made_count; i++)
+        own(shadow_top[made[i]], SHADOW_CHUNK_BYTES);
+    made_at_mark = made_count;
+}
+
+void detector_shadow_rewind(void)
+{
+    for (size_t i = made_at_mark; i < made_count; i++)
+        shadow_top[made[i]] = NULL;
 }

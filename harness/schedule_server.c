@@ -64,7 +64,7 @@ static struct {
     pid_t pid; /* 0: none running */
     int pidfd;
     int channel; /* the worker's end of a socket pair to the server */
-    int output;            /* the schedules' stdout and stderr */
+    int output;  /* the schedules' stdout and stderr */
     struct mailbox *mailbox;
     void (*body)(void);
     struct decision_log *log;
@@ -90,6 +90,9 @@ _Noreturn static void serve(int channel)
         void *region = heap_region(&size);
         snapshot_scratch(region, size, heap_used);
     }
+    /* the shadow is emptied as each run starts: no copy of it */
+    detector_shadow_mark(snapshot_owned);
+    snapshot_on_restore(detector_shadow_rewind);
     fflush(NULL);
     bool resumed;
     const char *why;

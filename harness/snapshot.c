@@ -15,9 +15,21 @@
  * descriptors, threads, child processes, the working directory, signal
  * dispositions (counted by support's sigaction).
  *
+ * Memory whose owner resets it (the race detector's shadow, emptied as
+ * each run starts) is not copied: only its owner's reset runs on restore.
+ * Another large mapping (reserved by the gigabyte and touched here and
+ * there, as the detector's tables may be) is copied sparsely: only its
+ * populated pages
+ * (present or swapped, from /proc/self/pagemap), in runs. A page that was
+ * not populated read as zero or as its file when the snapshot was taken,
+ * and is given back on restore (MADV_DONTNEED) to read so again. A small
+ * mapping is one run: giving back the pages a schedule touched would cost
+ * a fault each in the next.
+ *
  * snapshot_restore runs on a stack in the store, since it overwrites the
- * main one: it unmaps, compares each page with its copy and writes back
- * those that differ (most pages are never written), and resumes. memcmp
+ * main one: it unmaps, compares each page of each run with its copy and
+ * writes back those that differ (most pages are never written), gives
+ * back the pages between runs, and resumes. memcmp
  * and memcpy are called once before the copy is taken, so no lazy binding
  * runs in the middle of restoring the loader's own data.
  */
@@ -44,23 +56,38 @@ enum {
     MAX_REGIONS = 1024,
     MAX_NEW = 256,
     MAX_FDS = 256,
+    MAX_RUNS = 4096,
+    MAX_OWNED = 64,
+    PAGEMAP_ENTRIES = 8192,
     MAPS_BYTES = 1 << 17,
     RESTORE_STACK_BYTES = 64 * 1024,
 };
 
-/* More than this is not worth copying for each schedule (a race build's
- * shadow, a huge heap): such a process runs its schedules in forks. */
+/* More than this is not worth copying for each schedule (a huge heap):
+ * such a process runs its schedules in forks. */
 static const size_t MAX_SNAPSHOT_BYTES = (size_t)256 << 20;
+/* A mapping this large is copied sparsely. */
+static const size_t SPARSE_BYTES = (size_t)16 << 20;
+/* Unpopulated pages between two runs are given back only from this many
+ * on: fewer cost less to compare than a system call. */
+static const size_t MIN_GAP_PAGES = 8;
 
 struct region {
     uintptr_t start, end;
     char perms[5];
     bool stack, brk_heap;
-    size_t copy_at; /* offset of its copy in the store, or SIZE_MAX */
+    bool copy; /* private, writable, neither scratch nor owned */
+    size_t first_run, run_count; /* its populated pages, when copied */
 };
 
 struct range {
     uintptr_t start, end;
+};
+
+/* Populated pages of a region, copied at copy_at. */
+struct run {
+    uintptr_t start, end;
+    size_t copy_at;
 };
 
 struct store {
@@ -75,10 +102,13 @@ struct store {
     int fd_dir, task_dir;
     char cwd[PATH_MAX];
     unsigned long signal_changes;
-    size_t bytes; /* the store's own size */
+    size_t run_count;
+    struct run runs[MAX_RUNS];
+    uint64_t pagemap[PAGEMAP_ENTRIES];
     char maps[MAPS_BYTES];
     _Alignas(16) unsigned char restore_stack[RESTORE_STACK_BYTES];
-    _Alignas(PAGE) unsigned char copies[];
+    unsigned char *copies; /* a mapping of its own, made once sized */
+    size_t copies_bytes;
 };
 
 static struct store *store;
@@ -98,6 +128,39 @@ static bool in_scratch(const struct region *r)
 {
     return r->start >= scratch.start && r->end <= scratch.end;
 }
+
+/* Memory its owner resets (snapshot_owned): neither copied nor restored. */
+static struct {
+    struct range ranges[MAX_OWNED];
+    size_t count;
+    void (*reset)(void);
+} owned;
+
+void snapshot_owned(void *start, size_t size)
+{
+    /* the mapping ends at a page: so does what is owned */
+    uintptr_t end =
+        ((uintptr_t)start + size + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
+    if (owned.count < MAX_OWNED) /* past that it is copied: slower, as right */
+        owned.ranges[owned.count++] = (struct range){(uintptr_t)start, end};
+}
+
+void snapshot_on_restore(void (*reset)(void))
+{
+    owned.reset = reset;
+}
+
+/* Whether owned ranges cover all of r (neighbours may share a mapping). */
+static bool is_owned(const struct region *r)
+{
+    uintptr_t at = r->start;
+    for (size_t i = 0; at < r->end && i < owned.count; i++)
+        for (size_t k = 0; k < owned.count; k++)
+            if (owned.ranges[k].start <= at && at < owned.ranges[k].end)
+                at = owned.ranges[k].end;
+    return at >= r->end;
+}
+
 /* Set after the copy is written back: snapshot_take's second return. */
 static bool restored;
 
@@ -153,7 +216,7 @@ static bool next_region(const char **line, struct region *r)
     size_t path_length = (size_t)((end ? end : p + strlen(p)) - path);
     r->stack = path_length == 7 && memcmp(path, "[stack]", 7) == 0;
     r->brk_heap = path_length == 6 && memcmp(path, "[heap]", 6) == 0;
-    r->copy_at = SIZE_MAX;
+    r->first_run = r->run_count = 0;
     *line = end ? end + 1 : p + strlen(p);
     return true;
 }
@@ -161,6 +224,60 @@ static bool next_region(const char **line, struct region *r)
 static bool copied(const struct region *r)
 {
     return r->perms[1] == 'w' && r->perms[3] == 'p';
+}
+
+/* ---- /proc/self/pagemap ---- */
+
+static bool populated(uint64_t entry)
+{
+    const uint64_t present = 1ull << 63, swapped = 1ull << 62;
+    return entry & (present | swapped);
+}
+
+/* Appends the runs of populated pages of r to the store's (gaps under
+ * MIN_GAP_PAGES included; a small mapping whole); their bytes, or
+ * SIZE_MAX. */
+static size_t list_runs(int pagemap, struct region *r)
+{
+    size_t bytes = 0;
+    r->first_run = store->run_count;
+    if (r->end - r->start < SPARSE_BYTES || r->stack) {
+        if (store->run_count == MAX_RUNS)
+            return SIZE_MAX;
+        store->runs[store->run_count++] = (struct run){r->start, r->end, 0};
+        r->run_count = 1;
+        return r->end - r->start;
+    }
+    uintptr_t last_populated = 0; /* end of the last populated page */
+    for (uintptr_t page = r->start; page < r->end;) {
+        size_t want = (r->end - page) / PAGE;
+        if (want > PAGEMAP_ENTRIES)
+            want = PAGEMAP_ENTRIES;
+        ssize_t got = pread(pagemap, store->pagemap, want * sizeof(uint64_t),
+                            (off_t)(page / PAGE * sizeof(uint64_t)));
+        if (got <= 0 || (size_t)got % sizeof(uint64_t))
+            return SIZE_MAX;
+        for (size_t i = 0; i < (size_t)got / sizeof(uint64_t);
+             i++, page += PAGE) {
+            if (!populated(store->pagemap[i]))
+                continue;
+            struct run *run = &store->runs[store->run_count - 1];
+            if (last_populated &&
+                page - last_populated < MIN_GAP_PAGES * PAGE) {
+                bytes += page + PAGE - run->end;
+                run->end = page + PAGE;
+            } else {
+                if (store->run_count == MAX_RUNS)
+                    return SIZE_MAX;
+                store->runs[store->run_count++] =
+                    (struct run){page, page + PAGE, 0};
+                bytes += PAGE;
+            }
+            last_populated = page + PAGE;
+        }
+    }
+    r->run_count = store->run_count - r->first_run;
+    return bytes;
 }
 
 /* ---- what memory does not hold ---- */
@@ -210,70 +327,93 @@ static const char *outside_memory_changed(void)
 
 /* ---- taking ---- */
 
-/* Lists the mappings into regions; their total of bytes to copy, or
- * SIZE_MAX. */
-static size_t list_regions(char *text, struct region *regions, size_t *count)
+static bool in_store(const struct region *r)
 {
-    if (read_maps(text, MAPS_BYTES) < 0)
+    uintptr_t s = (uintptr_t)store, c = (uintptr_t)store->copies;
+    return (r->start >= s && r->end <= s + sizeof *store) ||
+           (c && r->start >= c && r->end <= c + store->copies_bytes);
+}
+
+/* Lists the mappings into the store's regions, and the populated runs of
+ * those it copies; their total of bytes to copy, or SIZE_MAX. */
+static size_t list_regions(void)
+{
+    if (read_maps(store->maps, MAPS_BYTES) < 0)
+        return SIZE_MAX;
+    int pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (pagemap < 0)
         return SIZE_MAX;
     size_t bytes = 0;
-    *count = 0;
-    const char *line = text;
+    const char *line = store->maps;
     struct region r;
-    while (next_region(&line, &r)) {
-        if (*count == MAX_REGIONS)
-            return SIZE_MAX;
-        if (copied(&r) && !in_scratch(&r))
-            bytes += r.end - r.start;
-        regions[(*count)++] = r;
+    while (bytes != SIZE_MAX && next_region(&line, &r)) {
+        if (in_store(&r))
+            continue;
+        if (store->count == MAX_REGIONS) {
+            bytes = SIZE_MAX;
+            break;
+        }
+        r.copy = copied(&r) && !in_scratch(&r) && !is_owned(&r);
+        if (r.copy) {
+            size_t populated = list_runs(pagemap, &r);
+            bytes = populated == SIZE_MAX ? SIZE_MAX : bytes + populated;
+            if (r.brk_heap)
+                store->brk_end = r.end;
+        }
+        store->regions[store->count++] = r;
     }
+    close(pagemap);
     return bytes;
 }
 
+/* The store, listed: the copies' mapping made after the listing, so the
+ * lists are not in what is copied. */
 static bool make_store(void)
 {
-    static char text[MAPS_BYTES];
-    static struct region regions[MAX_REGIONS];
-    size_t count;
-    size_t bytes = list_regions(text, regions, &count);
-    if (bytes > MAX_SNAPSHOT_BYTES)
-        return false;
-    size_t size = sizeof(struct store) + bytes;
-    size = (size + PAGE - 1) & ~(size_t)(PAGE - 1);
-    struct store *s = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (s == MAP_FAILED)
-        return false;
-    s->bytes = size;
-    s->count = count;
-    memcpy(s->regions, regions, count * sizeof *regions);
-    s->fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    s->task_dir = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (s->fd_dir < 0 || s->task_dir < 0 || !getcwd(s->cwd, sizeof s->cwd)) {
-        munmap(s, size);
+    store = mmap(NULL, sizeof *store, PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (store == MAP_FAILED) {
+        store = NULL;
         return false;
     }
-    s->fd_count = list_directory(s->fd_dir, s->fds, MAX_FDS);
-    s->signal_changes = signal_disposition_changes;
+    size_t bytes = list_regions();
+    store->fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    store->task_dir =
+        open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    void *copies = MAP_FAILED;
+    if (bytes <= MAX_SNAPSHOT_BYTES && bytes > 0)
+        copies = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (copies == MAP_FAILED || store->fd_dir < 0 || store->task_dir < 0 ||
+        !getcwd(store->cwd, sizeof store->cwd)) {
+        if (copies != MAP_FAILED)
+            munmap(copies, bytes);
+        if (store->fd_dir >= 0)
+            close(store->fd_dir);
+        if (store->task_dir >= 0)
+            close(store->task_dir);
+        munmap(store, sizeof *store);
+        store = NULL;
+        return false;
+    }
+    store->copies = copies;
+    store->copies_bytes = bytes;
+    store->fd_count = list_directory(store->fd_dir, store->fds, MAX_FDS);
+    store->signal_changes = signal_disposition_changes;
     size_t at = 0;
-    for (size_t i = 0; i < count; i++)
-        if (copied(&s->regions[i]) && !in_scratch(&s->regions[i])) {
-            s->regions[i].copy_at = at;
-            at += s->regions[i].end - s->regions[i].start;
-            if (s->regions[i].brk_heap)
-                s->brk_end = s->regions[i].end;
-        }
-    store = s;
+    for (size_t i = 0; i < store->run_count; i++) {
+        store->runs[i].copy_at = at;
+        at += store->runs[i].end - store->runs[i].start;
+    }
     return true;
 }
 
 static void copy_out(void)
 {
-    for (size_t i = 0; i < store->count; i++) {
-        struct region *r = &store->regions[i];
-        if (r->copy_at != SIZE_MAX)
-            memcpy(store->copies + r->copy_at, (void *)r->start,
-                   r->end - r->start);
+    for (size_t i = 0; i < store->run_count; i++) {
+        struct run *run = &store->runs[i];
+        memcpy(store->copies + run->copy_at, (void *)run->start,
+               run->end - run->start);
     }
 }
 
@@ -308,12 +448,6 @@ static bool add_fresh(uintptr_t start, uintptr_t end)
         return false;
     store->fresh[store->fresh_count++] = (struct range){start, end};
     return true;
-}
-
-static bool in_store(const struct region *r)
-{
-    uintptr_t s = (uintptr_t)store;
-    return r->start >= s && r->end <= s + store->bytes;
 }
 
 /* Sorts the mappings now against the snapshot's (both in address order):
@@ -382,12 +516,31 @@ const char *snapshot_unrestorable(void)
 
 /* ---- restoring ---- */
 
-static void write_back(const struct region *r)
+static void write_back(uintptr_t start, uintptr_t end, size_t copy_at)
 {
-    unsigned char *copy = store->copies + r->copy_at;
-    for (uintptr_t page = r->start; page < r->end; page += PAGE, copy += PAGE)
+    unsigned char *copy = store->copies + copy_at;
+    for (uintptr_t page = start; page < end; page += PAGE, copy += PAGE)
         if (memcmp((void *)page, copy, PAGE) != 0)
             memcpy((void *)page, copy, PAGE);
+}
+
+static void give_back(uintptr_t start, uintptr_t end)
+{
+    if (start < end)
+        syscall(SYS_madvise, start, end - start, MADV_DONTNEED);
+}
+
+/* A copied region: its runs written back, the pages between given back. */
+static void write_back_region(const struct region *r)
+{
+    uintptr_t at = r->start;
+    for (size_t i = r->first_run; i < r->first_run + r->run_count; i++) {
+        const struct run *run = &store->runs[i];
+        give_back(at, run->start);
+        write_back(run->start, run->end, run->copy_at);
+        at = run->end;
+    }
+    give_back(at, r->end);
 }
 
 /* Zeroes what the last schedule used of the scratch region: small uses
@@ -405,15 +558,17 @@ static void zero_scratch(void)
 
 static void restore_on_own_stack(void)
 {
-    zero_scratch(); /* first: what it used is in memory restored below */
+    if (owned.reset)
+        owned.reset(); /* first: it may read what is restored below */
+    zero_scratch();    /* before: what it used is in memory restored below */
     for (size_t i = 0; i < store->fresh_count; i++)
         munmap((void *)store->fresh[i].start,
                store->fresh[i].end - store->fresh[i].start);
     if (store->brk_end_now != store->brk_end)
         syscall(SYS_brk, store->brk_end);
     for (size_t i = 0; i < store->count; i++)
-        if (store->regions[i].copy_at != SIZE_MAX)
-            write_back(&store->regions[i]);
+        if (store->regions[i].copy)
+            write_back_region(&store->regions[i]);
     restored = true;
     setcontext(&store->checkpoint);
     _exit(127); /* setcontext does not return */

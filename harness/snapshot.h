@@ -25,6 +25,13 @@
  * snapshot_take. */
 void snapshot_scratch(void *start, size_t size, size_t (*used)(void));
 
+/* Memory whose owner resets it (the race detector's shadow, emptied at
+ * each run's start): left out of what is copied and written back, though
+ * it must stay mapped. reset runs first thing on each restore. Before
+ * snapshot_take. */
+void snapshot_owned(void *start, size_t size);
+void snapshot_on_restore(void (*reset)(void));
+
 /* Takes the snapshot: true where it was taken, and again each time
  * snapshot_restore comes back here (*resumed tells which); false with
  * *why set where this process cannot be snapshotted (too much memory). */

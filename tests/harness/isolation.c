@@ -3,7 +3,8 @@
  * default) every schedule starts from the state a fresh fork has, and
  * exploring gives the verdicts, reports and failure counts that forking
  * each schedule gives, byte for byte. Runs
- * tests/harness/programs/isolation.c's binary and bugs.c's.
+ * tests/harness/programs/isolation.c's binary, bugs.c's and races.c's
+ * (built -fsanitize=thread: the detector's shadow is restored too).
  */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -41,8 +42,8 @@ static void expect_same_in_both(const char *binary, const char *arguments,
                                 int status)
 {
     static struct command_result persistent, forked;
-    run(&persistent, WEFT_COMMAND " test %s %s --isolation persistent",
-        binary, arguments);
+    run(&persistent, WEFT_COMMAND " test %s %s --isolation persistent", binary,
+        arguments);
     run(&forked, WEFT_COMMAND " test %s %s --isolation fork", binary,
         arguments);
     cr_assert_eq(persistent.status, status, "%s", persistent.output);
@@ -98,8 +99,8 @@ Test(isolation, a_kept_descriptor_means_a_fresh_fork_said_once)
 Test(isolation, without_verbose_nothing_is_said)
 {
     struct command_result r;
-    run(&r, WEFT_COMMAND " test " ISOLATION_BINARY
-                         " opens_a_file --iterations 20");
+    run(&r,
+        WEFT_COMMAND " test " ISOLATION_BINARY " opens_a_file --iterations 20");
     cr_assert_eq(r.status, 0, "%s", r.output);
     cr_assert_null(strstr(r.output, "fresh fork"), "%s", r.output);
 }
@@ -127,13 +128,40 @@ Test(isolation, crashes_are_verdicts_and_the_count_matches_forks,
 Test(isolation, reports_match_forks_byte_for_byte, .timeout = 600)
 {
     static const char *tests[] = {
-        "bank_lost_update", "check_then_act",    "double_close",
+        "bank_lost_update",   "check_then_act",      "double_close",
         "missed_close_leaks", "dining_philosophers", "publish_before_data",
         "bank_one_mutex",
     };
     for (size_t i = 0; i < sizeof tests / sizeof *tests; i++)
         expect_same_in_both(BUGS_BINARY, tests[i],
                             strcmp(tests[i], "bank_one_mutex") == 0 ? 0 : 1);
+}
+
+Test(isolation, a_race_build_runs_in_the_server_too)
+{
+    /* its shadow is sparse: a server that could not snapshot it would
+     * say that every schedule runs in a fork */
+    struct command_result r;
+    run(&r, WEFT_COMMAND " test " RACES_BINARY
+                         " atomic_counter --iterations 100 --verbose"
+                         " --isolation persistent");
+    cr_assert_eq(r.status, 0, "%s", r.output);
+    cr_assert_null(strstr(r.output, "fork"), "%s", r.output);
+}
+
+Test(isolation, races_found_between_passes_match_forks, .timeout = 300)
+{
+    /* about half the schedules race: the shadow of a passing one must not
+     * leak into the next */
+    static struct command_result r;
+    const char *arguments =
+        "sometimes_racy --iterations 60 --keep-going --strategy random";
+    run(&r, WEFT_COMMAND " test " RACES_BINARY " %s", arguments);
+    cr_assert_eq(r.status, 1, "%s", r.output);
+    cr_assert(strstr(r.output, "WARNING: DATA RACE"), "%s", r.output);
+    const char *list = strstr(r.output, "weft: failing schedules: ");
+    cr_assert(list, "%s", r.output);
+    expect_same_in_both(RACES_BINARY, arguments, 1);
 }
 
 Test(isolation, weft_isolation_fork_in_the_environment_forks_each_schedule)

@@ -78,3 +78,39 @@ WEFT_TEST(heap_counter)
     free(t);
     free(padding);
 }
+
+/* ---- a race in some schedules only: the reader reads the data only
+ * when it finds it published, and the writer writes it after
+ * publishing, outside the lock ---- */
+
+static weft_mutex gate;
+static int published, data;
+
+static void publish_then_write(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(&gate);
+    published = 1;
+    weft_mutex_unlock(&gate);
+    data = 42;
+    weft_waitgroup_done(&done);
+}
+
+static void read_if_published(void *arg)
+{
+    (void)arg;
+    weft_mutex_lock(&gate);
+    int seen = published;
+    weft_mutex_unlock(&gate);
+    if (seen && data != 42)
+        weft_yield();
+    weft_waitgroup_done(&done);
+}
+
+WEFT_TEST(sometimes_racy)
+{
+    weft_waitgroup_add(&done, 2);
+    weft_go(publish_then_write, NULL);
+    weft_go(read_if_published, NULL);
+    weft_waitgroup_wait(&done);
+}
