@@ -1,5 +1,5 @@
 /*
- * weft_explore: run the search the options ask for (the random/pct
+ * weft_explore: run the search the options ask for (the default
  * portfolio, one fixed strategy, or dfs), then report the failure it
  * found, once (failure.c), or, for dfs, how much of the space it covered.
  */

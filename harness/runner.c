@@ -33,7 +33,7 @@ static const char usage[] =
     "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
     "          --schedule-file FILE)\n"
     "       %s list\n"
-    "strategies: random, pct[:D], dfs[:B]; default: a random/pct portfolio\n";
+    "strategies: surw (the default), pct[:D], pos, random, dfs[:B]\n";
 
 _Noreturn static void fail_usage(const char *format, ...)
 {

@@ -1,7 +1,7 @@
 /*
  * The searches: each runs schedules (run.h) until one fails or its budget
  * is spent, and returns what it found; reporting it is failure.c's job.
- * The random/pct portfolio (portfolio.c), systematic dfs (dfs.c), and the
+ * The default portfolio (portfolio.c), systematic dfs (dfs.c), and the
  * confirmation of a potential deadlock (confirm.c).
  */
 #ifndef WEFT_HARNESS_SEARCH_H
@@ -23,7 +23,7 @@ struct found_failure {
     uint64_t number;
 };
 
-/* The random/pct portfolio, or the one strategy fixed (NULL: none; pct's
+/* The default portfolio, or the one strategy fixed (NULL: none; pct's
  * steps left 0 are calibrated), over o's iterations, shard and workers.
  * Counts the schedules run in verdict; returns whether one failed, with
  * the lowest failing index in *found (its workers share only that index,

@@ -3,7 +3,7 @@
  * that run at once, so a schedule exists in which each holds one and
  * waits for the other.
  * tsan: lock-order-inversion
- * weft: deadlock */
+ * weft: confirmed deadlock */
 #include <pthread.h>
 
 pthread_mutex_t first = PTHREAD_MUTEX_INITIALIZER;

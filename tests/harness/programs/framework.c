@@ -3,7 +3,7 @@
  * main, its own registry of tests, its own check macro and helpers (their
  * frames hidden, so reports name the tests' lines), calling weft_explore
  * and weft_replay. tests/harness/library.c runs it:
- *     harness_framework explore TEST [ITERATIONS]
+ *     harness_framework explore TEST [ITERATIONS [STRATEGY]]
  *     harness_framework replay TEST 'TEXT'     (TEXT from a "replay:" line)
  * Each prints weft's report, then "verdict: NAME (kind K)".
  */
@@ -156,8 +156,8 @@ int main(int argc, char **argv)
     bool replay = argc == 4 && strcmp(argv[1], "replay") == 0;
     if (!body || (!replay && strcmp(argv[1], "explore") != 0)) {
         fprintf(stderr,
-                "usage: %s explore TEST [ITERATIONS] | replay TEST "
-                "TEXT\n",
+                "usage: %s explore TEST [ITERATIONS [STRATEGY]] | replay "
+                "TEST TEXT\n",
                 argv[0]);
         return 2;
     }
@@ -166,7 +166,8 @@ int main(int argc, char **argv)
     weft_hide_function("framework_lock");
     struct weft_explore_options options = {
         .test_name = argv[2],
-        .iterations = !replay && argc == 4 ? strtoull(argv[3], NULL, 0) : 0,
+        .iterations = !replay && argc >= 4 ? strtoull(argv[3], NULL, 0) : 0,
+        .strategy = !replay && argc == 5 ? argv[4] : NULL,
     };
     struct weft_verdict verdict = replay ? weft_replay(body, argv[3], &options)
                                          : weft_explore(body, &options);
