@@ -23,7 +23,7 @@ void posix_threads_start(posix_exit_handler *on_exit)
 _Noreturn void exit(int status)
 {
     if (posix_active() && exit_handler)
-        exit_handler(status, posix_self() == posix_main_thread());
+        exit_handler(status);
     weft_own_exit(status);
 }
 

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 
 /* What the program's exit(status) does under weft, called on the thread
- * that calls it (main_thread: the main one) before the process exits
- * with status; it may end the schedule otherwise and not return. */
-typedef void posix_exit_handler(int status, bool main_thread);
+ * that calls it before the process exits with status; it may end the
+ * schedule otherwise and not return. */
+typedef void posix_exit_handler(int status);
 
 /* From here on, in this process and on this thread (which must run the
  * goroutines, one at a time), the program's pthread calls are weft's, and
