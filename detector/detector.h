@@ -11,6 +11,7 @@
 #define WEFT_DETECTOR_DETECTOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What a race report's "Schedule:" line needs of whoever schedules (the
@@ -59,5 +60,10 @@ void detector_apply_run_settings(const struct detector_run_settings *settings);
  * replay`. Works with or without the detector; false if the heap's fixed
  * address range is taken (glibc's heap then stays). */
 bool detector_start_schedule_heap(void);
+
+/* Calls keep with each of the detector's own thread-local variables on
+ * this thread (where it lies, its size): what a pthread program's
+ * thread-locals, swapped at each switch (posix/tls.c), must leave alone. */
+void detector_thread_locals(void (*keep)(const void *address, size_t size));
 
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detector.h"
 #include "exit_status.h"
 #include "goroutine_names.h"
 #include "harness_hooks.h"
@@ -60,6 +61,7 @@ static void program_exit(int status)
 static void main_as_test(void)
 {
     posix_threads_start(program_exit);
+    detector_thread_locals(posix_keep_thread_local);
     goroutine_names_as_threads();
     int status = program.main(program.argc, program.argv, program.env);
     if (status != 0)

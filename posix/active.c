@@ -18,6 +18,7 @@ void posix_threads_start(posix_exit_handler *on_exit)
     exit_handler = on_exit;
     posix_thread = true;
     posix_on = true;
+    posix_tls_start();
 }
 
 _Noreturn void exit(int status)
