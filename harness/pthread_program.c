@@ -129,6 +129,7 @@ static int runner_main(int argc, char **argv, char **env)
     snprintf(name, sizeof name, "--pthread %s", argv[0]);
     argv[0] = name; /* what reports print to replay it */
     runner_set_replay_args(quoted_args(program.argc - 1, program.argv + 1));
+    goroutine_names_as_threads(); /* in the steps the runner lists too */
     argv[split] = NULL;
     weft_test_register("main", main_as_test, __FILE__, __LINE__);
     return weft_test_main(split, argv);
