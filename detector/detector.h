@@ -71,4 +71,9 @@ void detector_apply_run_settings(const struct detector_run_settings *settings);
  * address range is taken (glibc's heap then stays). */
 bool detector_start_schedule_heap(void);
 
+/* Calls keep with each of the detector's own thread-local variables on
+ * this thread (where it lies, its size): what a pthread program's
+ * thread-locals, swapped at each switch (posix/tls.c), must leave alone. */
+void detector_thread_locals(void (*keep)(const void *address, size_t size));
+
 #endif

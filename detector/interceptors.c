@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "detector.h"
 #include "own_libc.h"
 #include "own_work.h"
 #include "shadow.h"
@@ -48,6 +49,11 @@ static __thread bool detector_thread __attribute__((tls_model("initial-exec")));
 void interceptors_start(void)
 {
     detector_thread = true;
+}
+
+void detector_thread_locals(void (*keep)(const void *address, size_t size))
+{
+    keep(&detector_thread, sizeof detector_thread);
 }
 
 static inline bool intercepting(void)

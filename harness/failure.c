@@ -82,27 +82,33 @@ static void print_failure(FILE *out, const struct weft_explore_options *o,
                 log->preemptions == 1 ? "" : "s");
     if (verdict->schedule[0])
         fprintf(out, "    schedule %s\n", verdict->schedule);
-    if (!program) /* its own main: weft replay cannot run it */
+    if (!program) { /* its own main: weft replay cannot run it */
         print_replay_call(out, o, request, verdict);
-    else if (bare_schedule)
-        fprintf(out, "    replay: weft replay %s --test %s%s --schedule %s\n",
+        fflush(out);
+        return;
+    }
+    if (bare_schedule)
+        fprintf(out, "    replay: weft replay %s --test %s%s --schedule %s",
                 program, test, flags, verdict->schedule);
     else if (spec->kind == STRATEGY_DFS) /* no seed names a dfs schedule */
         fprintf(out,
                 "    replay: weft replay %s --test %s%s --strategy %s "
-                "--schedule %s\n",
+                "--schedule %s",
                 program, test, flags, verdict->strategy, verdict->schedule);
     else if (spec->kind == STRATEGY_CONFIRM) /* its seed needs the cycle */
         fprintf(out,
                 "    replay: weft replay %s --test %s%s --strategy confirm "
-                "--schedule %s\n",
+                "--schedule %s",
                 program, test, flags, verdict->schedule);
     else
         fprintf(out,
                 "    replay: weft replay %s --test %s%s --strategy %s --seed "
-                "0x%llx\n",
+                "0x%llx",
                 program, test, flags, verdict->strategy,
                 (unsigned long long)seed);
+    if (o->replay_args) /* the program's own, after "--" */
+        fprintf(out, " -- %s", o->replay_args);
+    fputc('\n', out);
     fflush(out);
 }
 

@@ -21,11 +21,13 @@
  * listing longer than LISTED_STEPS_MAX shows its two ends.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "goroutine_names.h"
 #include "minimise.h"
 #include "schedule.h"
 #include "search.h"
@@ -174,6 +176,19 @@ enum step_fate { STEP_RAN, STEP_BLOCKED, STEP_PREEMPTED };
  * blocked, "g3 blocks on mutex#2 (mutex lock) @ bank.c:41"; when g3 was
  * switched out before it, "g3 is preempted before mutex lock mutex#2 @
  * ..." (the step is listed again where it runs). */
+/* Who made a step, from its trace's "g3 ": "g3 ", or "thread T2 " for a
+ * pthread program's thread, as its reports name it. */
+static void step_goroutine(char *who, size_t size, const char *from,
+                           size_t length)
+{
+    unsigned long long id;
+    char name[GOROUTINE_NAME_MAX];
+    if (goroutine_names_are_threads() && sscanf(from, "g%llu ", &id) == 1)
+        snprintf(who, size, "%s ", goroutine_name(name, sizeof name, id, false));
+    else
+        snprintf(who, size, "%.*s", (int)length, from);
+}
+
 static void print_step(FILE *out, const char *line, size_t length,
                        enum step_fate fate)
 {
@@ -192,22 +207,23 @@ static void print_step(FILE *out, const char *line, size_t length,
     const char *object = memchr(operation, '#', (size_t)(at - operation));
     while (object && object > operation && object[-1] != ' ')
         object--;
-    int who = (int)(operation - from);
+    char who[GOROUTINE_NAME_MAX + 2];
+    step_goroutine(who, sizeof who, from, (size_t)(operation - from));
     int what = (int)((object ? object - 1 : at) - operation);
     int name = object ? (int)(at - object) : 0;
     const char *verb = acquired(operation);
     if (fate == STEP_PREEMPTED)
-        fprintf(out, "    %.*sis preempted before %.*s", who, from,
+        fprintf(out, "    %sis preempted before %.*s", who,
                 (int)(at - operation), operation);
     else if (fate == STEP_BLOCKED && object)
-        fprintf(out, "    %.*sblocks on %.*s (%.*s)", who, from, name, object,
-                what, operation);
+        fprintf(out, "    %sblocks on %.*s (%.*s)", who, name, object, what,
+                operation);
     else if (fate == STEP_BLOCKED)
-        fprintf(out, "    %.*sblocks in %.*s", who, from, what, operation);
+        fprintf(out, "    %sblocks in %.*s", who, what, operation);
     else if (verb && object)
-        fprintf(out, "    %.*s%s%.*s", who, from, verb, name, object);
+        fprintf(out, "    %s%s%.*s", who, verb, name, object);
     else
-        fprintf(out, "    %.*s", (int)(at - from), from);
+        fprintf(out, "    %s%.*s", who, (int)(at - operation), operation);
     fprintf(out, "%.*s\n", (int)(end - at), at);
 }
 

@@ -6,22 +6,24 @@
  *     PROGRAM [test|replay] [runner options] [-- ARGS...]
  * each schedule runs main(ARGS) as the main goroutine, its threads as
  * goroutines (posix/), and what C makes of main's end is the verdict:
- * main returning 0, or calling exit(0), passes (threads still blocked
- * then are a leak, as for a weft test); a non-zero exit status, and a
- * failed assert(), fail as an assertion does, with the stack. Without the
- * variable the program starts as it always did.
+ * main returning 0 passes (threads still blocked then are a leak, as for
+ * a weft test), as does exit(0) from any thread (which ends them all); a
+ * non-zero exit status, and a failed assert(), fail as an assertion does,
+ * with the stack. Without the variable the program starts as it always
+ * did.
  */
 #define _GNU_SOURCE
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "detector.h"
 #include "exit_status.h"
 #include "goroutine_names.h"
 #include "harness_hooks.h"
 #include "own_posix.h"
 #include "posix_threads.h"
+#include "run.h"
 #include "runner.h"
 #include "weft.h"
 
@@ -31,7 +33,6 @@ static struct {
     program_main *main;
     int argc;
     char **argv, **env;
-    jmp_buf exited; /* main called exit(0): back to main_as_test */
 } program;
 
 /* A failure the program reported itself: an exit status, as weft_assert
@@ -47,24 +48,21 @@ _Noreturn static void failed(const char *format, int status)
     weft_own_exit(WEFT_EXIT_ASSERT);
 }
 
-/* The program's exit(status): not 0 is its failure; exit(0) on the main
- * thread ends main as a return would (the frames it leaves are main's, on
- * this very stack). exit(0) from another thread goes on to the process's
- * end, which the harness reports as an exit during the test. */
-static void program_exit(int status, bool main_thread)
+/* The program's exit(status), from any thread: not 0 is its failure; 0
+ * ends the program there, a pass, whatever its other threads are doing
+ * (exit ends them all, so none is a leak). */
+static void program_exit(int status)
 {
     if (status != 0)
         failed("the program called exit(%d)", status);
-    if (main_thread)
-        longjmp(program.exited, 1);
+    schedule_end_by_exit();
 }
 
 static void main_as_test(void)
 {
     posix_threads_start(program_exit);
+    detector_thread_locals(posix_keep_thread_local);
     goroutine_names_as_threads();
-    if (setjmp(program.exited) != 0)
-        return;
     int status = program.main(program.argc, program.argv, program.env);
     if (status != 0)
         failed("main returned %d", status);
@@ -76,6 +74,43 @@ _Noreturn void __assert_fail(const char *condition, const char *file,
     if (!posix_threads_active())
         REAL(__assert_fail)(condition, file, line, function);
     weft_assert_fail(condition, file, (int)line, "assert() in %s", function);
+}
+
+/* Whether word reads the same to the shell unquoted. */
+static bool shell_plain(const char *word)
+{
+    return *word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+                                 "QRSTUVWXYZ0123456789_-+=.,/:@%") ==
+                        strlen(word);
+}
+
+/* The program's arguments as a shell reads them back (each one quoted
+ * where it must be), for replay commands: NULL for none. */
+static const char *quoted_args(int argc, char **argv)
+{
+    static char text[4096];
+    size_t length = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *word = argv[i];
+        bool plain = shell_plain(word);
+        char quoted[2048];
+        size_t q = 0;
+        if (!plain)
+            quoted[q++] = '\'';
+        for (; *word && q + 5 < sizeof quoted; word++)
+            if (!plain && *word == '\'') { /* ' ends the quote: '\'' */
+                memcpy(quoted + q, "'\\''", 4);
+                q += 4;
+            } else
+                quoted[q++] = *word;
+        if (!plain)
+            quoted[q++] = '\'';
+        length += (size_t)snprintf(text + length, sizeof text - length,
+                                   "%s%.*s", i ? " " : "", (int)q, quoted);
+        if (length >= sizeof text)
+            break;
+    }
+    return argc > 0 ? text : NULL;
 }
 
 /* The runner's arguments are those before "--"; the program's, its name
@@ -93,6 +128,8 @@ static int runner_main(int argc, char **argv, char **env)
     static char name[4096];
     snprintf(name, sizeof name, "--pthread %s", argv[0]);
     argv[0] = name; /* what reports print to replay it */
+    runner_set_replay_args(quoted_args(program.argc - 1, program.argv + 1));
+    goroutine_names_as_threads(); /* in the steps the runner lists too */
     argv[split] = NULL;
     weft_test_register("main", main_as_test, __FILE__, __LINE__);
     return weft_test_main(split, argv);

@@ -63,6 +63,7 @@ struct schedule_request explore_request(const struct weft_explore_options *o,
     return (struct schedule_request){
         .body = body,
         .program = o->replay_program,
+        .program_args = o->replay_args,
         .test_name = o->test_name,
         .spec = *spec,
         .seed = seed,

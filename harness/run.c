@@ -45,6 +45,14 @@ static void record_lock_cycle(struct decision_log *log)
         runtime_lock_cycle(log->lock_cycle, LOCK_CYCLE_MAX);
 }
 
+static void fail_if_lock_cycles(void)
+{
+    if (runtime_lock_cycles_reported() > 0) {
+        record_lock_cycle(current_request->log);
+        exit(WEFT_EXIT_LOCK_ORDER); /* exit: a race reported at exit wins */
+    }
+}
+
 static void test_main(void *arg)
 {
     (void)arg;
@@ -54,10 +62,14 @@ static void test_main(void *arg)
         fflush(NULL);
         _exit(WEFT_EXIT_LEAK);
     }
-    if (runtime_lock_cycles_reported() > 0) {
-        record_lock_cycle(current_request->log);
-        exit(WEFT_EXIT_LOCK_ORDER); /* exit: a race reported at exit wins */
-    }
+    fail_if_lock_cycles();
+}
+
+void schedule_end_by_exit(void)
+{
+    current_request->log->body_returned = 1;
+    fail_if_lock_cycles();
+    exit(0); /* exit: the detector reports a race at exit */
 }
 
 const char *replay_flags(bool preempt_on_access, bool lock_order)
@@ -95,14 +107,23 @@ static void describe_schedule(const struct schedule_request *request,
                 .lock_order = request->lock_order,
             });
         snprintf(command, size, "weft_replay(%s, \"%s\")", test, text);
-    } else if (by_schedule)
-        snprintf(command, size,
-                 "weft replay %s --test %s%s --schedule (in the report below)",
-                 program, test, flags);
+        return;
+    }
+    int length;
+    if (by_schedule)
+        length = snprintf(
+            command, size,
+            "weft replay %s --test %s%s --schedule (in the report below)",
+            program, test, flags);
     else
-        snprintf(command, size,
-                 "weft replay %s --test %s%s --strategy %s --seed 0x%llx",
-                 program, test, flags, spec, (unsigned long long)request->seed);
+        length =
+            snprintf(command, size,
+                     "weft replay %s --test %s%s --strategy %s --seed 0x%llx",
+                     program, test, flags, spec,
+                     (unsigned long long)request->seed);
+    if (request->program_args && length >= 0 && (size_t)length < size)
+        snprintf(command + length, size - (size_t)length, " -- %s",
+                 request->program_args);
 }
 
 void schedule_execute(const struct schedule_request *request)

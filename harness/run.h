@@ -25,6 +25,7 @@ struct schedule_result {
 struct schedule_request {
     void (*body)(void);
     const char *program; /* for replay commands in reports */
+    const char *program_args; /* after their " -- ", or NULL */
     const char *test_name;
     struct strategy_spec spec;
     uint64_t seed;
@@ -63,6 +64,13 @@ void schedule_run(const struct schedule_request *request,
  * strategy and limits, as the main goroutine, with output flushed after;
  * its verdict is in the exit status and output that follow. */
 void schedule_execute(const struct schedule_request *request);
+
+/* The program under test ends its process with status 0, from any of its
+ * goroutines (a pthread program's exit(0)): the schedule ends as if the
+ * test body had returned, except that nothing runs again and no goroutine
+ * is a leak, as exit ends a C program's threads; a race or a lock-order
+ * cycle reported so far still fails it. */
+_Noreturn void schedule_end_by_exit(void);
 
 /* Zeroes what a schedule records in log before it runs. */
 void schedule_log_clear(struct decision_log *log);

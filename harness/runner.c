@@ -276,6 +276,14 @@ static size_t load_schedule(const struct runner_options *r,
     return (size_t)count;
 }
 
+/* what replay commands repeat after the program's name (runner.h) */
+static const char *replay_args;
+
+void runner_set_replay_args(const char *args)
+{
+    replay_args = args;
+}
+
 static int replay(const char *program, struct runner_options *r)
 {
     if (r->test_count == 0)
@@ -321,6 +329,7 @@ static int replay(const char *program, struct runner_options *r)
     struct decision_log *log = decision_log_create(MAX_DECISIONS);
     o->test_name = test->name;
     o->replay_program = program;
+    o->replay_args = replay_args;
     profile_fill(&spec, o, test->body, log);
     struct schedule_request request =
         explore_request(o, test->body, &spec, by_schedule ? 0 : o->seed, log);
@@ -484,6 +493,7 @@ static int run_tests(const char *program, struct runner_options *r)
             o.trace_path = trace_path_for(o.trace_path, o.test_name, trace_path,
                                           sizeof trace_path);
         o.replay_program = program;
+        o.replay_args = replay_args;
         size_t report_size = 0;
         o.report_file = open_memstream(&outcomes[i].report, &report_size);
         struct timespec start;

@@ -7,4 +7,8 @@
  * copy finds it off), so reports print the same addresses in a replay. */
 void runner_without_aslr(char **argv);
 
+/* The program's own arguments, quoted for the shell, for the replay
+ * commands reports print (after " -- "); NULL: none. */
+void runner_set_replay_args(const char *args);
+
 #endif

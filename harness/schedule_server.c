@@ -57,6 +57,7 @@ struct mailbox {
     uint64_t taken;      /* the generation the server took last */
     char program[NAME_BYTES];
     char test_name[NAME_BYTES];
+    char program_args[NAME_BYTES];
     char why_not[160]; /* why the server could not start or go back */
 };
 
@@ -191,7 +192,9 @@ static bool eligible(const struct schedule_request *request)
            !request->sleep_count && !request->lock_target_length &&
            !request->creation_stacks &&
            (!request->program || strlen(request->program) < NAME_BYTES) &&
-           (!request->test_name || strlen(request->test_name) < NAME_BYTES);
+           (!request->test_name || strlen(request->test_name) < NAME_BYTES) &&
+           (!request->program_args ||
+            strlen(request->program_args) < NAME_BYTES);
 }
 
 static void post(const struct schedule_request *request)
@@ -202,6 +205,9 @@ static void post(const struct schedule_request *request)
         m->request.program = strcpy(m->program, request->program);
     if (request->test_name)
         m->request.test_name = strcpy(m->test_name, request->test_name);
+    if (request->program_args)
+        m->request.program_args =
+            strcpy(m->program_args, request->program_args);
     m->generation++;
     m->why_not[0] = '\0';
 }

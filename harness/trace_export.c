@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "goroutine_names.h"
 #include "trace_export.h"
 
 struct point {
@@ -82,10 +83,12 @@ bool trace_export_chrome(const char *path, const char *trace)
         if (seen || named_count == sizeof named / sizeof *named)
             continue;
         named[named_count++] = points[i].goroutine;
+        char name[GOROUTINE_NAME_MAX]; /* "goroutine 3", or "thread T2" */
         fprintf(out,
                 "%s{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,"
-                "\"tid\":%lu,\"args\":{\"name\":\"goroutine %lu\"}}",
-                separator, points[i].goroutine, points[i].goroutine);
+                "\"tid\":%lu,\"args\":{\"name\":\"%s\"}}",
+                separator, points[i].goroutine,
+                goroutine_name(name, sizeof name, points[i].goroutine, false));
         separator = ",\n";
     }
     for (size_t i = 0; i < count; i++) {

@@ -661,6 +661,9 @@ struct weft_explore_options {
      * `weft replay` command; NULL (a program with its own main): reports
      * print the weft_replay call instead. */
     const char *replay_program;
+    /** Appended to that command after " -- ": a pthread program's own
+     * arguments, quoted for the shell; NULL: none. */
+    const char *replay_args;
     /** How schedules are kept apart: WEFT_ISOLATION_PERSISTENT (the
      * default) runs them one after another in one forked process that
      * goes back to a snapshot after each pass, and forks afresh after a

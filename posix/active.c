@@ -18,12 +18,13 @@ void posix_threads_start(posix_exit_handler *on_exit)
     exit_handler = on_exit;
     posix_thread = true;
     posix_on = true;
+    posix_tls_start();
 }
 
 _Noreturn void exit(int status)
 {
     if (posix_active() && exit_handler)
-        exit_handler(status, posix_self() == posix_main_thread());
+        exit_handler(status);
     weft_own_exit(status);
 }
 

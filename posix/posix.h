@@ -69,6 +69,8 @@ struct posix_thread {
     weft_waitgroup running;  /* 1 until it ends: join waits for 0 */
     bool joined, detached;   /* by the program's calls */
     void **values; /* pthread_key values, POSIX_KEYS_MAX, or NULL */
+    unsigned char *tls; /* its thread-locals while another's are in (tls.c) */
+    bool ended;
     char name[16];
     struct posix_thread *next; /* every thread, newest first */
 };
@@ -87,6 +89,16 @@ struct posix_thread *posix_self(void);
 struct posix_thread *posix_main_thread(void);
 /* Runs the key destructors of self's values (keys.c). */
 void posix_keys_run_destructors(struct posix_thread *self);
+
+/* ---- thread-locals (tls.c) ---- */
+
+/* Finds the program's thread-locals and swaps them at each switch between
+ * threads from now on; the main thread's are those in place. */
+void posix_tls_start(void);
+/* The program hands address to another thread (pthread_create's
+ * argument): if it is one of its thread-locals, the detector checks them
+ * as shared memory from now on. */
+void posix_tls_handed(const void *address);
 
 /* ---- time (time.c) ---- */
 

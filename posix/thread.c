@@ -43,8 +43,7 @@ struct posix_thread *posix_main_thread(void)
 
 static void thread_main(void *arg)
 {
-    struct posix_thread *t = arg;
-    *goroutine_posix_slot() = t;
+    struct posix_thread *t = arg; /* already in its posix slot */
     t->goroutine = weft_id();
     t->result = t->start(t->arg);
     posix_thread_end(t);
@@ -53,6 +52,7 @@ static void thread_main(void *arg)
 void posix_thread_end(struct posix_thread *t)
 {
     posix_keys_run_destructors(t);
+    t->ended = true; /* its thread-locals are not kept past its switch out */
     if (t->detached) /* nobody reads them now */
         free(t->values);
     weft_waitgroup_done(&t->running);
@@ -68,6 +68,7 @@ int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
     struct posix_thread *t = calloc(1, sizeof *t);
     if (!t)
         return EAGAIN;
+    posix_tls_handed(arg);
     t->start = start;
     t->arg = arg;
     t->detached = detach == PTHREAD_CREATE_DETACHED;
@@ -75,7 +76,7 @@ int posix_thread_create(pthread_t *thread, const pthread_attr_t *attr,
     threads = t;
     weft_waitgroup_add(&t->running, 1);
     *thread = (pthread_t)t;
-    posix_go(thread_main, t, created_pc);
+    posix_go(thread_main, t, created_pc, t);
     return 0;
 }
 

@@ -471,12 +471,20 @@ static void *alternate_stack_memory(void)
     return memory == MAP_FAILED ? NULL : memory;
 }
 
+/* this thread's alternate stack is in place (a thread-local of weft's:
+ * runtime_thread_locals) */
+static __thread bool alternate_stack_installed;
+
+void crash_thread_locals(void (*keep)(const void *address, size_t size))
+{
+    keep(&alternate_stack_installed, sizeof alternate_stack_installed);
+}
+
 static void install_alternate_stack(void)
 {
-    static __thread bool installed;
-    if (installed)
+    if (alternate_stack_installed)
         return;
-    installed = true;
+    alternate_stack_installed = true;
     stack_t current;
     if (sigaltstack(NULL, &current) == 0 && !(current.ss_flags & SS_DISABLE) &&
         current.ss_size >= ALTERNATE_STACK_BYTES)

@@ -7,6 +7,22 @@ void **goroutine_posix_slot(void)
     return &ws.current->posix;
 }
 
+void runtime_on_switch(goroutine_switch_fn *on_switch)
+{
+    rt.on_switch = on_switch;
+}
+
+void posix_memory_fresh(const void *address, size_t size)
+{
+    DETECT(memory_fresh, address, size);
+}
+
+void runtime_thread_locals(void (*keep)(const void *address, size_t size))
+{
+    keep(&ws, sizeof ws);
+    crash_thread_locals(keep);
+}
+
 void posix_sync_point(enum weft_op op)
 {
     sched_point(op, NULL);

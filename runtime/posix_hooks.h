@@ -17,12 +17,30 @@
 bool cond_wait_until(weft_cond *c, int64_t deadline_ns);
 
 /* weft_go for pthread_create, the goroutine created at created_pc (the
- * program's call of pthread_create, which reports name). */
-uint64_t posix_go(weft_fn fn, void *arg, uintptr_t created_pc);
+ * program's call of pthread_create, which reports name), its posix slot
+ * set to thread before it first runs. */
+uint64_t posix_go(weft_fn fn, void *arg, uintptr_t created_pc, void *thread);
 
 /* The running goroutine's slot for the posix layer (its thread): NULL
  * until set, and for a goroutine not started by pthread_create. */
 void **goroutine_posix_slot(void);
+
+/* For the rest of this run, on_switch is called at each switch between
+ * goroutines, before the one switched to runs, with its posix slot's
+ * value (what a thread's switch takes with it: its thread-locals). Not
+ * called where no switch is: a run without a posix layer pays one test. */
+typedef void goroutine_switch_fn(void *posix_slot);
+void runtime_on_switch(goroutine_switch_fn *on_switch);
+
+/* The detector forgets the accesses to [address, address + size): the
+ * memory now holds other data (another thread's copy of its
+ * thread-locals). */
+void posix_memory_fresh(const void *address, size_t size);
+
+/* Calls keep with each of the runtime's own thread-local variables on this
+ * thread (where it lies, its size): what must not be swapped with a
+ * program's thread-locals. */
+void runtime_thread_locals(void (*keep)(const void *address, size_t size));
 
 /* A scheduling point for an operation on a POSIX object that weft has no
  * object of its own for (a spin lock, pthread_once), and the detector's

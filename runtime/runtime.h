@@ -188,6 +188,9 @@ struct runtime {
     bool report_leaks;           /* report_leaks=1: check when main ends */
     bool initialized;
     bool main_exited;
+    /* called at each switch, with the next goroutine's posix slot
+     * (posix_hooks.h), or NULL */
+    void (*on_switch)(void *posix_slot);
     struct goroutine main_goroutine;
 
     /* parallel mode (parallel.c), under the runtime's lock */
@@ -352,6 +355,8 @@ void goroutine_print_creation(FILE *out, struct goroutine *g);
 /* Fatal signals (crash.c): installs the handlers and the alternate signal
  * stack they run on, once per process and thread. */
 void crash_handlers_install(void);
+/* Calls keep with crash.c's thread-local (runtime_thread_locals). */
+void crash_thread_locals(void (*keep)(const void *address, size_t size));
 
 /* Prints every goroutine as a crash report does, the running one unwound
  * from a signal's ucontext (crash.c). */

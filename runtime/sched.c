@@ -142,6 +142,8 @@ void runtime_switch_to(struct goroutine *next)
         check_stack_bounds(prev);
     next->status = G_RUNNING;
     ws.current = next;
+    if (unlikely(rt.on_switch)) /* a pthread program's thread-locals */
+        rt.on_switch(next->posix);
     DETECT(goroutine_switch, next->id);
     weft_context_switch(&prev->sp, next->sp);
     after_resume();
@@ -381,7 +383,7 @@ record_creation_stack(struct goroutine *g)
 }
 
 /* weft_go, created at caller (the call site reports name). */
-static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller)
+static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller, void *posix)
 {
     sched_point(WEFT_OP_SPAWN, NULL);
     struct stack stack;
@@ -395,6 +397,7 @@ static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller)
     g->id = rt.next_goroutine_id++;
     g->fn = fn;
     g->arg = arg;
+    g->posix = posix;
     g->parent_id = ws.current->id;
     /* a framework's wrapper around weft_go is not where it was created
      * (the detector keeps the whole stack, the wrapper's frame in it) */
@@ -419,12 +422,12 @@ static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller)
 uint64_t weft_go(weft_fn fn, void *arg)
 {
     PANIC_IF_NIL(fn, "function");
-    return go_from(fn, arg, (uintptr_t)__builtin_return_address(0));
+    return go_from(fn, arg, (uintptr_t)__builtin_return_address(0), NULL);
 }
 
-uint64_t posix_go(weft_fn fn, void *arg, uintptr_t created_pc)
+uint64_t posix_go(weft_fn fn, void *arg, uintptr_t created_pc, void *thread)
 {
-    return go_from(fn, arg, created_pc);
+    return go_from(fn, arg, created_pc, thread);
 }
 
 void weft_yield(void)

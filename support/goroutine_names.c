@@ -10,6 +10,11 @@ void goroutine_names_as_threads(void)
     as_threads = true;
 }
 
+bool goroutine_names_are_threads(void)
+{
+    return as_threads;
+}
+
 const char *goroutine_name(char *buffer, size_t size, uint64_t id,
                            bool capitalised)
 {

@@ -14,6 +14,9 @@
 /* From here on, in this process, goroutines are named as threads. */
 void goroutine_names_as_threads(void);
 
+/* Whether goroutines are named as threads here. */
+bool goroutine_names_are_threads(void);
+
 /* "goroutine 3" or "thread T2" into buffer (capitalised: "Goroutine 3",
  * "Thread T2"); returns buffer. */
 const char *goroutine_name(char *buffer, size_t size, uint64_t id,

@@ -1,8 +1,10 @@
 /* weft's own: a thread that calls exit() with a status other than 0 ends
- * the schedule as a failed assertion, with its stack.
+ * the schedule as a failed assertion, with its stack; the minimised
+ * schedule's steps name the threads as reports do.
  * weft: assertion failed
  * output: assertion failed: the program called exit(4)
- * output:   fail() */
+ * output:   fail()
+ * output: thread T0 go @ */
 #include <pthread.h>
 #include <stdlib.h>
 

@@ -2,14 +2,17 @@
 # One ported TSan test (or pthread program): PROGRAM under `weft test
 # --pthread` must reach the verdict of SOURCE's "weft:" line ("pass", or a
 # verdict's name), print each " * output:" line's text, and a failure's
-# printed replay command must reach the verdict again.
+# printed replay command must reach the verdict again. A " * args:" line
+# holds the program's arguments, as a shell reads them.
 #   check.sh WEFT PROGRAM SOURCE
 set -uo pipefail
 weft=$1 program=$2 source=$3
 expected=$(sed -n 's|^ \* weft: \(.*\) \*/$|\1|p; s|^ \* weft: \(.*\)$|\1|p' \
     "$source" | head -n 1)
 [ -n "$expected" ] || { echo "no 'weft:' line in $source"; exit 1; }
-output=$("$weft" test --pthread "$program" --iterations 300 2>&1)
+args=$(sed -n 's|^ \* args: \(.*\)$|\1|p' "$source" | head -n 1)
+output=$(eval "\"\$weft\" test --pthread \"\$program\" --iterations 300 \
+    ${args:+-- $args}" 2>&1)
 status=$?
 while IFS= read -r text; do
     if ! grep -qF -- "$text" <<<"$output"; then
