@@ -154,10 +154,14 @@ void snapshot_on_restore(void (*reset)(void))
 static bool is_owned(const struct region *r)
 {
     uintptr_t at = r->start;
-    for (size_t i = 0; at < r->end && i < owned.count; i++)
+    for (bool advanced = true; at < r->end && advanced;) {
+        advanced = false;
         for (size_t k = 0; k < owned.count; k++)
-            if (owned.ranges[k].start <= at && at < owned.ranges[k].end)
+            if (owned.ranges[k].start <= at && at < owned.ranges[k].end) {
                 at = owned.ranges[k].end;
+                advanced = true;
+            }
+    }
     return at >= r->end;
 }
 
