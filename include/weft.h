@@ -234,6 +234,7 @@ typedef struct weft_mutex {
     uint32_t locked;           /**< 1 while held */
     uint32_t id;               /**< N of mutex#N in traces; 0 until used */
     struct weft_waitq waiters; /**< goroutines blocked in lock */
+    uint32_t guard;            /**< the runtime's lock over the fields */
 } weft_mutex;
 
 /** Locks m, blocking while another holds it. */
@@ -251,6 +252,7 @@ typedef struct weft_rwmutex {
     uint32_t writers_waiting; /**< writers blocked in lock */
     uint32_t id;              /**< N of rwmutex#N in traces */
     struct weft_waitq reader_waiters, writer_waiters; /**< blocked */
+    uint32_t guard; /**< the runtime's lock over the fields */
 } weft_rwmutex;
 
 /** Locks rw for reading, blocking while a writer holds or waits for it. */
@@ -271,6 +273,7 @@ typedef struct weft_waitgroup {
     int64_t counter;           /**< goroutines still to call done */
     uint32_t id;               /**< N of wg#N in traces */
     struct weft_waitq waiters; /**< goroutines blocked in wait */
+    uint32_t guard;            /**< the runtime's lock over the fields */
 } weft_waitgroup;
 
 /** Adds delta (may be negative); panics if the counter goes below zero. */
@@ -333,6 +336,7 @@ typedef struct weft_once {
     uint32_t state; /**< 0 not run, 1 running, 2 done */
     uint32_t id;    /**< N of once#N in traces */
     struct weft_waitq waiters; /**< goroutines waiting for fn to finish */
+    uint32_t guard;            /**< the runtime's lock over the fields */
 } weft_once;
 
 /** Calls fn(arg) if no call on this once has; every call returns after fn

@@ -183,7 +183,7 @@ void *weft_blocking(void *(*fn)(void *arg), void *arg)
 {
     PANIC_IF_NIL(fn, "function");
     runtime_init_if_needed();
-    sched_point(WEFT_OP_BLOCKING, NULL);
+    sched_point_rt(WEFT_OP_BLOCKING, NULL);
     void *result = blocking_run(fn, arg);
     RT_UNLOCK();
     return result;

@@ -10,12 +10,13 @@
  * Values are copied into the buffer or straight into the waiting peer's
  * variable, never aliased. Waiters are served in FIFO order.
  *
- * The lock rule (production mode, runtime.h at sched_point): the
- * weft_chan_* entry points take the runtime's lock at their scheduling
- * point and release it (RT_UNLOCK) just before returning to the user; all
- * the chan_* functions here run with it held on entry and still hold it on
- * exit, including across park(). weft_chan_free takes it itself (no
- * scheduling point), and the len/cap/elem_size readers take none (a
+ * The lock rule (parallel mode, parallel.h): the weft_chan_* entry points
+ * take the channel's own lock after their scheduling point and release it
+ * just before returning to the user, or park releasing it (a woken
+ * operation holds no lock: its peer did the work); the chan_* functions
+ * here run with it held, except chan_close and the timer's send, which
+ * take it themselves. weft_chan_free takes the runtime's lock (a timer may
+ * target the channel), and the len/cap/elem_size readers take none (a
  * channel's capacity never changes; len is a snapshot, as in Go).
  *
  * Detector events: a value handed over (buffer slot or direct) carries the
@@ -136,7 +137,7 @@ void chan_destroy(weft_chan *c)
 
 void weft_chan_free(weft_chan *c)
 {
-    RT_LOCK(); /* its timer is in the runtime's heap */
+    RT_LOCK(); /* its timer is in the runtime's heap; no one else uses c */
     chan_destroy(c);
     RT_UNLOCK();
 }
@@ -148,18 +149,20 @@ uint32_t chan_object_id(weft_chan *c)
 
 bool chan_send_ready(weft_chan *c)
 {
-    return c->closed || !waitq_empty(&c->recvq) || c->count < c->capacity;
+    return c->closed || c->count < c->capacity || waitq_has_live(&c->recvq);
 }
 
 bool chan_recv_ready(weft_chan *c)
 {
-    return c->closed || !waitq_empty(&c->sendq) || c->count > 0;
+    return c->closed || c->count > 0 || waitq_has_live(&c->sendq);
 }
 
 /* Sends without blocking if a receiver waits or the buffer has room. */
 bool chan_try_send(weft_chan *c, const void *value)
 {
-    if (likely(waitq_empty(&c->recvq))) {
+    struct waiter *receiver =
+        waitq_empty(&c->recvq) ? NULL : waitq_pop(&c->recvq);
+    if (likely(!receiver)) {
         if (c->count == c->capacity)
             return false;
         slot_sync(c, c->send_index);
@@ -169,7 +172,6 @@ bool chan_try_send(weft_chan *c, const void *value)
         return true;
     }
     /* a receiver waits, so the buffer is empty: hand the value over */
-    struct waiter *receiver = waitq_pop(&c->recvq);
     copy_value(c, receiver->elem, value);
     receiver->ok = true;
     if (c->capacity == 0) {
@@ -287,7 +289,7 @@ void chan_lock_order_woken(weft_chan *c, const struct waiter *w,
 _Noreturn static void block_forever(enum wait_reason reason)
 {
     for (;;)
-        park(reason);
+        park_releasing(reason, NULL);
 }
 
 void weft_chan_send(weft_chan *c, const void *value)
@@ -297,23 +299,23 @@ void weft_chan_send(weft_chan *c, const void *value)
     sched_point(WEFT_OP_CHAN_SEND, c ? &c->id : NULL);
     if (!c)
         block_forever(WAIT_CHAN_SEND_NIL);
+    OBJECT_LOCK(&c->lock);
     if (c->closed)
         runtime_panic("send on closed channel");
     if (likely(chan_try_send(c, value))) {
         chan_lock_order(c, WEFT_SEND, true, true);
-        RT_UNLOCK();
+        OBJECT_UNLOCK(&c->lock);
         return;
     }
     struct waiter w = {
         .g = ws.current, .elem = (void *)value, .one_slot = c->capacity == 1};
     chan_before_park(c);
     waitq_push(&c->sendq, &w);
-    park(WAIT_CHAN_SEND);
+    park_releasing(WAIT_CHAN_SEND, &c->lock);
     if (!w.ok)
         runtime_panic("send on closed channel");
     chan_after_wake(&w);
     chan_lock_order_woken(c, &w, WEFT_SEND);
-    RT_UNLOCK();
 }
 
 bool weft_chan_recv_ok(weft_chan *c, void *out)
@@ -321,20 +323,20 @@ bool weft_chan_recv_ok(weft_chan *c, void *out)
     sched_point(WEFT_OP_CHAN_RECV, c ? &c->id : NULL);
     if (!c)
         block_forever(WAIT_CHAN_RECV_NIL);
+    OBJECT_LOCK(&c->lock);
     enum chan_recv_result result = chan_try_recv(c, out);
     if (likely(result != CHAN_EMPTY)) {
         chan_lock_order(c, WEFT_RECV, result == CHAN_GOT, true);
-        RT_UNLOCK();
+        OBJECT_UNLOCK(&c->lock);
         return result == CHAN_GOT;
     }
     struct waiter w = {
         .g = ws.current, .elem = out, .one_slot = c->capacity == 1};
     chan_before_park(c);
     waitq_push(&c->recvq, &w);
-    park(WAIT_CHAN_RECV);
+    park_releasing(WAIT_CHAN_RECV, &c->lock);
     chan_after_wake(&w);
     chan_lock_order_woken(c, &w, WEFT_RECV);
-    RT_UNLOCK();
     return w.ok;
 }
 
@@ -367,19 +369,20 @@ void weft_chan_close(weft_chan *c)
 {
     sched_point(WEFT_OP_CHAN_CLOSE, c ? &c->id : NULL);
     chan_close(c);
-    RT_UNLOCK();
 }
 
 void chan_close(weft_chan *c)
 {
     if (!c)
         runtime_panic("close of nil channel");
+    OBJECT_LOCK(&c->lock);
     if (c->closed)
         runtime_panic("close of closed channel");
     c->closed = true;
     DETECT(release, c);
     wake_on_close(c, &c->recvq, true);
     wake_on_close(c, &c->sendq, false);
+    OBJECT_UNLOCK(&c->lock);
 }
 
 size_t weft_chan_len(const weft_chan *c)
@@ -400,8 +403,10 @@ size_t weft_chan_elem_size(const weft_chan *c)
 /* A timer's send: never blocks, drops the tick if the buffer is full. */
 void chan_send_nonblocking_time(weft_chan *c, int64_t now)
 {
+    OBJECT_LOCK(&c->lock);
     if (!c->closed)
         chan_try_send(c, &now);
+    OBJECT_UNLOCK(&c->lock);
 }
 
 void chan_set_timer(weft_chan *c, struct timer *t)

@@ -13,6 +13,7 @@ struct weft_chan {
     bool closed;
     bool owns_timer; /* weft_after: freeing the channel frees its timer */
     uint32_t id;
+    uint32_t lock; /* parallel mode: everything here but the constants */
     struct weft_waitq recvq, sendq;
     struct timer *timer; /* a timer that sends on this channel */
     unsigned char buffer[];

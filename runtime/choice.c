@@ -15,16 +15,16 @@
 
 struct weft_option *options_buffer(size_t count)
 {
-    if (count > rt_process.options_capacity) {
+    if (count > ws.options_capacity) {
         size_t capacity = count < 64 ? 64 : count * 2;
         struct weft_option *options =
-            realloc(rt_process.options, capacity * sizeof *options);
+            realloc(ws.options, capacity * sizeof *options);
         if (!options)
             runtime_panic("out of memory");
-        rt_process.options = options;
-        rt_process.options_capacity = capacity;
+        ws.options = options;
+        ws.options_capacity = capacity;
     }
-    return rt_process.options;
+    return ws.options;
 }
 
 /* The strategy's work is not the goroutine's (and one the program wrote

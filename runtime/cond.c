@@ -67,7 +67,7 @@ static void cond_wait_timed_out(void *arg)
 bool cond_wait_until(weft_cond *c, int64_t deadline_ns)
 {
     PANIC_IF_NIL(c, "cond");
-    sched_point(WEFT_OP_COND_WAIT, &c->id);
+    sched_point_rt(WEFT_OP_COND_WAIT, &c->id);
     if (!c->mutex && !c->locker.unlock)
         runtime_panic("sync: Cond.Wait on a cond with no mutex or locker");
     struct cond_waiter w = {.waiter = {.g = ws.current}};
@@ -113,7 +113,7 @@ static bool cond_wake_one(weft_cond *c)
 void weft_cond_signal(weft_cond *c)
 {
     PANIC_IF_NIL(c, "cond");
-    sched_point(WEFT_OP_COND_SIGNAL, &c->id);
+    sched_point_rt(WEFT_OP_COND_SIGNAL, &c->id);
     DETECT(release, c);
     cond_wake_one(c);
     RT_UNLOCK();
@@ -122,7 +122,7 @@ void weft_cond_signal(weft_cond *c)
 void weft_cond_broadcast(weft_cond *c)
 {
     PANIC_IF_NIL(c, "cond");
-    sched_point(WEFT_OP_COND_BROADCAST, &c->id);
+    sched_point_rt(WEFT_OP_COND_BROADCAST, &c->id);
     DETECT(release, c);
     while (cond_wake_one(c))
         ;

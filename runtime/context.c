@@ -191,7 +191,7 @@ weft_context *weft_context_with_value(weft_context *parent, const void *key,
 void weft_context_cancel(weft_context *ctx)
 {
     PANIC_IF_NIL(ctx, "context");
-    sched_point(WEFT_OP_CHAN_CLOSE, ctx->done ? &ctx->done->id : NULL);
+    sched_point_rt(WEFT_OP_CHAN_CLOSE, ctx->done ? &ctx->done->id : NULL);
     context_cancel(ctx, WEFT_CONTEXT_CANCELED);
     RT_UNLOCK();
 }

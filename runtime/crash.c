@@ -373,7 +373,7 @@ static void print_goroutines(FILE *out, struct goroutine *crashed,
               out);
         return;
     }
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next) {
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g)) {
         if (g == crashed)
             continue;
         fputc('\n', out);

@@ -124,7 +124,7 @@ void runtime_print_goroutines(FILE *out)
     }
     fputc('\n', out);
     goroutine_print(out, ws.current);
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (g != ws.current) {
             fputc('\n', out);
             goroutine_print(out, g);
@@ -134,7 +134,7 @@ void runtime_print_goroutines(FILE *out)
 size_t runtime_other_goroutines(uint64_t *ids, size_t max)
 {
     size_t count = 0;
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (g->id != 1) {
             if (count < max)
                 ids[count] = g->id;

@@ -19,7 +19,7 @@
 
 static bool anyone_sleeping(void)
 {
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (g->status == G_WAITING && g->wait_reason == WAIT_SLEEP &&
             g != ws.current)
             return true;
@@ -51,14 +51,14 @@ static size_t report_blocked(FILE *out, const char *when)
     }
     rt.untraced = NULL;
     size_t leaked = 0;
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         leaked += g != ws.current && g->status == G_WAITING;
     if (leaked == 0)
         return 0;
     fflush(stdout);
     fprintf(out, "leak: %zu goroutine%s still blocked when %s\n", leaked,
             leaked == 1 ? "" : "s", when);
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (g != ws.current && g->status == G_WAITING) {
             fputc('\n', out);
             goroutine_print(out, g);

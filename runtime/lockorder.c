@@ -327,7 +327,7 @@ static const char *taken_verb(const struct lock_edge *e)
 
 static const char *goroutine_state(uint64_t id)
 {
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (g->id == id)
             return g == ws.current          ? "running"
                    : g->status == G_WAITING ? wait_reason_string(g->wait_reason)
@@ -528,7 +528,7 @@ void lockorder_released(const void *lock)
     long node = node_find(lock);
     if (node < 0 || held_remove(ws.current, (uint32_t)node))
         return;
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (held_remove(g, (uint32_t)node))
             return;
 }
@@ -548,7 +548,7 @@ void lockorder_chan_received(const void *chan)
                 search_cycles((uint32_t)e);
         return;
     }
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next)
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g))
         if (held_remove(g, (uint32_t)node))
             return;
 }

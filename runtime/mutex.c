@@ -12,27 +12,30 @@ void weft_mutex_lock(weft_mutex *m)
     PANIC_IF_NIL(m, "mutex");
     LOCK_ORDER(before, m);
     sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
-    if (likely(!m->locked))
+    OBJECT_LOCK(&m->guard);
+    if (likely(!m->locked)) {
         m->locked = 1;
-    else
-        waitq_park(&m->waiters, WAIT_MUTEX); /* woken as the owner */
+        OBJECT_UNLOCK(&m->guard);
+    } else {
+        /* woken as the owner */
+        waitq_park(&m->waiters, WAIT_MUTEX, &m->guard);
+    }
     DETECT(acquire, m);
     LOCK_ORDER(acquired, m, LOCK_MUTEX, &m->id, LOCK_WRITE, true);
-    RT_UNLOCK();
 }
 
 bool weft_mutex_trylock(weft_mutex *m)
 {
     PANIC_IF_NIL(m, "mutex");
     sched_point(WEFT_OP_MUTEX_LOCK, &m->id);
-    if (m->locked) {
-        RT_UNLOCK();
-        return false;
-    }
+    OBJECT_LOCK(&m->guard);
+    bool free = !m->locked;
     m->locked = 1;
+    OBJECT_UNLOCK(&m->guard);
+    if (!free)
+        return false;
     DETECT(acquire, m);
     LOCK_ORDER(acquired, m, LOCK_MUTEX, &m->id, LOCK_WRITE, false);
-    RT_UNLOCK();
     return true;
 }
 
@@ -41,11 +44,11 @@ void weft_mutex_unlock(weft_mutex *m)
     PANIC_IF_NIL(m, "mutex");
     sched_point(WEFT_OP_MUTEX_UNLOCK, &m->id);
     mutex_release(m);
-    RT_UNLOCK();
 }
 
 void mutex_release(weft_mutex *m)
 {
+    OBJECT_LOCK(&m->guard);
     if (!m->locked)
         runtime_panic("sync: unlock of unlocked mutex");
     DETECT(release_store, m);
@@ -54,4 +57,5 @@ void mutex_release(weft_mutex *m)
         m->locked = 0;
     else
         wake_one(&m->waiters); /* hand-off: stays locked for the waiter */
+    OBJECT_UNLOCK(&m->guard);
 }

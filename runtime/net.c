@@ -153,7 +153,7 @@ static weft_conn *tcp_conn(int fd, int *error)
 
 static weft_listener *listen_tcp(const char *host, int port, int *error)
 {
-    sched_point(WEFT_OP_NET_LISTEN, NULL);
+    sched_point_rt(WEFT_OP_NET_LISTEN, NULL);
     struct addresses addrs;
     int status = resolve(host, port, true, &addrs);
     if (status < 0)
@@ -184,7 +184,7 @@ fail:
 static weft_conn *accept_conn(weft_listener *l, int *error)
 {
     struct netpoll_desc *d = listener_desc(l);
-    sched_point(WEFT_OP_NET_ACCEPT, &d->id);
+    sched_point_rt(WEFT_OP_NET_ACCEPT, &d->id);
     int status = netpoll_begin(d);
     if (status < 0) {
         set_error(error, status);
@@ -269,7 +269,7 @@ static weft_conn *dial_one(const struct sockaddr *addr, socklen_t length,
 static weft_conn *dial_tcp(const char *host, int port, int64_t timeout_ns,
                            int *error)
 {
-    sched_point(WEFT_OP_NET_DIAL, NULL);
+    sched_point_rt(WEFT_OP_NET_DIAL, NULL);
     int64_t deadline =
         timeout_ns > 0 ? add_saturating(clock_now(), timeout_ns) : 0;
     struct addresses addrs;
@@ -348,7 +348,7 @@ weft_conn *weft_conn_from_fd(int fd, int *error)
 static ssize_t conn_read(weft_conn *c, void *buffer, size_t length)
 {
     struct netpoll_desc *d = conn_desc(c);
-    sched_point(WEFT_OP_NET_READ, &d->id);
+    sched_point_rt(WEFT_OP_NET_READ, &d->id);
     ssize_t n = netpoll_begin(d);
     if (n < 0)
         return n;
@@ -387,7 +387,7 @@ static ssize_t write_some(struct netpoll_desc *d, const char *p, size_t n)
 static ssize_t conn_write(weft_conn *c, const void *buffer, size_t length)
 {
     struct netpoll_desc *d = conn_desc(c);
-    sched_point(WEFT_OP_NET_WRITE, &d->id);
+    sched_point_rt(WEFT_OP_NET_WRITE, &d->id);
     ssize_t status = netpoll_begin(d);
     if (status < 0)
         return status;
@@ -449,7 +449,7 @@ void weft_listener_set_deadline(weft_listener *l, int64_t deadline_ns)
 
 static int close_desc(struct netpoll_desc *d)
 {
-    sched_point(WEFT_OP_NET_CLOSE, &d->id);
+    sched_point_rt(WEFT_OP_NET_CLOSE, &d->id);
     if (d->closing)
         return -EBADF;
     DETECT(release, &netpoll_io_sync); /* the peer reads end-of-file */
@@ -476,7 +476,7 @@ int weft_listener_close(weft_listener *l)
 static int conn_close_write(weft_conn *c)
 {
     struct netpoll_desc *d = conn_desc(c);
-    sched_point(WEFT_OP_NET_CLOSE, &d->id);
+    sched_point_rt(WEFT_OP_NET_CLOSE, &d->id);
     if (d->closing)
         return -EBADF;
     DETECT(release, &netpoll_io_sync);

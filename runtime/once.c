@@ -17,9 +17,11 @@ struct once_running {
 /* Under the runtime's lock. */
 static void once_complete(weft_once *o)
 {
+    OBJECT_LOCK(&o->guard);
     o->state = ONCE_DONE;
     DETECT(release, o);
     wake_all(&o->waiters);
+    OBJECT_UNLOCK(&o->guard);
 }
 
 static void once_complete_at_exit(struct exit_hook *hook)
@@ -32,25 +34,23 @@ void weft_once_do(weft_once *o, weft_fn fn, void *arg)
     PANIC_IF_NIL(o, "once");
     PANIC_IF_NIL(fn, "function");
     sched_point(WEFT_OP_ONCE, &o->id);
+    OBJECT_LOCK(&o->guard);
     if (o->state == ONCE_DONE) {
+        OBJECT_UNLOCK(&o->guard);
         DETECT(acquire, o);
-        RT_UNLOCK();
         return;
     }
     if (o->state == ONCE_RUNNING) {
-        waitq_park(&o->waiters, WAIT_ONCE);
+        waitq_park(&o->waiters, WAIT_ONCE, &o->guard);
         DETECT(acquire, o);
-        RT_UNLOCK();
         return;
     }
     o->state = ONCE_RUNNING;
+    OBJECT_UNLOCK(&o->guard); /* fn is the user's code */
     struct goroutine *g = ws.current;
     struct once_running running = {{g->exit_hooks, once_complete_at_exit}, o};
     g->exit_hooks = &running.hook;
-    RT_UNLOCK(); /* fn is the user's code */
     fn(arg);
-    RT_LOCK();
     g->exit_hooks = running.hook.next;
     once_complete(o);
-    RT_UNLOCK();
 }

@@ -137,14 +137,14 @@ void runtime_nil_panic(const char *call, const char *what)
 void runtime_deadlock(void)
 {
     fflush(stdout);
-    if (rt.goroutine_count == 0 && rt.main_exited) {
+    if (goroutines_live() == 0 && rt.main_exited) {
         fputs("fatal error: no goroutines (main called weft_exit) - "
               "deadlock!\n",
               stderr);
         die();
     }
     fputs("fatal error: all goroutines are asleep - deadlock!\n", stderr);
-    for (struct goroutine *g = rt.all_head; g; g = g->all_next) {
+    for (struct goroutine *g = goroutine_first(); g; g = goroutine_after(g)) {
         fputc('\n', stderr);
         goroutine_print(stderr, g);
     }

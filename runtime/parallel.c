@@ -1,18 +1,34 @@
 /*
  * Parallel mode (parallel.h): worker threads, their run queues, stealing,
- * sleeping and waking, and the runtime's lock.
+ * sleeping and waking.
  *
- * Each worker has a local queue and a runnext slot (the goroutine it readied
- * last, which runs next there: a ping-pong stays on one worker and never
- * crosses threads). A worker with nothing to run looks in this order: its
- * runnext and queue, due timers, the global queue, half of another worker's
- * queue; then it sleeps on a futex until woken or until the next timer. A
- * worker is woken when another has work to share (a queue of two or more, a
- * new goroutine) and no worker is already looking (spinning). When every
- * worker sleeps with goroutines still blocked and no timer pending, that is
- * a deadlock, as in one thread.
+ * Each worker has a runnext slot (the goroutine it readied last, which runs
+ * next there: a ping-pong stays on one worker) and a local run queue, a
+ * ring that its owner pushes and pops and other workers steal half of
+ * without a lock (as Go's runq). A worker with nothing to run looks in
+ * this order: due timers, its runnext and queue, the global queue, half of
+ * another worker's queue, ready I/O; then it sleeps on a futex until woken
+ * or until the next timer. A worker is woken when another has work to
+ * share (a new goroutine, or a readied one that displaces runnext) and no
+ * worker is already looking (spinning). When every worker sleeps with
+ * goroutines still blocked and no timer or I/O pending, that is a
+ * deadlock, as in one thread.
  *
- * All of it runs under the runtime's lock, except the sleep itself.
+ * Locks and memory ordering:
+ *  - A local queue: head is moved by CAS (owner pop, thieves), tail only by
+ *    its owner (store-release after the slot is written); a thief reads
+ *    the slots between head and tail, then claims them by CAS on head, so a
+ *    slot it read is one no one has taken. runnext and everything else in
+ *    a worker are its own thread's.
+ *  - The scheduler lock (sched_lock) guards the global queue and the
+ *    sleepers; it is a leaf: nothing else is taken while it is held, so it
+ *    may be taken under an object's lock or the runtime's.
+ *  - idle_count and spinning are read without the lock. A worker that goes
+ *    to sleep registers (idle_count + 1, under the lock) and then looks at
+ *    every queue once more; a worker that queued work reads idle_count
+ *    after its push. Both sides are sequentially consistent, so at least
+ *    one sees the other: no work is left behind a sleeping worker.
+ *  - Timers and the netpoller are under the runtime's lock (parallel.h).
  */
 #define _GNU_SOURCE
 #include "parallel.h"
@@ -31,33 +47,46 @@
 
 enum {
     IDLE_STACK = 64 * 1024,
-    LOCAL_QUEUE_MAX = 256, /* past it, half goes to the global queue */
-    LOCK_SPINS = 100,
     POLL_BATCH = 128, /* events taken from one netpoll_wait */
-    REPORT_LOCK_TRIES = 1000, /* a millisecond apart */
+    /* every so many schedules, a worker looks at timers, the global
+     * queue and I/O before its own queue (Go's schedtick % 61) */
+    FAIRNESS_TICKS = 61,
 };
 
-/* ---- the lock: a futex mutex (0 free, 1 locked, 2 locked with sleepers);
- * any thread may unlock it, as the lock passes with the CPU between
- * goroutines that migrate ---- */
-
-static _Atomic uint32_t runtime_lock;
+/* The runtime's lock (parallel.h): timers, the netpoller, contexts,
+ * conds, blocking calls. */
+static uint32_t runtime_lock;
 /* The thread (its ws) that holds it, or NULL: a crash report must not wait
  * for a lock its own thread holds. Written only by the holder. */
 static _Atomic(struct worker *) lock_holder;
 
-#ifdef WEFT_HAVE_VALGRIND
-/* helgrind sees the futex lock as the mutex it is (natively, a few no-op
- * instructions), so weft's own state can be checked for races under it. */
-#include <valgrind/helgrind.h>
-#define LOCK_ACQUIRED() VALGRIND_HG_MUTEX_LOCK_POST(&runtime_lock)
-#define LOCK_RELEASING() VALGRIND_HG_MUTEX_UNLOCK_PRE(&runtime_lock)
-#define LOCK_RELEASED() VALGRIND_HG_MUTEX_UNLOCK_POST(&runtime_lock)
-#else
-#define LOCK_ACQUIRED() ((void)0)
-#define LOCK_RELEASING() ((void)0)
-#define LOCK_RELEASED() ((void)0)
-#endif
+void rt_lock(void)
+{
+    lock_word_acquire(&runtime_lock);
+    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
+}
+
+void rt_unlock(void)
+{
+    atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
+    lock_word_release(&runtime_lock);
+}
+
+uint32_t *rt_lock_word(void)
+{
+    atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
+    return &runtime_lock;
+}
+
+bool rt_lock_for_report(void)
+{
+    if (atomic_load_explicit(&lock_holder, memory_order_relaxed) == &ws)
+        return true;
+    if (!lock_word_acquire_for_report(&runtime_lock))
+        return false;
+    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
+    return true;
+}
 
 static long futex(_Atomic uint32_t *word, int op, uint32_t value,
                   const struct timespec *timeout)
@@ -66,101 +95,207 @@ static long futex(_Atomic uint32_t *word, int op, uint32_t value,
                    NULL, FUTEX_BITSET_MATCH_ANY);
 }
 
-static inline void cpu_relax(void)
+/* ---- the scheduler's lock: the global queue and the sleepers ---- */
+
+static struct {
+    uint32_t lock;
+    struct run_queue global;
+    _Atomic size_t global_count; /* global.length, for a look without lock */
+    struct worker *sleepers[PARALLEL_MAX_WORKERS];
+    unsigned sleeper_count;
+    _Atomic unsigned idle_count;   /* sleeper_count, for a look without lock */
+    _Atomic unsigned spinning;     /* workers woken and looking for work */
+    _Atomic bool netpoll_polling;  /* a worker waits in netpoll_wait */
+} sched;
+
+static void global_push_locked(struct goroutine *g)
 {
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ volatile("yield");
-#endif
+    queue_push(&sched.global, g);
+    atomic_store_explicit(&sched.global_count, sched.global.length,
+                          memory_order_relaxed);
 }
 
-static void lock_slow(void)
+/* ---- local queues ---- */
+
+static inline uint32_t load_acquire(_Atomic uint32_t *word)
 {
-    for (int i = 0; i < LOCK_SPINS; i++) {
-        cpu_relax();
-        uint32_t expected = 0;
-        if (atomic_load_explicit(&runtime_lock, memory_order_relaxed) == 0 &&
-            atomic_compare_exchange_weak_explicit(&runtime_lock, &expected, 1,
-                                                  memory_order_acquire,
-                                                  memory_order_relaxed))
+    return atomic_load_explicit(word, memory_order_acquire);
+}
+
+static bool claim(struct local_queue *q, uint32_t head, uint32_t n)
+{
+    return atomic_compare_exchange_strong_explicit(
+        &q->head, &head, head + n, memory_order_acq_rel, memory_order_relaxed);
+}
+
+/* The local queue is full: half of it and g go to the global queue. */
+static bool push_overflow(struct goroutine *g, uint32_t head, uint32_t tail)
+{
+    struct goroutine *batch[LOCAL_QUEUE_SIZE / 2 + 1];
+    uint32_t n = (tail - head) / 2;
+    for (uint32_t i = 0; i < n; i++)
+        batch[i] = atomic_load_explicit(
+            &ws.local.slots[(head + i) % LOCAL_QUEUE_SIZE],
+            memory_order_relaxed);
+    if (!claim(&ws.local, head, n))
+        return false; /* a thief took some: there is room now */
+    batch[n++] = g;
+    lock_word_acquire(&sched.lock);
+    for (uint32_t i = 0; i < n; i++) {
+        lock_handed_over(batch[i]);
+        lock_hand_over(batch[i]);
+        global_push_locked(batch[i]);
+    }
+    lock_word_release(&sched.lock);
+    return true;
+}
+
+static void local_push(struct goroutine *g)
+{
+    for (;;) {
+        uint32_t head = load_acquire(&ws.local.head);
+        uint32_t tail =
+            atomic_load_explicit(&ws.local.tail, memory_order_relaxed);
+        if (tail - head < LOCAL_QUEUE_SIZE) {
+            lock_hand_over(g);
+            atomic_store_explicit(&ws.local.slots[tail % LOCAL_QUEUE_SIZE], g,
+                                  memory_order_relaxed);
+            atomic_store_explicit(&ws.local.tail, tail + 1,
+                                  memory_order_release);
+            return;
+        }
+        if (push_overflow(g, head, tail))
             return;
     }
-    while (atomic_exchange_explicit(&runtime_lock, 2, memory_order_acquire))
-        futex(&runtime_lock, FUTEX_WAIT_BITSET, 2, NULL);
 }
 
-void rt_lock(void)
+static struct goroutine *local_pop(void)
 {
-    uint32_t expected = 0;
-    if (!atomic_compare_exchange_strong_explicit(&runtime_lock, &expected, 1,
-                                                 memory_order_acquire,
-                                                 memory_order_relaxed))
-        lock_slow();
-    LOCK_ACQUIRED();
-    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
-}
-
-void rt_unlock(void)
-{
-    atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
-    LOCK_RELEASING();
-    if (atomic_exchange_explicit(&runtime_lock, 0, memory_order_release) == 2)
-        futex(&runtime_lock, FUTEX_WAKE, 1, NULL);
-    LOCK_RELEASED();
-}
-
-bool rt_lock_for_report(void)
-{
-    if (atomic_load_explicit(&lock_holder, memory_order_relaxed) == &ws)
-        return true;
-    /* a holder that crashed too, or was stopped, never gives it back */
-    struct timespec pause = {0, 1000 * 1000};
-    for (int i = 0; i < REPORT_LOCK_TRIES; i++) {
-        uint32_t expected = 0;
-        if (atomic_compare_exchange_strong_explicit(&runtime_lock, &expected,
-                                                    1, memory_order_acquire,
-                                                    memory_order_relaxed)) {
-            atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
-            return true;
+    for (;;) {
+        uint32_t head = load_acquire(&ws.local.head);
+        uint32_t tail =
+            atomic_load_explicit(&ws.local.tail, memory_order_relaxed);
+        if (head == tail)
+            return NULL;
+        struct goroutine *g = atomic_load_explicit(
+            &ws.local.slots[head % LOCAL_QUEUE_SIZE], memory_order_relaxed);
+        if (claim(&ws.local, head, 1)) {
+            lock_handed_over(g);
+            return g;
         }
-        nanosleep(&pause, NULL);
+    }
+}
+
+static bool local_empty(const struct worker *w)
+{
+    return atomic_load_explicit(&w->local.head, memory_order_acquire) ==
+           atomic_load_explicit(&w->local.tail, memory_order_acquire);
+}
+
+/* Takes half of victim's queue (rounded up); returns one of them and
+ * queues the rest here. The caller's own queue is empty. */
+static struct goroutine *steal_from(struct worker *victim)
+{
+    struct goroutine *batch[LOCAL_QUEUE_SIZE / 2];
+    uint32_t n;
+    for (;;) {
+        uint32_t head = load_acquire(&victim->local.head);
+        uint32_t tail = load_acquire(&victim->local.tail);
+        n = tail - head;
+        n -= n / 2;
+        if (n == 0)
+            return NULL;
+        if (n > LOCAL_QUEUE_SIZE / 2)
+            continue; /* head and tail read at different times: again */
+        for (uint32_t i = 0; i < n; i++)
+            batch[i] = atomic_load_explicit(
+                &victim->local.slots[(head + i) % LOCAL_QUEUE_SIZE],
+                memory_order_relaxed);
+        if (claim(&victim->local, head, n))
+            break;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        lock_handed_over(batch[i]);
+    for (uint32_t i = 0; i + 1 < n; i++)
+        local_push(batch[i]);
+    return batch[n - 1];
+}
+
+static struct goroutine *steal(void)
+{
+    unsigned n = rt.worker_count;
+    for (unsigned i = 1; i < n; i++) {
+        /* NULL: not started yet */
+        struct worker *victim =
+            __atomic_load_n(&rt.workers[(ws.index + i) % n], __ATOMIC_ACQUIRE);
+        if (victim && !local_empty(victim)) {
+            struct goroutine *g = steal_from(victim);
+            if (g)
+                return g;
+        }
+    }
+    return NULL;
+}
+
+/* Takes a share of the global queue: some for here, one to run. */
+static struct goroutine *global_take(void)
+{
+    if (atomic_load_explicit(&sched.global_count, memory_order_relaxed) == 0)
+        return NULL;
+    lock_word_acquire(&sched.lock);
+    size_t share = sched.global.length / rt.worker_count + 1;
+    if (share > LOCAL_QUEUE_SIZE / 2)
+        share = LOCAL_QUEUE_SIZE / 2;
+    struct goroutine *g = queue_pop(&sched.global);
+    for (size_t i = 1; g && i < share && sched.global.length; i++)
+        local_push(queue_pop(&sched.global));
+    atomic_store_explicit(&sched.global_count, sched.global.length,
+                          memory_order_relaxed);
+    lock_word_release(&sched.lock);
+    return g;
+}
+
+/* Whether any queue holds work: a sleeper's last look. */
+static bool work_visible(void)
+{
+    if (atomic_load_explicit(&sched.global_count, memory_order_seq_cst))
+        return true;
+    for (unsigned i = 0; i < rt.worker_count; i++) {
+        struct worker *w = __atomic_load_n(&rt.workers[i], __ATOMIC_ACQUIRE);
+        if (w && !local_empty(w))
+            return true;
     }
     return false;
-}
-
-/* ---- queues ---- */
-
-/* Moves the first half (rounded up) of from onto to. */
-static void queue_take_half(struct run_queue *from, struct run_queue *to)
-{
-    size_t half = (from->length + 1) / 2;
-    while (half--)
-        queue_push(to, queue_pop(from));
-}
-
-static void push_local(struct goroutine *g)
-{
-    queue_push(&ws.runnable, g);
-    if (ws.runnable.length > LOCAL_QUEUE_MAX)
-        queue_take_half(&ws.runnable, &rt.global_queue);
 }
 
 /* ---- waking ---- */
 
 static void wake_one_worker(void)
 {
-    if (rt.spinning)
-        return;
-    if (rt.sleeper_count == 0) {
-        if (rt.netpoll_polling) /* the only idle worker waits in epoll */
-            netpoll_interrupt();
+    atomic_thread_fence(memory_order_seq_cst); /* after the push (above) */
+    if (atomic_load_explicit(&sched.spinning, memory_order_relaxed))
+        return; /* a spinning worker will find it */
+    if (atomic_load_explicit(&sched.idle_count, memory_order_seq_cst) == 0) {
+        if (atomic_load_explicit(&sched.netpoll_polling,
+                                 memory_order_relaxed))
+            netpoll_interrupt(); /* the only idle worker waits in epoll */
         return;
     }
-    struct worker *w = rt.sleepers[--rt.sleeper_count];
+    unsigned none = 0;
+    if (!atomic_compare_exchange_strong(&sched.spinning, &none, 1))
+        return;
+    lock_word_acquire(&sched.lock);
+    if (sched.sleeper_count == 0) {
+        lock_word_release(&sched.lock);
+        atomic_fetch_sub(&sched.spinning, 1);
+        return;
+    }
+    struct worker *w = sched.sleepers[--sched.sleeper_count];
+    atomic_store(&sched.idle_count, sched.sleeper_count);
     w->sleeping = false;
-    w->spinning = true; /* counted now, so no one else wakes another */
-    rt.spinning++;
+    w->spinning = true; /* counted above, so no one else wakes another */
+    lock_word_release(&sched.lock);
+    lock_hand_over(&w->wake);
     atomic_fetch_add_explicit(&w->wake, 1, memory_order_release);
     futex(&w->wake, FUTEX_WAKE, 1, NULL);
 }
@@ -168,18 +303,25 @@ static void wake_one_worker(void)
 void parallel_ready(struct goroutine *g)
 {
     g->status = G_RUNNABLE;
-    if (ws.runnext)
-        push_local(ws.runnext);
+    struct goroutine *displaced = ws.runnext;
     ws.runnext = g;
-    if (ws.runnable.length)
+    if (displaced) {
+        local_push(displaced);
         wake_one_worker();
+    }
 }
 
 void parallel_spawned(struct goroutine *g)
 {
     g->status = G_RUNNABLE;
-    push_local(g);
+    local_push(g);
     wake_one_worker();
+}
+
+void parallel_requeue(struct goroutine *g)
+{
+    g->status = G_RUNNABLE;
+    local_push(g);
 }
 
 void parallel_timer_changed(void)
@@ -190,51 +332,59 @@ void parallel_timer_changed(void)
 
 /* ---- finding work ---- */
 
-static struct goroutine *steal(void)
+static struct goroutine *local_next(void)
 {
-    unsigned n = rt.worker_count;
-    for (unsigned i = 1; i < n; i++) {
-        struct worker *victim = rt.workers[(ws.index + i) % n];
-        if (victim && victim->runnable.length) { /* NULL: not started yet */
-            queue_take_half(&victim->runnable, &ws.runnable);
-            return queue_pop(&ws.runnable);
-        }
-    }
-    return NULL;
-}
-
-static struct goroutine *find_work(void)
-{
-    if (unlikely(rt.timer_count))
-        timers_advance(false);
     struct goroutine *g = ws.runnext;
     if (g) {
         ws.runnext = NULL;
         return g;
     }
-    if ((g = queue_pop(&ws.runnable)))
+    return local_pop();
+}
+
+/* Fires due timers (they ready goroutines here); out of line. */
+__attribute__((noinline)) static void fire_due_timers(void)
+{
+    rt_lock();
+    timers_advance(false);
+    rt_unlock();
+}
+
+static bool timers_hinted(void)
+{
+    return __atomic_load_n(&rt.timer_count, __ATOMIC_RELAXED) != 0;
+}
+
+static struct goroutine *poll_ready_io(void)
+{
+    if (!netpoll_waiting() ||
+        atomic_load_explicit(&sched.netpoll_polling, memory_order_relaxed))
+        return NULL;
+    struct netpoll_event events[POLL_BATCH];
+    rt_lock();
+    netpoll_deliver(events, netpoll_wait(0, events, POLL_BATCH));
+    rt_unlock();
+    return local_next();
+}
+
+/* Everywhere work may be; holds no lock on entry. */
+static struct goroutine *find_work(void)
+{
+    if (timers_hinted())
+        fire_due_timers();
+    struct goroutine *g;
+    if ((g = local_next()) || (g = global_take()) || (g = steal()))
         return g;
-    if (rt.global_queue.length) {
-        queue_take_half(&rt.global_queue, &ws.runnable);
-        return queue_pop(&ws.runnable);
-    }
-    if ((g = steal()))
-        return g;
-    if (netpoll_waiting() && !rt.netpoll_polling) { /* ready I/O, no wait */
-        struct netpoll_event events[POLL_BATCH];
-        netpoll_deliver(events, netpoll_wait(0, events, POLL_BATCH));
-        if ((g = ws.runnext)) {
-            ws.runnext = NULL;
-            return g;
-        }
-        return queue_pop(&ws.runnable);
-    }
-    return NULL;
+    return poll_ready_io();
 }
 
 struct goroutine *parallel_next(void)
 {
-    struct goroutine *g = find_work();
+    /* the locks of a parked goroutine may still be held here: only what
+     * takes none (or only the scheduler's leaf lock) */
+    if (++ws.ticks % FAIRNESS_TICKS == 0)
+        return ws.idle; /* the idle context looks everywhere */
+    struct goroutine *g = local_next();
     return g ? g : ws.idle;
 }
 
@@ -242,80 +392,123 @@ static void stop_spinning(void)
 {
     if (ws.spinning) {
         ws.spinning = false;
-        rt.spinning--;
+        atomic_fetch_sub(&sched.spinning, 1);
     }
 }
 
-/* With goroutines parked on I/O, one idle worker waits in epoll (without
- * the lock) until I/O is ready, the next timer is due, or work arrives
- * (wake_one_worker interrupts it); it delivers what came, as Go's
- * findrunnable does. */
+/* With goroutines parked on I/O, one idle worker waits in epoll until I/O
+ * is ready, the next timer is due, or work arrives (wake_one_worker
+ * interrupts it); it delivers what came, as Go's findrunnable does. */
 static void poll_for_work(void)
 {
     stop_spinning();
-    rt.netpoll_polling = true;
+    bool expected = false;
+    if (!atomic_compare_exchange_strong(&sched.netpoll_polling, &expected,
+                                        true))
+        return;
+    rt_lock();
     int64_t timeout = -1;
     if (rt.timer_count) {
         timeout = rt.timers[0]->when - clock_now();
         if (timeout < 0)
             timeout = 0;
     }
-    struct netpoll_event events[POLL_BATCH];
     rt_unlock();
-    size_t count = netpoll_wait(timeout, events, POLL_BATCH);
+    struct netpoll_event events[POLL_BATCH];
+    size_t count = 0;
+    if (!work_visible())
+        count = netpoll_wait(timeout, events, POLL_BATCH);
     rt_lock();
-    rt.netpoll_polling = false;
+    atomic_store(&sched.netpoll_polling, false);
     netpoll_deliver(events, count);
+    rt_unlock();
 }
 
-/* Sleeps (without the lock) until woken or until the next timer is due. */
+static bool nothing_can_progress(void)
+{
+    /* every other worker sleeps: no goroutine runs, so neither timers nor
+     * the counts can change under this look */
+    return sched.sleeper_count + 1 == rt.worker_count && !timers_hinted() &&
+           !netpoll_waiting() &&
+           !atomic_load(&sched.netpoll_polling) &&
+           (goroutines_live() > 0 || rt.main_exited);
+}
+
+/* Leaves the sleepers if still there (a timeout, or work seen after
+ * registering); otherwise a waker took this worker out and counted it as
+ * spinning. */
+static void leave_sleepers(void)
+{
+    lock_word_acquire(&sched.lock);
+    if (ws.sleeping) {
+        ws.sleeping = false;
+        for (unsigned i = 0; i < sched.sleeper_count; i++)
+            if (sched.sleepers[i] == &ws) {
+                sched.sleepers[i] = sched.sleepers[--sched.sleeper_count];
+                break;
+            }
+        atomic_store(&sched.idle_count, sched.sleeper_count);
+        ws.spinning = true;
+        atomic_fetch_add(&sched.spinning, 1);
+    }
+    lock_word_release(&sched.lock);
+}
+
+/* Sleeps until woken or until the next timer is due. */
 static void sleep_for_work(void)
 {
-    if (netpoll_waiting() && !rt.netpoll_polling) {
+    if (netpoll_waiting() &&
+        !atomic_load_explicit(&sched.netpoll_polling, memory_order_relaxed)) {
         poll_for_work();
         return;
     }
     stop_spinning();
-    if (rt.sleeper_count + 1 == rt.worker_count && !rt.timer_count &&
-        !netpoll_waiting() && !rt.netpoll_polling &&
-        (rt.goroutine_count > 0 || rt.main_exited))
-        runtime_deadlock(); /* no one can make progress any more */
+    lock_word_acquire(&sched.lock);
+    if (sched.global.length) {
+        lock_word_release(&sched.lock);
+        return;
+    }
+    if (nothing_can_progress())
+        runtime_deadlock();
     ws.sleeping = true;
-    rt.sleepers[rt.sleeper_count++] = &ws;
-    struct timespec deadline, *timeout = NULL;
-    if (rt.timer_count) {
-        int64_t when = rt.timers[0]->when;
-        deadline = (struct timespec){when / WEFT_SECOND, when % WEFT_SECOND};
-        timeout = &deadline;
-    }
+    sched.sleepers[sched.sleeper_count++] = &ws;
+    atomic_store(&sched.idle_count, sched.sleeper_count);
     uint32_t seen = atomic_load_explicit(&ws.wake, memory_order_acquire);
-    rt_unlock();
-    futex(&ws.wake, FUTEX_WAIT_BITSET, seen, timeout); /* absolute, monotonic */
-    rt_lock();
-    if (ws.sleeping) { /* a timeout, not a wake: leave the sleepers */
-        ws.sleeping = false;
-        for (unsigned i = 0; i < rt.sleeper_count; i++)
-            if (rt.sleepers[i] == &ws) {
-                rt.sleepers[i] = rt.sleepers[--rt.sleeper_count];
-                break;
-            }
-        ws.spinning = true;
-        rt.spinning++;
+    lock_word_release(&sched.lock);
+    if (work_visible()) { /* queued before we registered */
+        leave_sleepers();
+        return;
     }
+    struct timespec deadline, *timeout = NULL;
+    if (timers_hinted()) {
+        rt_lock();
+        if (rt.timer_count) {
+            int64_t when = rt.timers[0]->when;
+            deadline =
+                (struct timespec){when / WEFT_SECOND, when % WEFT_SECOND};
+            timeout = &deadline;
+        }
+        rt_unlock();
+    }
+    futex(&ws.wake, FUTEX_WAIT_BITSET, seen, timeout); /* absolute */
+    lock_handed_over(&ws.wake);
+    leave_sleepers();
 }
 
-/* A worker's idle context: entered, with the lock, whenever the worker
- * has nothing to run; runs what it finds, sleeps when there is nothing. */
+/* A worker's idle context: entered whenever the worker has nothing to run
+ * next (and every FAIRNESS_TICKS schedules); releases what the goroutine
+ * before it parked with (after_resume), runs what it finds, sleeps when
+ * there is nothing. */
 _Noreturn static void idle_loop(void)
 {
     runtime_after_resume();
     for (;;) {
         struct goroutine *g = find_work();
         if (g) {
-            bool was_spinning = ws.spinning;
-            stop_spinning();
-            if (was_spinning) /* more may be waiting: ramp up, as Go does */
+            if (ws.spinning) { /* more may be waiting: ramp up, as Go */
+                stop_spinning();
                 wake_one_worker();
+            }
             runtime_switch_to(g);
             continue;
         }
@@ -334,16 +527,27 @@ static struct goroutine *idle_context(void)
     return g;
 }
 
+/* What the workers read and write with atomics alone: helgrind, which
+ * does not model them, is told not to look (lock_hand_over orders what
+ * they carry). */
+static void atomics_unchecked(struct worker *w)
+{
+    lock_hint_word(&w->local, sizeof w->local);
+    lock_hint_word(&w->wake, sizeof w->wake);
+    lock_hint_word(&w->all_count, sizeof w->all_count);
+    lock_hint_word(&w->index, sizeof w->index);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *self = &ws;
+    atomics_unchecked(self);
     crash_handlers_install(); /* this thread's alternate signal stack */
-    rt_lock();
     self->tid = gettid();
     self->index = (unsigned)(uintptr_t)arg;
     self->idle = idle_context();
-    rt.workers[self->index] = self;
-    ws.current = ws.idle;
+    self->current = self->idle;
+    __atomic_store_n(&rt.workers[self->index], self, __ATOMIC_RELEASE);
     void *thread_sp;
     weft_context_switch(&thread_sp, ws.idle->sp); /* never comes back */
     return NULL;
@@ -359,8 +563,14 @@ bool parallel_start(unsigned maxprocs)
     ws.tid = gettid();
     ws.idle = idle_context();
     rt.parallel = true;
-    /* the workers start asleep in effect: they take the lock the main
-     * goroutine gives back at each operation, find nothing, and sleep */
+    atomics_unchecked(&ws);
+    lock_hint_word(rt.workers, maxprocs * sizeof *rt.workers);
+    lock_hint_word(&sched.global_count, sizeof sched.global_count);
+    lock_hint_word(&sched.idle_count, sizeof sched.idle_count);
+    lock_hint_word(&sched.spinning, sizeof sched.spinning);
+    lock_hint_word(&sched.netpoll_polling, sizeof sched.netpoll_polling);
+    lock_hint_word(&rt.timer_count, sizeof rt.timer_count);
+    lock_hint_word(&rt.main_exited, sizeof rt.main_exited);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 256 * 1024);

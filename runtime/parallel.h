@@ -1,30 +1,43 @@
 /*
  * Parallel mode: goroutines on WEFT_MAXPROCS worker threads (parallel.c).
  *
- * An ordinary run (the implicit runtime, FIFO, no race detector, no trace)
- * with more than one CPU runs goroutines on several threads. The runtime's
- * state stays what it is in one thread, guarded by one lock: every
- * operation takes it at its scheduling point and gives it back when it
- * returns to the user's code. A goroutine that parks switches to the next
- * one with the lock held, and that one gives it back when its own operation
- * returns, so no one can wake a goroutine before its context is saved. The
- * user's code between operations runs in parallel.
+ * An ordinary run (the implicit runtime, FIFO, no race detector, no trace,
+ * no lock-order check) with more than one CPU runs goroutines on several
+ * threads. There is no lock over the whole runtime on the fast paths:
+ *  - each channel, mutex, rwmutex, waitgroup and once has a lock of its
+ *    own (lock.h), taken by its operations after their scheduling point
+ *    and given back before they return; select takes its channels' locks
+ *    in address order (select.c);
+ *  - goroutines wait on per-worker lock-free run queues (parallel.c);
+ *  - the runtime's lock (rt_lock) remains for what is not on those paths:
+ *    timers, the netpoller, contexts, conds, blocking calls.
+ * Lock order: the runtime's lock, then an object's (a timer sends on a
+ * channel, a cond releases its mutex), then the scheduler's leaf lock.
+ *
+ * A goroutine that parks holds the lock of what it waits on, so no one can
+ * wake it yet; it switches to the next goroutine (or the worker's idle
+ * context), and that context releases the lock (park_releasing,
+ * runtime_after_resume) once the parked goroutine's registers are saved.
+ * A woken goroutine holds no lock when park returns.
  */
 #ifndef WEFT_RUNTIME_PARALLEL_H
 #define WEFT_RUNTIME_PARALLEL_H
 
+#include "lock.h"
 #include "runtime.h"
 
 void rt_lock(void);
 void rt_unlock(void);
+/* The runtime's lock's word, for a goroutine that parks holding it. */
+uint32_t *rt_lock_word(void);
 /* For a crash report: takes the lock unless this thread holds it already,
  * giving up after about a second (its holder may have crashed as well, or
  * been stopped); false if it could not. Never given back: the process
  * ends. */
 bool rt_lock_for_report(void);
 
-/* At the end of every operation (and wherever the runtime gives the CPU
- * back to the user's code): one test when not parallel. */
+/* Around the operations still under the runtime's lock: one test when not
+ * parallel. */
 #define RT_UNLOCK()                                                            \
     do {                                                                       \
         if (unlikely(rt.parallel))                                             \
@@ -36,20 +49,33 @@ bool rt_lock_for_report(void);
             rt_lock();                                                         \
     } while (0)
 
+/* The scheduling point of an operation that runs under the runtime's lock:
+ * returns holding it (parallel mode). */
+static inline void sched_point_rt(enum weft_op op, uint32_t *object)
+{
+    sched_point(op, object);
+    RT_LOCK();
+}
+
 /* Starts the workers if this run may be parallel; the calling thread is
  * worker 0. Returns whether it is. */
 bool parallel_start(unsigned maxprocs);
 
-/* The next context to run on this worker: a goroutine, or the worker's
- * idle context when there is none (it looks further, then sleeps). */
+/* The next context to run on this worker, taken without any lock but the
+ * scheduler's leaf lock (a parking goroutine's lock may be held): a
+ * goroutine of its own queue, or the worker's idle context, which looks
+ * further and sleeps when there is nothing. */
 struct goroutine *parallel_next(void);
 
 /* g is runnable: it runs next on this worker; the one it displaces joins
- * the local queue, and an idle worker is woken when there is work to share. */
+ * the local queue, and an idle worker is woken to share it. */
 void parallel_ready(struct goroutine *g);
 
 /* g was just created: to the local queue, waking an idle worker. */
 void parallel_spawned(struct goroutine *g);
+
+/* g yielded and its registers are saved: to the back of the local queue. */
+void parallel_requeue(struct goroutine *g);
 
 /* A timer became the earliest: a sleeping worker must wake for it. */
 void parallel_timer_changed(void);

@@ -82,7 +82,8 @@ struct goroutine {
     struct stack stack;     /* base 0: the thread's own stack */
     struct goroutine *next; /* run queue link */
     size_t run_slot;        /* its slot in the indexed run queue, while there */
-    struct goroutine *all_prev, *all_next; /* every live goroutine */
+    struct goroutine *all_prev, *all_next; /* its worker's live list */
+    struct worker *home;                   /* whose list */
     enum weft_op pending_op;               /* at its last scheduling point */
     uint64_t pending_object;
     uint64_t parent_id;
@@ -123,20 +124,45 @@ struct run_queue {
     size_t length;
 };
 
+enum { LOCAL_QUEUE_SIZE = 256 };
+
+/* A worker's local run queue in parallel mode (parallel.c): a ring its
+ * owner pushes at tail and pops at head, and thieves claim from head. */
+struct local_queue {
+    _Atomic uint32_t head, tail;
+    struct goroutine *_Atomic slots[LOCAL_QUEUE_SIZE];
+};
+
 /* What each thread that runs goroutines keeps for itself: the calling
  * thread alone, except in parallel mode (parallel.c), where every worker
- * thread has its own. Everything else lives in rt, under the runtime's
- * lock in parallel mode. */
+ * thread has its own. */
 struct worker {
     struct goroutine *current;
-    struct run_queue runnable; /* the local run queue */
+    struct run_queue runnable; /* the local run queue (one thread) */
     struct goroutine *dead;    /* exited; its stack is freed by the
                                   next goroutine to run here */
-    bool resume_work;          /* ws.dead or rt.visit set: see after_resume */
+    bool resume_work;          /* dead, visit or a hand-off: after_resume */
     uint64_t random; /* FIFO's select choices (strategy.c); 0: unseeded */
+    /* the goroutines created here, while alive (sched.c); in one thread,
+     * all of them */
+    struct goroutine *all_head, *all_tail;
+    uint32_t all_lock;        /* parallel mode: the list and all_count */
+    size_t all_count;
+    struct weft_option *options; /* scratch for choices (choice.c) */
+    size_t options_capacity;
     /* parallel mode */
+    /* what the context that ran before must have done once it is switched
+     * out (after_resume): the locks it parked holding, or itself queued
+     * again (a yield) */
+    uint32_t *unlock_after_switch;
+    uint32_t *const *unlock_list_after_switch;
+    size_t unlock_list_count;
+    struct goroutine *requeue_after_switch;
     struct goroutine *runnext; /* readied last: runs next here, unstolen */
+    struct local_queue local;
     struct goroutine *idle;    /* where the worker waits for work */
+    uint32_t ticks;            /* schedules here (parallel.c) */
+    uint64_t next_id, id_end;  /* goroutine ids taken in a batch */
     unsigned index;
     pid_t tid;     /* its thread, which a crash report stops */
     bool spinning; /* woken, looking for work */
@@ -149,8 +175,6 @@ extern __thread struct worker ws __attribute__((tls_model("initial-exec")));
 enum { PARALLEL_MAX_WORKERS = 1024 };
 
 struct runtime {
-    struct goroutine *all_head, *all_tail;
-    size_t goroutine_count;
     uint64_t next_goroutine_id;
     uint32_t next_object_id;
     uint64_t step;
@@ -193,13 +217,9 @@ struct runtime {
     void (*on_switch)(void *posix_slot);
     struct goroutine main_goroutine;
 
-    /* parallel mode (parallel.c), under the runtime's lock */
+    /* parallel mode (parallel.c): set before the workers start */
     unsigned worker_count;
     struct worker *workers[PARALLEL_MAX_WORKERS];
-    struct worker *sleepers[PARALLEL_MAX_WORKERS];
-    unsigned sleeper_count, spinning;
-    bool netpoll_polling; /* a worker waits in netpoll_wait */
-    struct run_queue global_queue;
 };
 
 extern struct runtime rt;
@@ -216,8 +236,6 @@ struct runtime_process {
     struct runtime_run_settings harness;
     const void *lock_target[LOCK_TARGET_MAX]; /* harness.lock_target */
     size_t default_stack_size;   /* $WEFT_STACK_SIZE, or weft_set_stack_size */
-    struct weft_option *options; /* scratch for choices */
-    size_t options_capacity;
     /* the run queue of rt.indexed runs: its memory outlives a run */
     struct indexed_queue run_index;
 };
@@ -260,8 +278,16 @@ static inline void sched_point(enum weft_op op, uint32_t *object)
 void runtime_switch_to(struct goroutine *next);
 void runtime_after_resume(void);
 
-/* Blocks the current goroutine until ready() is called on it. */
+/* Blocks the current goroutine until ready() is called on it. In parallel
+ * mode it is called holding the runtime's lock, and returns holding it. */
 void park(enum wait_reason reason);
+/* The same holding the lock word (an object's, lock.h) that guards what
+ * the goroutine waits on, or none (NULL): the lock is released once the
+ * goroutine is switched out, and not held when this returns. */
+void park_releasing(enum wait_reason reason, uint32_t *lock);
+/* The same with several locks (a select's channels). */
+void park_releasing_all(enum wait_reason reason, uint32_t *const *locks,
+                        size_t count);
 /* Makes a waiting goroutine runnable. */
 void ready(struct goroutine *g);
 /* Choices (choice.c). Asks the strategy to pick one of count options
@@ -278,13 +304,21 @@ uint64_t strategy_rank(struct goroutine *g);
 struct weft_option *options_buffer(size_t count);
 
 /* Object ids for traces and reports (ch#3, mutex#4), assigned on first use
- * so they are deterministic. */
+ * so they are deterministic (in one thread). */
+uint32_t object_id_assign(uint32_t *id);
 static inline uint32_t object_id(uint32_t *id)
 {
-    if (unlikely(*id == 0))
-        *id = ++rt.next_object_id;
-    return *id;
+    uint32_t known = __atomic_load_n(id, __ATOMIC_RELAXED);
+    return likely(known) ? known : object_id_assign(id);
 }
+
+/* Goroutines alive: exact when none runs (a deadlock's look), a snapshot
+ * otherwise. */
+size_t goroutines_live(void);
+/* Every live goroutine: the first, and the one after g (across the
+ * workers' lists in parallel mode), or NULL. */
+struct goroutine *goroutine_first(void);
+struct goroutine *goroutine_after(struct goroutine *g);
 
 /* Wait queues of struct waiter. */
 void waitq_push(struct weft_waitq *q, struct waiter *w);
@@ -294,15 +328,25 @@ static inline bool waitq_empty(const struct weft_waitq *q)
 {
     return q->head == NULL;
 }
+/* Whether q holds a waiter that can still be woken (it drops the cases of
+ * selects fired elsewhere from its head). */
+bool waitq_has_live(struct weft_waitq *q);
 
-/* Parks the current goroutine on q until woken with wake_one/wake_all.
+/* Parks the current goroutine on q until woken with wake_one/wake_all,
+ * releasing lock as park_releasing does (q's object's lock, or NULL).
  * Between enqueueing a waiter and parking there must be no scheduling
  * point, or a wake could find a goroutine that is already runnable. */
-void waitq_park(struct weft_waitq *q, enum wait_reason reason);
+void waitq_park(struct weft_waitq *q, enum wait_reason reason,
+                uint32_t *lock);
 bool wake_one(struct weft_waitq *q);
 void waiter_wake(struct waiter *w);
-/* select.c: removes the other cases of w's select from their queues. */
+/* select.c: removes the other cases of w's select from their queues (one
+ * thread: every channel is at hand). */
 void select_withdraw(struct waiter *fired);
+/* Whether w's select has been fired; and firing it from w (false if
+ * another case fired first). */
+bool select_fired(const struct waiter *w);
+bool select_claim(struct waiter *w);
 void wake_all(struct weft_waitq *q);
 
 /* Unlock without a scheduling point (mutex.c), for Cond.Wait. */

@@ -28,27 +28,29 @@ void weft_rwmutex_rlock(weft_rwmutex *rw)
     PANIC_IF_NIL(rw, "rwmutex");
     LOCK_ORDER(before, rw);
     sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
-    if (rw->writer || rw->writers_waiting)
-        waitq_park(&rw->reader_waiters, WAIT_RWMUTEX_RLOCK);
-    else
+    OBJECT_LOCK(&rw->guard);
+    if (rw->writer || rw->writers_waiting) {
+        waitq_park(&rw->reader_waiters, WAIT_RWMUTEX_RLOCK, &rw->guard);
+    } else {
         rw->readers++;
+        OBJECT_UNLOCK(&rw->guard);
+    }
     DETECT(acquire, rw);
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_READ, true);
-    RT_UNLOCK();
 }
 
 bool weft_rwmutex_tryrlock(weft_rwmutex *rw)
 {
     PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_RLOCK, &rw->id);
-    if (rw->writer || rw->writers_waiting) {
-        RT_UNLOCK();
+    OBJECT_LOCK(&rw->guard);
+    bool free = !rw->writer && !rw->writers_waiting;
+    rw->readers += free;
+    OBJECT_UNLOCK(&rw->guard);
+    if (!free)
         return false;
-    }
-    rw->readers++;
     DETECT(acquire, rw);
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_READ, false);
-    RT_UNLOCK();
     return true;
 }
 
@@ -56,13 +58,14 @@ void weft_rwmutex_runlock(weft_rwmutex *rw)
 {
     PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_RUNLOCK, &rw->id);
+    OBJECT_LOCK(&rw->guard);
     if (rw->readers == 0)
         runtime_panic("sync: RUnlock of unlocked RWMutex");
     DETECT(release, readers_sync(rw));
     LOCK_ORDER(released, rw);
     if (--rw->readers == 0)
         admit_writer(rw);
-    RT_UNLOCK();
+    OBJECT_UNLOCK(&rw->guard);
 }
 
 void weft_rwmutex_lock(weft_rwmutex *rw)
@@ -70,31 +73,32 @@ void weft_rwmutex_lock(weft_rwmutex *rw)
     PANIC_IF_NIL(rw, "rwmutex");
     LOCK_ORDER(before, rw);
     sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
+    OBJECT_LOCK(&rw->guard);
     if (!rw->writer && rw->readers == 0) {
         rw->writer = 1;
+        OBJECT_UNLOCK(&rw->guard);
     } else {
         rw->writers_waiting++;
-        waitq_park(&rw->writer_waiters, WAIT_RWMUTEX_LOCK);
+        waitq_park(&rw->writer_waiters, WAIT_RWMUTEX_LOCK, &rw->guard);
     }
     DETECT(acquire, rw);
     DETECT(acquire, readers_sync(rw));
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_WRITE, true);
-    RT_UNLOCK();
 }
 
 bool weft_rwmutex_trylock(weft_rwmutex *rw)
 {
     PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_LOCK, &rw->id);
-    if (rw->writer || rw->readers) {
-        RT_UNLOCK();
+    OBJECT_LOCK(&rw->guard);
+    bool free = !rw->writer && !rw->readers;
+    rw->writer |= free;
+    OBJECT_UNLOCK(&rw->guard);
+    if (!free)
         return false;
-    }
-    rw->writer = 1;
     DETECT(acquire, rw);
     DETECT(acquire, readers_sync(rw));
     LOCK_ORDER(acquired, rw, LOCK_RWMUTEX, &rw->id, LOCK_WRITE, false);
-    RT_UNLOCK();
     return true;
 }
 
@@ -102,6 +106,7 @@ void weft_rwmutex_unlock(weft_rwmutex *rw)
 {
     PANIC_IF_NIL(rw, "rwmutex");
     sched_point(WEFT_OP_RWMUTEX_UNLOCK, &rw->id);
+    OBJECT_LOCK(&rw->guard);
     if (!rw->writer)
         runtime_panic("sync: Unlock of unlocked RWMutex");
     DETECT(release_store, rw);
@@ -113,5 +118,5 @@ void weft_rwmutex_unlock(weft_rwmutex *rw)
     }
     if (rw->readers == 0)
         admit_writer(rw);
-    RT_UNLOCK();
+    OBJECT_UNLOCK(&rw->guard);
 }

@@ -52,29 +52,110 @@ static struct goroutine *run_queue_take(size_t index)
     return indexed_queue_take(&rt_process.run_index, index);
 }
 
+/* ---- every live goroutine: a list per worker (its all_lock guards it in
+ * parallel mode), so creating and ending goroutines shares no lock ---- */
+
 static void all_add(struct goroutine *g)
 {
+    struct worker *w = &ws;
+    OBJECT_LOCK(&w->all_lock);
+    g->home = w;
     g->all_next = NULL;
-    g->all_prev = rt.all_tail;
-    if (rt.all_tail)
-        rt.all_tail->all_next = g;
+    g->all_prev = w->all_tail;
+    if (w->all_tail)
+        w->all_tail->all_next = g;
     else
-        rt.all_head = g;
-    rt.all_tail = g;
-    rt.goroutine_count++;
+        w->all_head = g;
+    w->all_tail = g;
+    __atomic_store_n(&w->all_count, w->all_count + 1, __ATOMIC_RELAXED);
+    OBJECT_UNLOCK(&w->all_lock);
 }
 
 static void all_remove(struct goroutine *g)
 {
+    struct worker *w = g->home;
+    OBJECT_LOCK(&w->all_lock);
     if (g->all_prev)
         g->all_prev->all_next = g->all_next;
     else
-        rt.all_head = g->all_next;
+        w->all_head = g->all_next;
     if (g->all_next)
         g->all_next->all_prev = g->all_prev;
     else
-        rt.all_tail = g->all_prev;
-    rt.goroutine_count--;
+        w->all_tail = g->all_prev;
+    __atomic_store_n(&w->all_count, w->all_count - 1, __ATOMIC_RELAXED);
+    OBJECT_UNLOCK(&w->all_lock);
+}
+
+static struct worker *worker_at(unsigned index)
+{
+    if (!rt.parallel)
+        return index == 0 ? &ws : NULL;
+    return index < rt.worker_count
+               ? __atomic_load_n(&rt.workers[index], __ATOMIC_ACQUIRE)
+               : NULL;
+}
+
+static unsigned worker_count(void)
+{
+    return rt.parallel ? rt.worker_count : 1;
+}
+
+size_t goroutines_live(void)
+{
+    size_t live = 0;
+    for (unsigned i = 0; i < worker_count(); i++) {
+        struct worker *w = worker_at(i);
+        if (w)
+            live += __atomic_load_n(&w->all_count, __ATOMIC_RELAXED);
+    }
+    return live;
+}
+
+static struct goroutine *first_from(unsigned index)
+{
+    for (unsigned i = index; i < worker_count(); i++) {
+        struct worker *w = worker_at(i);
+        if (w && w->all_head)
+            return w->all_head;
+    }
+    return NULL;
+}
+
+struct goroutine *goroutine_first(void)
+{
+    return first_from(0);
+}
+
+struct goroutine *goroutine_after(struct goroutine *g)
+{
+    return g->all_next ? g->all_next : first_from(g->home->index + 1);
+}
+
+uint32_t object_id_assign(uint32_t *id)
+{
+    uint32_t fresh = __atomic_add_fetch(&rt.next_object_id, 1,
+                                        __ATOMIC_RELAXED);
+    uint32_t none = 0;
+    if (__atomic_compare_exchange_n(id, &none, fresh, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+        return fresh;
+    return none; /* another worker named it first */
+}
+
+/* A goroutine id: in order in one thread; in parallel mode from a batch
+ * each worker takes (as Go's goidcache), not to share a counter. */
+static uint64_t next_goroutine_id(void)
+{
+    enum { ID_BATCH = 16 };
+    if (likely(!rt.parallel))
+        return rt.next_goroutine_id++;
+    if (ws.next_id == ws.id_end) {
+        ws.next_id = __atomic_fetch_add(&rt.next_goroutine_id, ID_BATCH,
+                                        __ATOMIC_RELAXED);
+        ws.id_end = ws.next_id + ID_BATCH;
+    }
+    return ws.next_id++;
 }
 
 /* ---- choices (choice.c builds them) ---- */
@@ -109,10 +190,43 @@ static void answer_visit(void)
     weft_context_switch(&self->sp, visitor->sp);
 }
 
+/* What the context switched out asked for (parallel mode): its locks
+ * released, or itself queued again, now that its registers are saved. */
+static void hand_off(void)
+{
+    if (ws.unlock_after_switch) {
+        uint32_t *lock = ws.unlock_after_switch;
+        ws.unlock_after_switch = NULL;
+        lock_word_release(lock);
+    }
+    if (ws.unlock_list_count) {
+        /* the list lives on the parked goroutine's stack, which may run
+         * again once the last lock is released: nothing is read after */
+        uint32_t *const *locks = ws.unlock_list_after_switch;
+        size_t count = ws.unlock_list_count;
+        ws.unlock_list_count = 0;
+        for (size_t i = 0; i < count; i++)
+            lock_word_release(locks[i]);
+    }
+    if (ws.requeue_after_switch) {
+        struct goroutine *g = ws.requeue_after_switch;
+        ws.requeue_after_switch = NULL;
+        parallel_requeue(g);
+    }
+}
+
+static bool hand_off_pending(void)
+{
+    return ws.unlock_after_switch || ws.unlock_list_count ||
+           ws.requeue_after_switch;
+}
+
 /* Runs first in every goroutine that gets the CPU back. */
 void runtime_after_resume(void)
 {
     for (;;) {
+        if (hand_off_pending())
+            hand_off();
         if (ws.dead)
             release_dead();
         if (rt.visit != ws.current)
@@ -187,7 +301,7 @@ static inline __attribute__((always_inline)) void schedule(void)
     runtime_switch_to(next);
 }
 
-void park(enum wait_reason reason)
+static inline void park_switching(enum wait_reason reason)
 {
     struct goroutine *g = ws.current;
     g->status = G_WAITING;
@@ -196,6 +310,36 @@ void park(enum wait_reason reason)
         trace_preempted(g, "blocks");
     schedule();
     g->wait_reason = WAIT_NONE;
+}
+
+void park(enum wait_reason reason)
+{
+    if (unlikely(rt.parallel)) {
+        park_releasing(reason, rt_lock_word());
+        rt_lock();
+        return;
+    }
+    park_switching(reason);
+}
+
+void park_releasing(enum wait_reason reason, uint32_t *lock)
+{
+    if (unlikely(rt.parallel) && lock) {
+        ws.unlock_after_switch = lock;
+        ws.resume_work = true;
+    }
+    park_switching(reason);
+}
+
+void park_releasing_all(enum wait_reason reason, uint32_t *const *locks,
+                        size_t count)
+{
+    if (unlikely(rt.parallel) && count) {
+        ws.unlock_list_after_switch = locks;
+        ws.unlock_list_count = count;
+        ws.resume_work = true;
+    }
+    park_switching(reason);
 }
 
 void ready(struct goroutine *g)
@@ -214,10 +358,6 @@ void sched_point_slow(enum weft_op op, uint32_t *object_field)
         runtime_ensure();
         if (rt.plain_points)
             return;
-    }
-    if (rt.parallel) { /* the operation runs under the runtime's lock */
-        rt_lock();
-        return;
     }
     if (unlikely(rt.step >= rt.step_limit))
         hang_past_step_limit();
@@ -312,10 +452,8 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
      * without the leak check (which lets the others run to a standstill
      * and then reads every goroutine's state) */
     if (may_be_parallel && rt.fifo && !rt.trace && !rt_process.detector &&
-        !rt.report_leaks && env->maxprocs > 1) {
-        rt.plain_points = false; /* every operation takes the lock */
+        !rt.report_leaks && !rt.lock_order && env->maxprocs > 1)
         parallel_start(env->maxprocs);
-    }
 }
 
 void runtime_ensure(void)
@@ -327,7 +465,7 @@ void runtime_ensure(void)
 static void runtime_teardown(void)
 {
     timers_reset(); /* first: some timers live on the stacks freed below */
-    struct goroutine *g = rt.all_head;
+    struct goroutine *g = ws.all_head;
     while (g) {
         struct goroutine *next = g->all_next;
         if (g != &rt.main_goroutine) {
@@ -348,7 +486,7 @@ int weft_run(weft_fn main_fn, void *arg, const struct weft_config *config)
         runtime_panic("weft_run: the implicit runtime already runs goroutines "
                       "on worker threads (WEFT_MAXPROCS=1 keeps it on one)");
     if (rt.initialized) {
-        if (rt.goroutine_count > 1 || ws.current != &rt.main_goroutine)
+        if (goroutines_live() > 1 || ws.current != &rt.main_goroutine)
             runtime_panic("weft_run: called while goroutines are running");
         runtime_teardown();
     }
@@ -366,7 +504,6 @@ static void goroutine_entry(void)
     runtime_after_resume();
     struct goroutine *g = ws.current;
     g->started = true;
-    RT_UNLOCK(); /* handed over by whoever switched here */
     g->fn(g->arg);
     weft_exit();
 }
@@ -394,7 +531,7 @@ static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller, void *posix)
     struct goroutine *g = (struct goroutine *)(top & ~(uintptr_t)63);
     memset(g, 0, sizeof *g);
     g->stack = stack;
-    g->id = rt.next_goroutine_id++;
+    g->id = next_goroutine_id();
     g->fn = fn;
     g->arg = arg;
     g->posix = posix;
@@ -410,12 +547,10 @@ static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller, void *posix)
     all_add(g);
     DETECT(goroutine_start, g->parent_id, g->id, caller);
     uint64_t id = g->id;
-    if (unlikely(rt.parallel)) {
+    if (unlikely(rt.parallel))
         parallel_spawned(g);
-        rt_unlock();
-    } else {
+    else
         ready(g);
-    }
     return id;
 }
 
@@ -434,11 +569,14 @@ void weft_yield(void)
 {
     sched_point(WEFT_OP_YIELD, NULL);
     struct goroutine *g = ws.current;
-    if (unlikely(rt.parallel)) { /* behind whatever else is runnable here */
+    if (unlikely(rt.parallel)) {
+        /* behind whatever else is runnable here, queued once it is
+         * switched out (a thief must not run it before) */
+        ws.requeue_after_switch = g;
+        ws.resume_work = true;
         g->status = G_RUNNABLE;
-        run_queue_push(g);
-        schedule();
-        rt_unlock();
+        struct goroutine *next = parallel_next();
+        runtime_switch_to(next);
         return;
     }
     if (ws.runnable.length == 0) {
@@ -500,7 +638,7 @@ uint64_t weft_step(void)
 size_t weft_goroutine_count(void)
 {
     runtime_init_if_needed();
-    return rt.goroutine_count;
+    return goroutines_live();
 }
 
 void weft_set_stack_size(size_t bytes)

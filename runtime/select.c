@@ -7,10 +7,22 @@
  * per case, all on its own stack, and parks; of several cases on one
  * channel and direction, the strategy picks which queues first (Go's
  * random poll order lets a peer complete any of them). The first peer to
- * pop any of them fires the select: select_withdraw removes every other
- * waiter at once, so the select is woken exactly once and no peer ever
- * sees a stale case.
+ * pop any of them fires the select (select_claim), so it is woken exactly
+ * once. In one thread select_withdraw then removes every other waiter at
+ * once, so no peer ever sees a stale case.
+ *
+ * Parallel mode: a select locks the channels of its cases in address order,
+ * each once (Go's sellock), for its look and its enqueueing, and parks
+ * releasing them all. A peer holds only its own channel's lock: it claims
+ * the select with a compare-and-swap on the select's done flag, and a case
+ * whose select was claimed elsewhere is dropped by whoever finds it
+ * (waitq_pop, waitq_has_live). The woken goroutine locks its channels again
+ * and takes its remaining cases off their queues before it returns, so its
+ * waiters leave no queue while they are on its stack; that also keeps the
+ * lock list, on its stack, in place until the worker it parked on has
+ * released every lock.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "chan.h"
@@ -19,9 +31,73 @@
 struct select_wait {
     struct waiter *waiters;
     size_t count;
+    uint32_t done; /* claimed by the case that fired it (atomic) */
 };
 
 enum { STACK_CASES = 8 };
+
+bool select_fired(const struct waiter *w)
+{
+    return __atomic_load_n(&w->select->done, __ATOMIC_ACQUIRE) != 0;
+}
+
+bool select_claim(struct waiter *w)
+{
+    uint32_t none = 0;
+    return __atomic_compare_exchange_n(&w->select->done, &none, 1, false,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* ---- the channels' locks (parallel mode) ---- */
+
+struct select_locks {
+    uint32_t **words; /* distinct, in address order */
+    size_t count;
+    uint32_t *on_stack[STACK_CASES];
+};
+
+static void locks_collect(struct select_locks *locks,
+                          const struct weft_case *cases, size_t count)
+{
+    locks->words = locks->on_stack;
+    if (count > STACK_CASES &&
+        !(locks->words = malloc(count * sizeof *locks->words)))
+        runtime_panic("select: out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (!cases[i].chan)
+            continue;
+        uint32_t *word = &cases[i].chan->lock;
+        size_t at = n; /* insertion sort: a select has few cases */
+        while (at > 0 && locks->words[at - 1] > word)
+            at--;
+        if (at > 0 && locks->words[at - 1] == word)
+            continue;
+        for (size_t j = n; j > at; j--)
+            locks->words[j] = locks->words[j - 1];
+        locks->words[at] = word;
+        n++;
+    }
+    locks->count = n;
+}
+
+static void locks_take(const struct select_locks *locks)
+{
+    for (size_t i = 0; i < locks->count; i++)
+        lock_word_acquire(locks->words[i]);
+}
+
+static void locks_release(const struct select_locks *locks)
+{
+    for (size_t i = locks->count; i-- > 0;)
+        lock_word_release(locks->words[i]);
+}
+
+static void locks_free(struct select_locks *locks)
+{
+    if (locks->words != locks->on_stack)
+        free(locks->words);
+}
 
 static bool case_ready(const struct weft_case *c)
 {
@@ -75,6 +151,18 @@ void select_withdraw(struct waiter *fired)
     }
 }
 
+/* Parallel mode, once woken: the cases still queued leave, under their
+ * channels' locks. */
+static void withdraw_woken(struct select_wait *select,
+                           const struct select_locks *locks)
+{
+    locks_take(locks);
+    for (size_t i = 0; i < select->count; i++)
+        if (select->waiters[i].queue)
+            waitq_remove(&select->waiters[i]);
+    locks_release(locks);
+}
+
 static bool same_queue(const struct weft_case *a, const struct weft_case *b)
 {
     return a->chan == b->chan && a->dir == b->dir;
@@ -124,13 +212,14 @@ static size_t enqueue_queue(struct weft_case *cases, struct waiter *waiters,
     return n;
 }
 
-static int select_block(struct weft_case *cases, size_t count)
+static int select_block(struct weft_case *cases, size_t count,
+                        const struct select_locks *locks)
 {
     struct waiter on_stack[STACK_CASES];
     struct waiter *waiters = on_stack;
     if (count > STACK_CASES && !(waiters = calloc(count, sizeof *waiters)))
         runtime_panic("select: out of memory");
-    struct select_wait select = {waiters, count};
+    struct select_wait select = {.waiters = waiters, .count = count};
     for (size_t i = 0; i < count; i++)
         waiters[i] = (struct waiter){.g = ws.current,
                                      .elem = cases[i].value,
@@ -144,8 +233,13 @@ static int select_block(struct weft_case *cases, size_t count)
             waiting += enqueue_queue(cases, waiters, count, i);
     if (waiting == 0) /* only nil channels: blocks forever, like Go */
         for (;;)
-            park(WAIT_SELECT_NO_CASES);
-    park(WAIT_SELECT);
+            park_releasing(WAIT_SELECT_NO_CASES, NULL);
+    if (unlikely(rt.parallel)) {
+        park_releasing_all(WAIT_SELECT, locks->words, locks->count);
+        withdraw_woken(&select, locks);
+    } else {
+        park_releasing(WAIT_SELECT, NULL);
+    }
     struct waiter *fired = ws.current->fired;
     size_t index = fired->case_index;
     bool ok = fired->ok;
@@ -163,22 +257,27 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
 {
     sched_point(WEFT_OP_SELECT,
                 count == 1 && cases[0].chan ? &cases[0].chan->id : NULL);
+    struct select_locks locks = {.count = 0};
+    if (unlikely(rt.parallel)) {
+        locks_collect(&locks, cases, count);
+        locks_take(&locks);
+    }
     int index = pick_ready(cases, count);
     if (index >= 0) {
         struct weft_case *c = &cases[index];
         perform(c);
         chan_lock_order(c->chan, c->dir, c->ok, block);
+        locks_release(&locks);
+    } else if (!block) {
+        locks_release(&locks);
+        index = WEFT_DEFAULT;
     } else {
-        if (!block) {
-            RT_UNLOCK();
-            return WEFT_DEFAULT;
-        }
         if (count == 0)
             for (;;)
-                park(WAIT_SELECT_NO_CASES);
-        index = select_block(cases, count);
+                park_releasing(WAIT_SELECT_NO_CASES, NULL);
+        index = select_block(cases, count, &locks);
     }
-    RT_UNLOCK();
+    locks_free(&locks);
     return index;
 }
 

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "runtime.h"
 
 #ifdef WEFT_HAVE_VALGRIND
@@ -146,7 +147,27 @@ static void slab_refill(size_t size)
     pool.slab = (struct slab){(char *)mem, (char *)mem + bytes, size};
 }
 
+/* In parallel mode the pool is shared by the workers: its own lock. */
+static uint32_t pool_lock;
+
+static void stack_alloc_locked(struct stack *s, size_t size);
+static void stack_free_locked(struct stack *s);
+
 void stack_alloc(struct stack *s, size_t size)
+{
+    OBJECT_LOCK(&pool_lock);
+    stack_alloc_locked(s, size);
+    OBJECT_UNLOCK(&pool_lock);
+}
+
+void stack_free(struct stack *s)
+{
+    OBJECT_LOCK(&pool_lock);
+    stack_free_locked(s);
+    OBJECT_UNLOCK(&pool_lock);
+}
+
+static void stack_alloc_locked(struct stack *s, size_t size)
 {
     struct free_list *list = free_list_for(size);
     if (list && list->head) {
@@ -171,7 +192,7 @@ void stack_alloc(struct stack *s, size_t size)
     stack_registered(s);
 }
 
-void stack_free(struct stack *s)
+static void stack_free_locked(struct stack *s)
 {
     stack_deregistered(s);
     struct free_list *list = free_list_for(s->size);

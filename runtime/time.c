@@ -222,7 +222,7 @@ bool timers_advance(bool must_progress)
 
 void weft_sleep(int64_t duration_ns)
 {
-    sched_point(WEFT_OP_SLEEP, NULL);
+    sched_point_rt(WEFT_OP_SLEEP, NULL);
     if (duration_ns <= 0) {
         RT_UNLOCK();
         weft_yield();
@@ -302,7 +302,7 @@ weft_chan *weft_timer_chan(weft_timer *t)
 bool weft_timer_stop(weft_timer *t)
 {
     PANIC_IF_NIL(t, "timer");
-    sched_point(WEFT_OP_TIMER, NULL);
+    sched_point_rt(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
     RT_UNLOCK();
     return active;
@@ -315,7 +315,7 @@ bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
     bool ticker = t->timer.period > 0;
     if (ticker && duration_ns <= 0)
         runtime_panic("non-positive interval for weft_timer_reset of a ticker");
-    sched_point(WEFT_OP_TIMER, NULL);
+    sched_point_rt(WEFT_OP_TIMER, NULL);
     bool active = timer_cancel(&t->timer);
     if (ticker)
         t->timer.period = duration_ns;

@@ -8,13 +8,14 @@
 
 static void waitgroup_add(weft_waitgroup *wg, int64_t delta)
 {
+    OBJECT_LOCK(&wg->guard);
     DETECT(release, wg);
     wg->counter += delta;
     if (wg->counter < 0)
         runtime_panic("sync: negative WaitGroup counter");
     if (wg->counter == 0)
         wake_all(&wg->waiters);
-    RT_UNLOCK();
+    OBJECT_UNLOCK(&wg->guard);
 }
 
 void weft_waitgroup_add(weft_waitgroup *wg, int64_t delta)
@@ -35,14 +36,16 @@ void weft_waitgroup_wait(weft_waitgroup *wg)
 {
     PANIC_IF_NIL(wg, "waitgroup");
     sched_point(WEFT_OP_WAITGROUP_WAIT, &wg->id);
+    OBJECT_LOCK(&wg->guard);
     if (wg->counter > 0) {
-        waitq_park(&wg->waiters, WAIT_WAITGROUP);
+        waitq_park(&wg->waiters, WAIT_WAITGROUP, &wg->guard);
         /* woken at zero: an Add since then reused the group before this
          * Wait returned (Go panics the same way) */
+        OBJECT_LOCK(&wg->guard);
         if (wg->counter != 0)
             runtime_panic(
                 "sync: WaitGroup is reused before previous Wait has returned");
     }
     DETECT(acquire, wg);
-    RT_UNLOCK();
+    OBJECT_UNLOCK(&wg->guard);
 }

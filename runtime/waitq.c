@@ -1,8 +1,10 @@
 /*
  * Wait queues: intrusive doubly linked FIFOs of waiters that live on the
- * waiting goroutines' stacks. Waking a waiter that is one case of a select
- * fires that select: its other cases leave their queues at once, so a select
- * is woken exactly once.
+ * waiting goroutines' stacks, each under its object's lock in parallel
+ * mode. Popping a waiter that is one case of a select claims that select
+ * (select_claim), so a select is woken exactly once; its other cases leave
+ * their queues at once in one thread, and when its goroutine runs again in
+ * parallel mode (it holds only one channel's lock here).
  */
 #include "runtime.h"
 
@@ -32,29 +34,49 @@ void waitq_remove(struct waiter *w)
     w->queue = NULL;
 }
 
-struct waiter *waitq_pop(struct weft_waitq *q)
+/* Whether w can still be woken: a case of a select another channel fired
+ * already cannot (in parallel mode it stays queued until found here or
+ * withdrawn by its goroutine; in one thread select_withdraw removes it at
+ * once). */
+static bool waiter_live(struct waiter *w)
 {
-    struct waiter *w = q->head;
-    if (w)
-        waitq_remove(w);
-    return w;
+    return !w->select || !select_fired(w);
 }
 
-/* Makes w's goroutine runnable; for a select, withdraws its other cases. */
+struct waiter *waitq_pop(struct weft_waitq *q)
+{
+    struct waiter *w;
+    while ((w = q->head)) {
+        waitq_remove(w);
+        if (!w->select || select_claim(w))
+            return w;
+    }
+    return NULL;
+}
+
+bool waitq_has_live(struct weft_waitq *q)
+{
+    struct waiter *w;
+    while ((w = q->head) && !waiter_live(w))
+        waitq_remove(w);
+    return w != NULL;
+}
+
+/* Makes w's goroutine runnable; w was popped (and a select's claimed). */
 void waiter_wake(struct waiter *w)
 {
     struct goroutine *g = w->g;
-    if (w->select)
+    if (w->select && !rt.parallel) /* its other cases leave now */
         select_withdraw(w);
     g->fired = w;
     ready(g);
 }
 
-void waitq_park(struct weft_waitq *q, enum wait_reason reason)
+void waitq_park(struct weft_waitq *q, enum wait_reason reason, uint32_t *lock)
 {
     struct waiter w = {.g = ws.current};
     waitq_push(q, &w);
-    park(reason);
+    park_releasing(reason, lock);
 }
 
 bool wake_one(struct weft_waitq *q)

@@ -1,0 +1,122 @@
+/*
+ * Futex locks (lock.h). Spin a little first: the critical sections are a
+ * few dozen instructions, and a holder is usually running on another CPU.
+ */
+#define _GNU_SOURCE
+#include "lock.h"
+
+#include <linux/futex.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+    LOCK_SPINS = 100,
+    REPORT_LOCK_TRIES = 1000, /* a millisecond apart */
+};
+
+#ifdef WEFT_HAVE_VALGRIND
+/* helgrind sees each futex word as the mutex it is (natively, a few no-op
+ * instructions), so weft's own state can be checked for races under it. */
+#include <valgrind/helgrind.h>
+#define LOCK_ACQUIRED(word) VALGRIND_HG_MUTEX_LOCK_POST(word)
+#define LOCK_RELEASING(word) VALGRIND_HG_MUTEX_UNLOCK_PRE(word)
+#define LOCK_RELEASED(word) VALGRIND_HG_MUTEX_UNLOCK_POST(word)
+#else
+#define LOCK_ACQUIRED(word) ((void)0)
+#define LOCK_RELEASING(word) ((void)0)
+#define LOCK_RELEASED(word) ((void)0)
+#endif
+
+static long futex(uint32_t *word, int op, uint32_t value)
+{
+    return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, value, NULL,
+                   NULL, 0);
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+static bool try_acquire(uint32_t *word)
+{
+    uint32_t expected = 0;
+    return __atomic_compare_exchange_n(word, &expected, 1, false,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static void acquire_slow(uint32_t *word)
+{
+    for (int i = 0; i < LOCK_SPINS; i++) {
+        cpu_relax();
+        if (__atomic_load_n(word, __ATOMIC_RELAXED) == 0 && try_acquire(word))
+            return;
+    }
+    while (__atomic_exchange_n(word, 2, __ATOMIC_ACQUIRE))
+        futex(word, FUTEX_WAIT, 2);
+}
+
+void lock_word_acquire(uint32_t *word)
+{
+    if (unlikely(!try_acquire(word)))
+        acquire_slow(word);
+    LOCK_ACQUIRED(word);
+}
+
+void lock_word_release(uint32_t *word)
+{
+    LOCK_RELEASING(word);
+    if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2)
+        futex(word, FUTEX_WAKE, 1);
+    LOCK_RELEASED(word);
+}
+
+bool lock_word_acquire_for_report(uint32_t *word)
+{
+    struct timespec pause = {0, 1000 * 1000};
+    for (int i = 0; i < REPORT_LOCK_TRIES; i++) {
+        if (try_acquire(word))
+            return true;
+        nanosleep(&pause, NULL);
+    }
+    return false;
+}
+
+#ifdef WEFT_HAVE_VALGRIND
+void lock_hand_over(const void *object)
+{
+    ANNOTATE_HAPPENS_BEFORE(object);
+}
+
+void lock_handed_over(const void *object)
+{
+    ANNOTATE_HAPPENS_AFTER(object);
+}
+
+void lock_hint_word(const void *word, unsigned size)
+{
+    VALGRIND_HG_DISABLE_CHECKING(word, size);
+}
+#else
+void lock_hand_over(const void *object)
+{
+    (void)object;
+}
+
+void lock_handed_over(const void *object)
+{
+    (void)object;
+}
+
+void lock_hint_word(const void *word, unsigned size)
+{
+    (void)word;
+    (void)size;
+}
+#endif

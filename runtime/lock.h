@@ -1,0 +1,46 @@
+/*
+ * The locks of production mode (parallel.h): a futex word each, 0 free, 1
+ * locked, 2 locked with sleepers. Any thread may release a lock another
+ * took: a parked goroutine's lock is released by whatever runs next on its
+ * worker (after_resume), once its registers are saved.
+ *
+ * A weft object (channel, mutex, rwmutex, waitgroup, once) has a word of
+ * its own; OBJECT_LOCK and OBJECT_UNLOCK take it only in parallel mode, so
+ * one-thread runs pay a test and nothing else.
+ */
+#ifndef WEFT_RUNTIME_LOCK_H
+#define WEFT_RUNTIME_LOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler.h"
+
+void lock_word_acquire(uint32_t *word);
+void lock_word_release(uint32_t *word);
+/* Takes it unless held; gives up after about a second (a crash report's
+ * holder may have crashed, or been stopped). */
+bool lock_word_acquire_for_report(uint32_t *word);
+
+/* Tells helgrind that what was written before this call on one thread is
+ * seen by the thread that calls lock_handed_over on the same object: for
+ * what the run queues and futex words pass without a lock. No-ops without
+ * valgrind. */
+void lock_hand_over(const void *object);
+void lock_handed_over(const void *object);
+/* A word read without its lock as a hint (a count checked again under the
+ * lock): helgrind is told not to report it. */
+void lock_hint_word(const void *word, unsigned size);
+
+#define OBJECT_LOCK(word)                                                      \
+    do {                                                                       \
+        if (unlikely(rt.parallel))                                             \
+            lock_word_acquire(word);                                           \
+    } while (0)
+#define OBJECT_UNLOCK(word)                                                    \
+    do {                                                                       \
+        if (unlikely(rt.parallel))                                             \
+            lock_word_release(word);                                           \
+    } while (0)
+
+#endif
