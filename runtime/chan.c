@@ -115,9 +115,14 @@ weft_chan *weft_chan_make(size_t elem_size, size_t capacity)
                       elem_size, CHAN_ELEM_MAX - 1);
     if (capacity && elem_size > CHAN_BUFFER_MAX / capacity)
         runtime_panic("makechan: size out of range");
-    weft_chan *c = calloc(1, sizeof *c + elem_size * capacity);
+    /* a cache line of its own: in parallel mode its lock and queues are
+     * written by the goroutines that use it, and by no one else */
+    size_t bytes =
+        (sizeof(weft_chan) + elem_size * capacity + 63) & ~(size_t)63;
+    weft_chan *c = aligned_alloc(64, bytes);
     if (!c)
         runtime_panic("makechan: out of memory");
+    memset(c, 0, bytes);
     c->elem_size = elem_size;
     c->capacity = capacity;
     return c;

@@ -17,16 +17,18 @@ enum {
 };
 
 #ifdef WEFT_HAVE_VALGRIND
-/* helgrind sees each futex word as the mutex it is (natively, a few no-op
- * instructions), so weft's own state can be checked for races under it. */
-#include <valgrind/helgrind.h>
-#define LOCK_ACQUIRED(word) VALGRIND_HG_MUTEX_LOCK_POST(word)
-#define LOCK_RELEASING(word) VALGRIND_HG_MUTEX_UNLOCK_PRE(word)
-#define LOCK_RELEASED(word) VALGRIND_HG_MUTEX_UNLOCK_POST(word)
+/* valgrind's race checkers see each futex word as the lock it is (drd's
+ * client requests, which helgrind understands as well; natively a few
+ * no-op instructions), so weft's own state is checked under them. */
+#include <valgrind/drd.h>
+#define LOCK_ACQUIRED(word) ANNOTATE_RWLOCK_ACQUIRED(word, 1)
+#define LOCK_RELEASING(word) ANNOTATE_RWLOCK_RELEASED(word, 1)
 #else
-#define LOCK_ACQUIRED(word) ((void)0)
-#define LOCK_RELEASING(word) ((void)0)
-#define LOCK_RELEASED(word) ((void)0)
+#define LOCK_ACQUIRED(word) ((void)(word))
+#define LOCK_RELEASING(word) ((void)(word))
+#define ANNOTATE_HAPPENS_BEFORE(object) ((void)(object))
+#define ANNOTATE_HAPPENS_AFTER(object) ((void)(object))
+#define ANNOTATE_BENIGN_RACE_SIZED(word, size, why) ((void)(word), (void)(size))
 #endif
 
 static long futex(uint32_t *word, int op, uint32_t value)
@@ -74,7 +76,6 @@ void lock_word_release(uint32_t *word)
     LOCK_RELEASING(word);
     if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2)
         futex(word, FUTEX_WAKE, 1);
-    LOCK_RELEASED(word);
 }
 
 bool lock_word_acquire_for_report(uint32_t *word)
@@ -88,7 +89,6 @@ bool lock_word_acquire_for_report(uint32_t *word)
     return false;
 }
 
-#ifdef WEFT_HAVE_VALGRIND
 void lock_hand_over(const void *object)
 {
     ANNOTATE_HAPPENS_BEFORE(object);
@@ -101,22 +101,6 @@ void lock_handed_over(const void *object)
 
 void lock_hint_word(const void *word, unsigned size)
 {
-    VALGRIND_HG_DISABLE_CHECKING(word, size);
+    ANNOTATE_BENIGN_RACE_SIZED(word, size, "a hint, or atomics only");
+    lock_helgrind_unchecked(word, size);
 }
-#else
-void lock_hand_over(const void *object)
-{
-    (void)object;
-}
-
-void lock_handed_over(const void *object)
-{
-    (void)object;
-}
-
-void lock_hint_word(const void *word, unsigned size)
-{
-    (void)word;
-    (void)size;
-}
-#endif

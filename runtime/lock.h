@@ -22,15 +22,17 @@ void lock_word_release(uint32_t *word);
  * holder may have crashed, or been stopped). */
 bool lock_word_acquire_for_report(uint32_t *word);
 
-/* Tells helgrind that what was written before this call on one thread is
- * seen by the thread that calls lock_handed_over on the same object: for
- * what the run queues and futex words pass without a lock. No-ops without
- * valgrind. */
+/* Tells valgrind's race checkers that what was written before this call on
+ * one thread is seen by the thread that calls lock_handed_over on the same
+ * object: for what the run queues and futex words pass without a lock. */
 void lock_hand_over(const void *object);
 void lock_handed_over(const void *object);
 /* A word read without its lock as a hint (a count checked again under the
- * lock): helgrind is told not to report it. */
+ * lock), or only with atomics: valgrind's checkers are told not to report
+ * it. */
 void lock_hint_word(const void *word, unsigned size);
+/* helgrind's part of it (lock_helgrind.c). */
+void lock_helgrind_unchecked(const void *word, unsigned size);
 
 #define OBJECT_LOCK(word)                                                      \
     do {                                                                       \

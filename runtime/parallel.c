@@ -192,8 +192,8 @@ static bool local_empty(const struct worker *w)
            atomic_load_explicit(&w->local.tail, memory_order_acquire);
 }
 
-/* Takes half of victim's queue (rounded up); returns one of them and
- * queues the rest here. The caller's own queue is empty. */
+/* Takes half of victim's queue (rounded up, or all of two); returns the
+ * oldest and queues the rest here. The caller's own queue is empty. */
 static struct goroutine *steal_from(struct worker *victim)
 {
     struct goroutine *batch[LOCAL_QUEUE_SIZE / 2];
@@ -202,7 +202,11 @@ static struct goroutine *steal_from(struct worker *victim)
         uint32_t head = load_acquire(&victim->local.head);
         uint32_t tail = load_acquire(&victim->local.tail);
         n = tail - head;
-        n -= n / 2;
+        /* half, rounded up; both of two, so a pair of goroutines that
+         * wake each other moves together (two pingpong pairs queued on
+         * one worker end up one on each) */
+        if (n > 2)
+            n -= n / 2;
         if (n == 0)
             return NULL;
         if (n > LOCAL_QUEUE_SIZE / 2)
@@ -216,9 +220,9 @@ static struct goroutine *steal_from(struct worker *victim)
     }
     for (uint32_t i = 0; i < n; i++)
         lock_handed_over(batch[i]);
-    for (uint32_t i = 0; i + 1 < n; i++)
+    for (uint32_t i = 1; i < n; i++) /* the oldest runs first */
         local_push(batch[i]);
-    return batch[n - 1];
+    return batch[0];
 }
 
 static struct goroutine *steal(void)
@@ -305,10 +309,12 @@ void parallel_ready(struct goroutine *g)
     g->status = G_RUNNABLE;
     struct goroutine *displaced = ws.runnext;
     ws.runnext = g;
-    if (displaced) {
+    if (displaced)
         local_push(displaced);
+    /* work waits here besides g: an idle worker may take it (as Go's
+     * ready, which always calls wakep) */
+    if (!local_empty(&ws))
         wake_one_worker();
-    }
 }
 
 void parallel_spawned(struct goroutine *g)
@@ -524,6 +530,7 @@ static struct goroutine *idle_context(void)
     struct goroutine *g = (struct goroutine *)(top & ~(uintptr_t)63);
     *g = (struct goroutine){.stack = stack, .status = G_RUNNING};
     g->sp = context_init(g, idle_loop);
+    g->fiber = FIBER_CREATE();
     return g;
 }
 
@@ -549,6 +556,7 @@ static void *worker_main(void *arg)
     self->current = self->idle;
     __atomic_store_n(&rt.workers[self->index], self, __ATOMIC_RELEASE);
     void *thread_sp;
+    FIBER_SWITCH(ws.idle->fiber);
     weft_context_switch(&thread_sp, ws.idle->sp); /* never comes back */
     return NULL;
 }

@@ -96,6 +96,7 @@ struct goroutine {
     void *posix;           /* the posix layer's thread (posix_hooks.h) */
     bool started;
     uint8_t creation_depth; /* frames in creation_stack(g), 0: not kept */
+    void *fiber; /* its TSan fiber (switch.h), in a TSan build of weft */
 };
 
 /* With rt.record_creation_stacks, weft_go keeps the stack of its call just
@@ -161,6 +162,9 @@ struct worker {
     struct goroutine *runnext; /* readied last: runs next here, unstolen */
     struct local_queue local;
     struct goroutine *idle;    /* where the worker waits for work */
+    struct free_stack *stack_cache; /* free stacks (stack_pool.c) */
+    unsigned stack_cache_count;
+    size_t stack_cache_size;
     uint32_t ticks;            /* schedules here (parallel.c) */
     uint64_t next_id, id_end;  /* goroutine ids taken in a batch */
     unsigned index;

@@ -174,6 +174,7 @@ static void release_dead(void)
     struct goroutine *dead = ws.dead;
     ws.dead = NULL;
     ws.resume_work = rt.visit != NULL;
+    FIBER_DESTROY(dead->fiber);
     struct stack stack = dead->stack; /* the goroutine lives on it */
     stack_free(&stack);
 }
@@ -187,6 +188,7 @@ static void answer_visit(void)
     rt.visit = NULL;
     ws.resume_work = ws.dead != NULL;
     ws.current = visitor;
+    FIBER_SWITCH(visitor->fiber);
     weft_context_switch(&self->sp, visitor->sp);
 }
 
@@ -259,6 +261,7 @@ void runtime_switch_to(struct goroutine *next)
     if (unlikely(rt.on_switch)) /* a pthread program's thread-locals */
         rt.on_switch(next->posix);
     DETECT(goroutine_switch, next->id);
+    FIBER_SWITCH(next->fiber);
     weft_context_switch(&prev->sp, next->sp);
     after_resume();
 }
@@ -439,6 +442,7 @@ static void runtime_init(const struct weft_config *config, bool may_be_parallel)
     main_g->status = G_RUNNING;
     main_g->started = true;
     main_g->stack.guarded = true; /* the thread's stack has its own guard */
+    main_g->fiber = FIBER_CURRENT();
     all_add(main_g);
     ws.current = main_g;
     rt.next_goroutine_id = 2;
@@ -544,6 +548,7 @@ static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller, void *posix)
     if (unlikely(rt.record_creation_stacks))
         stack_left = record_creation_stack(g);
     g->sp = context_init(stack_left, goroutine_entry);
+    g->fiber = FIBER_CREATE();
     all_add(g);
     DETECT(goroutine_start, g->parent_id, g->id, caller);
     uint64_t id = g->id;
@@ -700,6 +705,7 @@ size_t goroutine_stack(struct goroutine *g, uintptr_t *pcs, size_t max)
     rt.visit_count = 0;
     ws.resume_work = true;
     ws.current = g;
+    FIBER_SWITCH(g->fiber);
     weft_context_switch(&self->sp, g->sp);
     return rt.visit_count;
 }

@@ -10,7 +10,7 @@ endif()
 set(WEFT_RUNTIME_SOURCES
   runtime/blocking.c runtime/chan.c runtime/choice.c runtime/cond.c runtime/context.c
   runtime/crash.c runtime/env.c runtime/hang.c runtime/indexed_queue.c runtime/leak.c
-  runtime/lock.c runtime/locker.c runtime/lockorder.c
+  runtime/lock.c runtime/lock_helgrind.c runtime/locker.c runtime/lockorder.c
   runtime/mutex.c runtime/net.c runtime/netpoll.c runtime/netpoll_sched.c
   runtime/parallel.c runtime/once.c runtime/panic.c runtime/posix_hooks.c
   runtime/run_settings.c

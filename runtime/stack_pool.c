@@ -147,38 +147,36 @@ static void slab_refill(size_t size)
     pool.slab = (struct slab){(char *)mem, (char *)mem + bytes, size};
 }
 
-/* In parallel mode the pool is shared by the workers: its own lock. */
+/* ---- a free stack as a list keeps it: the link at its top, the guard
+ * state just below the link ---- */
+
+static struct free_stack *as_free(struct stack *s)
+{
+    char *top = (char *)stack_top(s);
+    struct free_stack *f = (struct free_stack *)top - 1;
+    *(bool *)((char *)f - sizeof(bool)) = s->guarded;
+    return f;
+}
+
+static void from_free(struct free_stack *f, size_t size, struct stack *s)
+{
+    char *top = (char *)(f + 1);
+    s->base = top - size;
+    s->size = size;
+    s->guarded = *(bool *)((char *)f - sizeof(bool));
+}
+
+/* ---- the shared pool: in parallel mode under its own lock ---- */
+
 static uint32_t pool_lock;
 
-static void stack_alloc_locked(struct stack *s, size_t size);
-static void stack_free_locked(struct stack *s);
-
-void stack_alloc(struct stack *s, size_t size)
-{
-    OBJECT_LOCK(&pool_lock);
-    stack_alloc_locked(s, size);
-    OBJECT_UNLOCK(&pool_lock);
-}
-
-void stack_free(struct stack *s)
-{
-    OBJECT_LOCK(&pool_lock);
-    stack_free_locked(s);
-    OBJECT_UNLOCK(&pool_lock);
-}
-
-static void stack_alloc_locked(struct stack *s, size_t size)
+static void pool_alloc(struct stack *s, size_t size)
 {
     struct free_list *list = free_list_for(size);
     if (list && list->head) {
         struct free_stack *f = list->head;
         list->head = f->next;
-        char *top = (char *)(f + 1);
-        s->base = top - size;
-        s->size = size;
-        /* stack_free recorded the guard state just below the link */
-        s->guarded = *(bool *)((char *)f - sizeof(bool));
-        stack_registered(s);
+        from_free(f, size, s);
         return;
     }
     if (pool.slab.size != size ||
@@ -189,20 +187,95 @@ static void stack_alloc_locked(struct stack *s, size_t size)
     s->base = guard + page_size();
     s->size = size;
     s->guarded = install_guard(guard);
-    stack_registered(s);
 }
 
-static void stack_free_locked(struct stack *s)
+static void pool_free(struct stack *s)
 {
-    stack_deregistered(s);
     struct free_list *list = free_list_for(s->size);
     if (!list) {
         munmap((char *)s->base - page_size(), s->size + page_size());
         return;
     }
-    char *top = (char *)stack_top(s);
-    struct free_stack *f = (struct free_stack *)top - 1;
-    *(bool *)((char *)f - sizeof(bool)) = s->guarded;
+    struct free_stack *f = as_free(s);
     f->next = list->head;
     list->head = f;
+}
+
+/* ---- parallel mode: each worker keeps some free stacks of the run's
+ * size, moved to and from the pool in batches (as Go's stackcache), so
+ * spawning and exiting take the pool's lock once in CACHE_BATCH times ---- */
+
+enum { CACHE_MAX = 64, CACHE_BATCH = 32 };
+
+/* The cache holds stacks of one size: the run's, when it was last empty
+ * (weft_set_stack_size may change it). */
+static bool cacheable(size_t size)
+{
+    if (!rt.parallel)
+        return false;
+    if (ws.stack_cache)
+        return size == ws.stack_cache_size;
+    ws.stack_cache_size = rt.stack_size;
+    return size == rt.stack_size;
+}
+
+static void cache_refill(size_t size)
+{
+    lock_word_acquire(&pool_lock);
+    for (unsigned i = 0; i < CACHE_BATCH; i++) {
+        struct stack s;
+        pool_alloc(&s, size);
+        struct free_stack *f = as_free(&s);
+        f->next = ws.stack_cache;
+        ws.stack_cache = f;
+        ws.stack_cache_count++;
+    }
+    lock_word_release(&pool_lock);
+}
+
+static void cache_drain(size_t size)
+{
+    lock_word_acquire(&pool_lock);
+    for (unsigned i = 0; i < CACHE_BATCH; i++) {
+        struct free_stack *f = ws.stack_cache;
+        ws.stack_cache = f->next;
+        ws.stack_cache_count--;
+        struct stack s;
+        from_free(f, size, &s);
+        pool_free(&s);
+    }
+    lock_word_release(&pool_lock);
+}
+
+void stack_alloc(struct stack *s, size_t size)
+{
+    if (cacheable(size)) {
+        if (!ws.stack_cache)
+            cache_refill(size);
+        struct free_stack *f = ws.stack_cache;
+        ws.stack_cache = f->next;
+        ws.stack_cache_count--;
+        from_free(f, size, s);
+    } else {
+        OBJECT_LOCK(&pool_lock);
+        pool_alloc(s, size);
+        OBJECT_UNLOCK(&pool_lock);
+    }
+    stack_registered(s);
+}
+
+void stack_free(struct stack *s)
+{
+    stack_deregistered(s);
+    if (cacheable(s->size)) {
+        struct free_stack *f = as_free(s);
+        f->next = ws.stack_cache;
+        ws.stack_cache = f;
+        if (++ws.stack_cache_count > CACHE_MAX)
+            cache_drain(s->size);
+        return;
+    }
+    OBJECT_LOCK(&pool_lock);
+    pool_free(s);
+    OBJECT_UNLOCK(&pool_lock);
 }

@@ -46,6 +46,13 @@ static void heap_place(struct timer *t, size_t index)
     t->heap_index = index;
 }
 
+/* Idle workers read the count without the runtime's lock, as a hint
+ * (parallel.c): it is written atomically, under the lock. */
+static void set_timer_count(size_t count)
+{
+    __atomic_store_n(&rt.timer_count, count, __ATOMIC_RELAXED);
+}
+
 static void sift_up(size_t index)
 {
     struct timer *t = rt.timers[index];
@@ -88,13 +95,15 @@ static void heap_push(struct timer *t)
         rt.timer_capacity = capacity;
     }
     rt.timers[rt.timer_count] = t;
-    sift_up(rt.timer_count++);
+    set_timer_count(rt.timer_count + 1);
+    sift_up(rt.timer_count - 1);
 }
 
 static void heap_remove(struct timer *t)
 {
     size_t index = t->heap_index;
-    struct timer *last = rt.timers[--rt.timer_count];
+    set_timer_count(rt.timer_count - 1);
+    struct timer *last = rt.timers[rt.timer_count];
     t->heap_index = TIMER_INACTIVE;
     if (last == t)
         return;
@@ -132,7 +141,8 @@ void timers_reset(void)
         rt.timers[i]->heap_index = TIMER_INACTIVE;
     free(rt.timers);
     rt.timers = NULL;
-    rt.timer_count = rt.timer_capacity = 0;
+    set_timer_count(0);
+    rt.timer_capacity = 0;
 }
 
 /* ---- firing ---- */

@@ -128,11 +128,21 @@ func select4(n int) float64 {
 
 // mutex: ns per increment, four goroutines each incrementing n times.
 func mutex(n int) float64 {
+	return mutexAmong(4, n)
+}
+
+// mutexMP: the same with four goroutines per CPU (GOMAXPROCS).
+func mutexMP(n int) float64 {
+	return mutexAmong(4*runtime.GOMAXPROCS(0), n)
+}
+
+func mutexAmong(goroutines, n int) float64 {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	counter = 0
 	start := time.Now()
-	wg.Add(4)
-	for g := 0; g < 4; g++ {
+	wg.Add(goroutines)
+	for g := 0; g < goroutines; g++ {
 		go func() {
 			for i := 0; i < n; i++ {
 				mu.Lock()
@@ -144,23 +154,53 @@ func mutex(n int) float64 {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	if counter != int64(4*n) {
+	if counter != int64(goroutines*n) {
 		panic("lost increments")
 	}
-	return float64(elapsed.Nanoseconds()) / float64(4*n)
+	return float64(elapsed.Nanoseconds()) / float64(goroutines*n)
+}
+
+// chanPairs: ns per round trip over all pairs, as many pingpong pairs as
+// CPUs (runtime.NumCPU, whatever GOMAXPROCS is), each over its own two
+// unbuffered channels, n round trips each (bench/chan_pairs.c).
+func chanPairs(n int) float64 {
+	pairs := runtime.NumCPU()
+	var wg sync.WaitGroup
+	wg.Add(pairs)
+	start := time.Now()
+	for p := 0; p < pairs; p++ {
+		ping, pong := make(chan int), make(chan int)
+		go func() {
+			for v := range ping {
+				pong <- v
+			}
+		}()
+		go func() {
+			for i := 0; i < n; i++ {
+				ping <- i
+				<-pong
+			}
+			close(ping)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+	return float64(time.Since(start).Nanoseconds()) / float64(pairs*n)
 }
 
 var workloads = map[string]struct {
 	run      func(int) float64
 	defaultN int
 }{
-	"pingpong":  {pingpong, 1000000},
-	"spawn":     {spawn, 100000},
-	"spawn_rss": {spawnRSS, 1000000},
-	"buffered":  {buffered, 5000000},
-	"select4":   {select4, 1000000},
-	"mutex":     {mutex, 5000000},
-	"fanout":    {fanout, 200000},
+	"pingpong":   {pingpong, 1000000},
+	"spawn":      {spawn, 100000},
+	"spawn_rss":  {spawnRSS, 1000000},
+	"buffered":   {buffered, 5000000},
+	"select4":    {select4, 1000000},
+	"mutex":      {mutex, 5000000},
+	"mutex_mp":   {mutexMP, 1000000},
+	"chan_pairs": {chanPairs, 1000000},
+	"fanout":     {fanout, 200000},
 }
 
 // fanout: ns per item through generate -> square (8 workers, each item
