@@ -231,8 +231,9 @@ int weft_select_default(struct weft_case *cases, size_t count);
 
 /** A mutual exclusion lock; zero is unlocked. Belongs to no goroutine. */
 typedef struct weft_mutex {
-    uint32_t locked;           /**< 1 while held */
-    uint32_t id;               /**< N of mutex#N in traces; 0 until used */
+    uint32_t locked; /**< bit 0 while held (bit 1: goroutines wait for it,
+                          in production mode) */
+    uint32_t id;     /**< N of mutex#N in traces; 0 until used */
     struct weft_waitq waiters; /**< goroutines blocked in lock */
     uint32_t guard;            /**< the runtime's lock over the fields */
 } weft_mutex;

@@ -7,20 +7,26 @@
  * ring that its owner pushes and pops and other workers steal half of
  * without a lock (as Go's runq). A worker with nothing to run looks in
  * this order: due timers, its runnext and queue, the global queue, half of
- * another worker's queue, ready I/O; then it sleeps on a futex until woken
- * or until the next timer. A worker is woken when another has work to
- * share (a new goroutine, or a readied one that displaces runnext) and no
- * worker is already looking (spinning). When every worker sleeps with
- * goroutines still blocked and no timer or I/O pending, that is a
- * deadlock, as in one thread.
+ * another worker's queue, ready I/O; then, if at most half the workers do,
+ * it spins a while looking again (and finally takes a goroutine that has
+ * sat in a busy worker's runnext for microseconds); then it sleeps on a
+ * futex until woken or until the next timer. A worker is woken when
+ * another has work to share (a new goroutine, or a readied one while
+ * others wait in its queue) and no worker is already looking (spinning).
+ * When every worker sleeps with goroutines still blocked and no timer or
+ * I/O pending, that is a deadlock, as in one thread.
  *
  * Locks and memory ordering:
  *  - A local queue: head is moved by CAS (owner pop, thieves), tail only by
  *    its owner (store-release after the slot is written); a thief reads
  *    the slots between head and tail, then claims them by CAS on head, so a
- *    slot it read is one no one has taken. runnext and everything else in
- *    a worker are its own thread's.
- *  - The scheduler lock (sched_lock) guards the global queue and the
+ *    slot it read is one no one has taken. runnext is exchanged by its
+ *    owner, and taken by a thief (compare-and-swap) only from a worker
+ *    whose queue is empty, after the thief has spun a while (the owner is
+ *    then busy with something else: a ping-pong stays put). A worker's
+ *    list of goroutines is under its all_lock (sched.c); everything else
+ *    in a worker is its own thread's.
+ *  - The scheduler's lock (sched.lock) guards the global queue and the
  *    sleepers; it is a leaf: nothing else is taken while it is held, so it
  *    may be taken under an object's lock or the runtime's.
  *  - idle_count and spinning are read without the lock. A worker that goes
@@ -51,6 +57,9 @@ enum {
     /* every so many schedules, a worker looks at timers, the global
      * queue and I/O before its own queue (Go's schedtick % 61) */
     FAIRNESS_TICKS = 61,
+    SPIN_ROUNDS = 64, /* spin_for_work: some 30 µs */
+    SPIN_PAUSES = 32,
+    RUNNEXT_PAUSES = 256, /* some microseconds: steal_runnext */
 };
 
 /* The runtime's lock (parallel.h): timers, the netpoller, contexts,
@@ -86,6 +95,15 @@ bool rt_lock_for_report(void)
         return false;
     atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
     return true;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
 }
 
 static long futex(_Atomic uint32_t *word, int op, uint32_t value,
@@ -225,18 +243,41 @@ static struct goroutine *steal_from(struct worker *victim)
     return batch[0];
 }
 
-static struct goroutine *steal(void)
+/* The goroutine a busy worker readied last and has not run yet: taken only
+ * if it is still there a few microseconds later (the same one: a ping-pong
+ * puts a new one there every switch), as Go's runqgrab. */
+static struct goroutine *steal_runnext(struct worker *victim)
+{
+    struct goroutine *g =
+        atomic_load_explicit(&victim->runnext, memory_order_relaxed);
+    if (!g)
+        return NULL;
+    for (int i = 0; i < RUNNEXT_PAUSES; i++)
+        cpu_relax();
+    if (!atomic_compare_exchange_strong_explicit(
+                  &victim->runnext, &g, NULL, memory_order_acq_rel,
+                  memory_order_relaxed))
+        return NULL;
+    lock_handed_over(g);
+    return g;
+}
+
+static struct goroutine *steal(bool runnext_too)
 {
     unsigned n = rt.worker_count;
     for (unsigned i = 1; i < n; i++) {
         /* NULL: not started yet */
         struct worker *victim =
             __atomic_load_n(&rt.workers[(ws.index + i) % n], __ATOMIC_ACQUIRE);
-        if (victim && !local_empty(victim)) {
-            struct goroutine *g = steal_from(victim);
-            if (g)
-                return g;
-        }
+        if (!victim)
+            continue;
+        struct goroutine *g = NULL;
+        if (!local_empty(victim))
+            g = steal_from(victim);
+        else if (runnext_too)
+            g = steal_runnext(victim);
+        if (g)
+            return g;
     }
     return NULL;
 }
@@ -307,8 +348,9 @@ static void wake_one_worker(void)
 void parallel_ready(struct goroutine *g)
 {
     g->status = G_RUNNABLE;
-    struct goroutine *displaced = ws.runnext;
-    ws.runnext = g;
+    lock_hand_over(g);
+    struct goroutine *displaced =
+        atomic_exchange_explicit(&ws.runnext, g, memory_order_acq_rel);
     if (displaced)
         local_push(displaced);
     /* work waits here besides g: an idle worker may take it (as Go's
@@ -340,10 +382,11 @@ void parallel_timer_changed(void)
 
 static struct goroutine *local_next(void)
 {
-    struct goroutine *g = ws.runnext;
-    if (g) {
-        ws.runnext = NULL;
-        return g;
+    if (atomic_load_explicit(&ws.runnext, memory_order_relaxed)) {
+        struct goroutine *g =
+            atomic_exchange_explicit(&ws.runnext, NULL, memory_order_acq_rel);
+        if (g) /* not stolen meanwhile */
+            return g;
     }
     return local_pop();
 }
@@ -379,7 +422,7 @@ static struct goroutine *find_work(void)
     if (timers_hinted())
         fire_due_timers();
     struct goroutine *g;
-    if ((g = local_next()) || (g = global_take()) || (g = steal()))
+    if ((g = local_next()) || (g = global_take()) || (g = steal(false)))
         return g;
     return poll_ready_io();
 }
@@ -505,11 +548,41 @@ static void sleep_for_work(void)
  * next (and every FAIRNESS_TICKS schedules); releases what the goroutine
  * before it parked with (after_resume), runs what it finds, sleeps when
  * there is nothing. */
+/* Before sleeping, a worker looks again for a little while (some tens of
+ * microseconds), counted as spinning so no one wakes another meanwhile:
+ * work that comes every few microseconds (a pipeline's items) is then
+ * taken without a futex sleep and wake per item. At most half the workers
+ * spin, as Go's findrunnable allows. */
+static struct goroutine *spin_for_work(void)
+{
+    unsigned spinning = atomic_load(&sched.spinning);
+    if (!ws.spinning) {
+        if (2 * spinning >= rt.worker_count)
+            return NULL;
+        ws.spinning = true;
+        atomic_fetch_add(&sched.spinning, 1);
+    }
+    for (int round = 0; round < SPIN_ROUNDS; round++) {
+        for (int i = 0; i < SPIN_PAUSES; i++)
+            cpu_relax();
+        if (work_visible() || timers_hinted()) {
+            struct goroutine *g = find_work();
+            if (g)
+                return g;
+        }
+    }
+    /* a goroutine still waiting in another's runnext after all that: its
+     * worker is busy with something else */
+    return steal(true);
+}
+
 _Noreturn static void idle_loop(void)
 {
     runtime_after_resume();
     for (;;) {
         struct goroutine *g = find_work();
+        if (!g)
+            g = spin_for_work();
         if (g) {
             if (ws.spinning) { /* more may be waiting: ramp up, as Go */
                 stop_spinning();
@@ -541,6 +614,7 @@ static void atomics_unchecked(struct worker *w)
 {
     lock_hint_word(&w->local, sizeof w->local);
     lock_hint_word(&w->wake, sizeof w->wake);
+    lock_hint_word(&w->runnext, sizeof w->runnext);
     lock_hint_word(&w->all_count, sizeof w->all_count);
     lock_hint_word(&w->index, sizeof w->index);
 }

@@ -1,7 +1,8 @@
 /*
  * The runtime's internal state and the functions its files share.
  *
- * One OS thread runs every goroutine; all runtime state lives in `rt`.
+ * One OS thread runs every goroutine, or in production mode several
+ * (parallel.h); the run's state lives in `rt`, and each thread's in `ws`.
  * Invariants:
  *  - ws.current is the running goroutine; it is on no run queue.
  *  - A goroutine is on at most one of: the run queue (RUNNABLE), one or more
@@ -159,7 +160,8 @@ struct worker {
     uint32_t *const *unlock_list_after_switch;
     size_t unlock_list_count;
     struct goroutine *requeue_after_switch;
-    struct goroutine *runnext; /* readied last: runs next here, unstolen */
+    /* readied last: runs next here (stolen only from a busy worker) */
+    struct goroutine *_Atomic runnext;
     struct local_queue local;
     struct goroutine *idle;    /* where the worker waits for work */
     struct free_stack *stack_cache; /* free stacks (stack_pool.c) */
@@ -260,16 +262,15 @@ static inline void runtime_init_if_needed(void)
  * under preemptive strategies or tracing — the runs whose steps are
  * counted and reported.
  *
- * The lock rule of production mode (parallel.h): a goroutine enters
- * sched_point without the runtime's lock and leaves it holding the lock;
- * the operation then runs under it, and gives it back (RT_UNLOCK) on every
- * path that returns to the user's code, and nowhere else. Parking keeps it:
- * park() switches with the lock held, the goroutine that runs next returns
- * from its own park() or sched_point holding it, and releases it when its
- * operation ends, so nobody can ready a goroutine whose registers are not
- * saved yet. Everything in rt and every weft object is read and written
- * only under the lock. In one-thread mode the lock does not exist (RT_LOCK
- * and RT_UNLOCK test rt.parallel and do nothing). */
+ * The lock rule of production mode (parallel.h): sched_point takes no lock.
+ * An operation then takes the lock of what it works on (its object's, or
+ * the runtime's for timers, I/O, contexts and conds: sched_point_rt), and
+ * gives it back on every path that returns to the user's code; or it parks
+ * holding it, and the context that runs next on its worker releases it,
+ * once the parked goroutine's registers are saved (park_releasing), so
+ * nobody can ready it before. A woken goroutine holds no object's lock
+ * (park() alone takes the runtime's again). In one-thread mode no lock is
+ * taken (OBJECT_LOCK, RT_LOCK and friends test rt.parallel). */
 void sched_point_slow(enum weft_op op, uint32_t *object);
 static inline void sched_point(enum weft_op op, uint32_t *object)
 {
@@ -326,6 +327,7 @@ struct goroutine *goroutine_after(struct goroutine *g);
 
 /* Wait queues of struct waiter. */
 void waitq_push(struct weft_waitq *q, struct waiter *w);
+void waitq_push_front(struct weft_waitq *q, struct waiter *w);
 struct waiter *waitq_pop(struct weft_waitq *q);
 void waitq_remove(struct waiter *w);
 static inline bool waitq_empty(const struct weft_waitq *q)

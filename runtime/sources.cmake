@@ -11,7 +11,7 @@ set(WEFT_RUNTIME_SOURCES
   runtime/blocking.c runtime/chan.c runtime/choice.c runtime/cond.c runtime/context.c
   runtime/crash.c runtime/env.c runtime/hang.c runtime/indexed_queue.c runtime/leak.c
   runtime/lock.c runtime/lock_helgrind.c runtime/locker.c runtime/lockorder.c
-  runtime/mutex.c runtime/net.c runtime/netpoll.c runtime/netpoll_sched.c
+  runtime/mutex.c runtime/mutex_parallel.c runtime/net.c runtime/netpoll.c runtime/netpoll_sched.c
   runtime/parallel.c runtime/once.c runtime/panic.c runtime/posix_hooks.c
   runtime/run_settings.c
   runtime/rwmutex.c

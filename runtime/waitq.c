@@ -20,6 +20,18 @@ void waitq_push(struct weft_waitq *q, struct waiter *w)
     q->tail = w;
 }
 
+void waitq_push_front(struct weft_waitq *q, struct waiter *w)
+{
+    w->queue = q;
+    w->prev = NULL;
+    w->next = q->head;
+    if (q->head)
+        ((struct waiter *)q->head)->prev = w;
+    else
+        q->tail = w;
+    q->head = w;
+}
+
 void waitq_remove(struct waiter *w)
 {
     struct weft_waitq *q = w->queue;
