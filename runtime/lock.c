@@ -21,6 +21,7 @@ enum {
  * client requests, which helgrind understands as well; natively a few
  * no-op instructions), so weft's own state is checked under them. */
 #include <valgrind/drd.h>
+#include <valgrind/valgrind.h>
 #define LOCK_ACQUIRED(word) ANNOTATE_RWLOCK_ACQUIRED(word, 1)
 #define LOCK_RELEASING(word) ANNOTATE_RWLOCK_RELEASED(word, 1)
 #else
@@ -89,12 +90,21 @@ bool lock_word_acquire_for_report(uint32_t *word)
     return false;
 }
 
-void lock_hand_over(const void *object)
+bool lock_annotating;
+
+void lock_annotations_start(void)
+{
+#ifdef WEFT_HAVE_VALGRIND
+    lock_annotating = RUNNING_ON_VALGRIND;
+#endif
+}
+
+void lock_annotate_hand_over(const void *object)
 {
     ANNOTATE_HAPPENS_BEFORE(object);
 }
 
-void lock_handed_over(const void *object)
+void lock_annotate_handed_over(const void *object)
 {
     ANNOTATE_HAPPENS_AFTER(object);
 }

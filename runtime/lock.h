@@ -24,15 +24,29 @@ bool lock_word_acquire_for_report(uint32_t *word);
 
 /* Tells valgrind's race checkers that what was written before this call on
  * one thread is seen by the thread that calls lock_handed_over on the same
- * object: for what the run queues and futex words pass without a lock. */
-void lock_hand_over(const void *object);
-void lock_handed_over(const void *object);
+ * object: for what the run queues and futex words pass without a lock. A
+ * test natively (lock_annotating is set under valgrind alone). */
+extern bool lock_annotating;
+void lock_annotate_hand_over(const void *object);
+void lock_annotate_handed_over(const void *object);
+static inline void lock_hand_over(const void *object)
+{
+    if (unlikely(lock_annotating))
+        lock_annotate_hand_over(object);
+}
+static inline void lock_handed_over(const void *object)
+{
+    if (unlikely(lock_annotating))
+        lock_annotate_handed_over(object);
+}
 /* A word read without its lock as a hint (a count checked again under the
  * lock), or only with atomics: valgrind's checkers are told not to report
  * it. */
 void lock_hint_word(const void *word, unsigned size);
 /* helgrind's part of it (lock_helgrind.c). */
 void lock_helgrind_unchecked(const void *word, unsigned size);
+/* Sets lock_annotating when running under valgrind. */
+void lock_annotations_start(void);
 
 #define OBJECT_LOCK(word)                                                      \
     do {                                                                       \

@@ -23,9 +23,9 @@
  *    slot it read is one no one has taken. runnext is exchanged by its
  *    owner, and taken by a thief (compare-and-swap) only from a worker
  *    whose queue is empty, after the thief has spun a while (the owner is
- *    then busy with something else: a ping-pong stays put). A worker's
- *    list of goroutines is under its all_lock (sched.c); everything else
- *    in a worker is its own thread's.
+ *    then busy with something else: a ping-pong stays put). Everything
+ *    else in a worker is its own thread's (its goroutine list too:
+ *    sched.c).
  *  - The scheduler's lock (sched.lock) guards the global queue and the
  *    sleepers; it is a leaf: nothing else is taken while it is held, so it
  *    may be taken under an object's lock or the runtime's.
@@ -580,6 +580,7 @@ _Noreturn static void idle_loop(void)
 {
     runtime_after_resume();
     for (;;) {
+        goroutines_take_returned();
         struct goroutine *g = find_work();
         if (!g)
             g = spin_for_work();
@@ -615,7 +616,9 @@ static void atomics_unchecked(struct worker *w)
     lock_hint_word(&w->local, sizeof w->local);
     lock_hint_word(&w->wake, sizeof w->wake);
     lock_hint_word(&w->runnext, sizeof w->runnext);
-    lock_hint_word(&w->all_count, sizeof w->all_count);
+    lock_hint_word(&w->started, sizeof w->started);
+    lock_hint_word(&w->ended, sizeof w->ended);
+    lock_hint_word(&w->returned, sizeof w->returned);
     lock_hint_word(&w->index, sizeof w->index);
 }
 
@@ -645,6 +648,7 @@ bool parallel_start(unsigned maxprocs)
     ws.tid = gettid();
     ws.idle = idle_context();
     rt.parallel = true;
+    lock_annotations_start();
     atomics_unchecked(&ws);
     lock_hint_word(rt.workers, maxprocs * sizeof *rt.workers);
     lock_hint_word(&sched.global_count, sizeof sched.global_count);

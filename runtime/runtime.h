@@ -145,11 +145,15 @@ struct worker {
                                   next goroutine to run here */
     bool resume_work;          /* dead, visit or a hand-off: after_resume */
     uint64_t random; /* FIFO's select choices (strategy.c); 0: unseeded */
-    /* the goroutines created here, while alive (sched.c); in one thread,
-     * all of them */
+    /* the goroutines created here, while alive (sched.c), changed by this
+     * worker alone; in one thread, all of them */
     struct goroutine *all_head, *all_tail;
-    uint32_t all_lock;        /* parallel mode: the list and all_count */
-    size_t all_count;
+    /* goroutines created, and ended, on this worker (each written by its
+     * owner alone): the live ones are all started less all ended */
+    size_t started, ended;
+    /* parallel mode: goroutines of this list that ended on other workers,
+     * sent home to be unlinked (sched.c) */
+    struct goroutine *_Atomic returned;
     struct weft_option *options; /* scratch for choices (choice.c) */
     size_t options_capacity;
     /* parallel mode */
@@ -320,6 +324,9 @@ static inline uint32_t object_id(uint32_t *id)
 /* Goroutines alive: exact when none runs (a deadlock's look), a snapshot
  * otherwise. */
 size_t goroutines_live(void);
+/* Parallel mode: unlinks the goroutines of this worker's list that ended
+ * elsewhere and keeps their stacks (sched.c). */
+void goroutines_take_returned(void);
 /* Every live goroutine: the first, and the one after g (across the
  * workers' lists in parallel mode), or NULL. */
 struct goroutine *goroutine_first(void);

@@ -11,6 +11,7 @@
  *    option, in a deterministic order, and the run queue is the indexed
  *    one (indexed_queue.h), so a choice costs O(log n) in n runnable.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,13 +53,14 @@ static struct goroutine *run_queue_take(size_t index)
     return indexed_queue_take(&rt_process.run_index, index);
 }
 
-/* ---- every live goroutine: a list per worker (its all_lock guards it in
- * parallel mode), so creating and ending goroutines shares no lock ---- */
+/* ---- every live goroutine: a list per worker, changed by that worker
+ * alone (a goroutine that ends elsewhere is sent home: return_home), so
+ * creating and ending goroutines takes no lock; a report reads the lists
+ * with the other workers asleep or stopped ---- */
 
 static void all_add(struct goroutine *g)
 {
     struct worker *w = &ws;
-    OBJECT_LOCK(&w->all_lock);
     g->home = w;
     g->all_next = NULL;
     g->all_prev = w->all_tail;
@@ -67,14 +69,12 @@ static void all_add(struct goroutine *g)
     else
         w->all_head = g;
     w->all_tail = g;
-    __atomic_store_n(&w->all_count, w->all_count + 1, __ATOMIC_RELAXED);
-    OBJECT_UNLOCK(&w->all_lock);
+    __atomic_store_n(&w->started, w->started + 1, __ATOMIC_RELAXED);
 }
 
 static void all_remove(struct goroutine *g)
 {
     struct worker *w = g->home;
-    OBJECT_LOCK(&w->all_lock);
     if (g->all_prev)
         g->all_prev->all_next = g->all_next;
     else
@@ -83,8 +83,45 @@ static void all_remove(struct goroutine *g)
         g->all_next->all_prev = g->all_prev;
     else
         w->all_tail = g->all_prev;
-    __atomic_store_n(&w->all_count, w->all_count - 1, __ATOMIC_RELAXED);
-    OBJECT_UNLOCK(&w->all_lock);
+}
+
+/* In parallel mode a goroutine that ends away from its home worker is sent
+ * back there (a lock-free stack each worker takes whole): its home unlinks
+ * it and keeps its stack, so lists are changed by their owner alone, and a
+ * worker that spawns gets its stacks back instead of taking others'. */
+static void return_home(struct goroutine *g)
+{
+    struct worker *home = g->home;
+    struct goroutine *head =
+        atomic_load_explicit(&home->returned, memory_order_relaxed);
+    do {
+        g->next = head;
+        lock_hand_over(g);
+    } while (!atomic_compare_exchange_weak_explicit(&home->returned, &head, g,
+                                                    memory_order_release,
+                                                    memory_order_relaxed));
+}
+
+static void forget(struct goroutine *g)
+{
+    all_remove(g);
+    FIBER_DESTROY(g->fiber);
+    struct stack stack = g->stack; /* the goroutine lives on it */
+    stack_free(&stack);
+}
+
+void goroutines_take_returned(void)
+{
+    if (!atomic_load_explicit(&ws.returned, memory_order_relaxed))
+        return;
+    struct goroutine *g =
+        atomic_exchange_explicit(&ws.returned, NULL, memory_order_acquire);
+    while (g) {
+        lock_handed_over(g);
+        struct goroutine *next = g->next; /* before its stack goes */
+        forget(g);
+        g = next;
+    }
 }
 
 static struct worker *worker_at(unsigned index)
@@ -103,13 +140,15 @@ static unsigned worker_count(void)
 
 size_t goroutines_live(void)
 {
-    size_t live = 0;
+    size_t started = 0, ended = 0;
     for (unsigned i = 0; i < worker_count(); i++) {
         struct worker *w = worker_at(i);
-        if (w)
-            live += __atomic_load_n(&w->all_count, __ATOMIC_RELAXED);
+        if (w) {
+            started += __atomic_load_n(&w->started, __ATOMIC_RELAXED);
+            ended += __atomic_load_n(&w->ended, __ATOMIC_RELAXED);
+        }
     }
-    return live;
+    return started - ended;
 }
 
 static struct goroutine *first_from(unsigned index)
@@ -122,14 +161,24 @@ static struct goroutine *first_from(unsigned index)
     return NULL;
 }
 
+/* The next in the lists from g on, g included, that has not ended (one sent
+ * home stays listed until its home takes it). */
+static struct goroutine *live_from(struct goroutine *g)
+{
+    while (g && g->status == G_DEAD)
+        g = g->all_next ? g->all_next : first_from(g->home->index + 1);
+    return g;
+}
+
 struct goroutine *goroutine_first(void)
 {
-    return first_from(0);
+    return live_from(first_from(0));
 }
 
 struct goroutine *goroutine_after(struct goroutine *g)
 {
-    return g->all_next ? g->all_next : first_from(g->home->index + 1);
+    return live_from(g->all_next ? g->all_next
+                                 : first_from(g->home->index + 1));
 }
 
 uint32_t object_id_assign(uint32_t *id)
@@ -174,9 +223,15 @@ static void release_dead(void)
     struct goroutine *dead = ws.dead;
     ws.dead = NULL;
     ws.resume_work = rt.visit != NULL;
-    FIBER_DESTROY(dead->fiber);
-    struct stack stack = dead->stack; /* the goroutine lives on it */
-    stack_free(&stack);
+    if (!rt.parallel) { /* unlinked when it ended */
+        FIBER_DESTROY(dead->fiber);
+        struct stack stack = dead->stack; /* the goroutine lives on it */
+        stack_free(&stack);
+    } else if (dead->home == &ws) {
+        forget(dead);
+    } else {
+        return_home(dead);
+    }
 }
 
 /* A goroutine asked for our stack while we were parked: answer, go back. */
@@ -528,6 +583,8 @@ static uint64_t go_from(weft_fn fn, void *arg, uintptr_t caller, void *posix)
 {
     sched_point(WEFT_OP_SPAWN, NULL);
     struct stack stack;
+    if (unlikely(rt.parallel))
+        goroutines_take_returned(); /* their stacks first */
     stack_alloc(&stack, rt.stack_size);
     /* a pooled stack's old owner must not race with its new one */
     DETECT(memory_fresh, stack.base, stack.size);
@@ -618,10 +675,16 @@ _Noreturn void weft_exit(void)
     DETECT(goroutine_end, g->id);
     LOCK_ORDER(goroutine_end, g);
     g->status = G_DEAD;
-    all_remove(g);
+    __atomic_store_n(&ws.ended, ws.ended + 1, __ATOMIC_RELAXED);
     if (g == &rt.main_goroutine) {
+        /* in parallel mode its home's list is not ours to change: it stays
+         * there, ended (the lists' readers skip it) */
+        if (!rt.parallel)
+            all_remove(g);
         rt.main_exited = true;
     } else {
+        if (!rt.parallel) /* parallel mode: by its home (release_dead) */
+            all_remove(g);
         ws.dead = g;
         ws.resume_work = true;
     }

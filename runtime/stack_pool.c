@@ -205,7 +205,7 @@ static void pool_free(struct stack *s)
  * size, moved to and from the pool in batches (as Go's stackcache), so
  * spawning and exiting take the pool's lock once in CACHE_BATCH times ---- */
 
-enum { CACHE_MAX = 64, CACHE_BATCH = 32 };
+enum { CACHE_MAX = 256, CACHE_BATCH = 128 };
 
 /* The cache holds stacks of one size: the run's, when it was last empty
  * (weft_set_stack_size may change it). */
