@@ -38,15 +38,6 @@ static long futex(uint32_t *word, int op, uint32_t value)
                    NULL, 0);
 }
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ volatile("yield");
-#endif
-}
-
 static bool try_acquire(uint32_t *word)
 {
     uint32_t expected = 0;

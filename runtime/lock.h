@@ -48,6 +48,16 @@ void lock_helgrind_unchecked(const void *word, unsigned size);
 /* Sets lock_annotating when running under valgrind. */
 void lock_annotations_start(void);
 
+/* One step of a spin-wait: tells the CPU (and a sibling hyperthread). */
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
 #define OBJECT_LOCK(word)                                                      \
     do {                                                                       \
         if (unlikely(rt.parallel))                                             \

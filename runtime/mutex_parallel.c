@@ -30,15 +30,6 @@ struct mutex_waiter {
     int64_t since;        /* when it first queued */
 };
 
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ volatile("yield");
-#endif
-}
-
 static bool take(uint32_t *state, uint32_t seen)
 {
     return __atomic_compare_exchange_n(state, &seen, seen | LOCKED, false,

@@ -11,7 +11,9 @@
  *    per stack), so only the first GUARD_MPROTECT_LIMIT stacks are guarded
  *    that way; later ones are bounds-checked at every switch instead
  *    (stack.guarded == false).
- * Freed stacks are kept per size on a free list, committed, for reuse.
+ * Freed stacks are kept per size on a free list, committed, for reuse. In
+ * parallel mode the pool has a lock, and each worker a cache of stacks of
+ * the run's size in front of it (moved in batches).
  */
 #include "stack_pool.h"
 
