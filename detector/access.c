@@ -173,35 +173,18 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     *flagged = (*flagged & STACK_ENTRY_MASK) | flags;
 }
 
-/*
- * The common cases, each a single look at the word's cells, with the
- * general one (access_rebuild) as the fallback:
- *  - the last cell is this entry's, free to share: it takes the bytes;
- *  - it is this entry's, and every other cell gives way: it is left alone
- *    (a loop's second write to a word);
- *  - no cell gives way or might share: the access takes a new cell last (a
- *    first read or write of a word in this epoch).
- * No cell is concurrent in them, or none that races; there is no need to
- * look when the last cell is this goroutine's now, with every other
- * ordered before it. Each is a function of its own, reached by a tail
- * call, so that none needs a stack frame.
- */
-
-/* The depot node of an access at pc under the current call stack: a
- * one-line cache of the last one's (a loop's), then the depot's cache. */
-static __attribute__((noinline)) uint32_t access_node_miss(uintptr_t pc)
+/* The depot node of an access at pc under the current call stack is
+ * looked up in a small cache by pc (a loop's sites, unrolled or not, each
+ * keep a line), then in the depot's cache. A miss fills the line and
+ * checks the access again: a tail call each way, so that access_slow
+ * needs no stack frame. */
+static __attribute__((noinline)) void
+access_slow_new_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                     unsigned size_code, uintptr_t pc)
 {
-    det.access_pc = pc;
-    det.access_stack = det.cur_stack;
-    det.access_node = depot_child(det.cur_stack, pc);
-    return det.access_node;
-}
-
-static inline uint32_t access_node(uintptr_t pc)
-{
-    if (likely(pc == det.access_pc && det.cur_stack == det.access_stack))
-        return det.access_node;
-    return access_node_miss(pc);
+    det.access_sites[pc % ACCESS_SITES] = (struct access_site){
+        pc, det.cur_stack, depot_child(det.cur_stack, pc)};
+    access_slow(cells, cell, addr, size_code, pc);
 }
 
 /*
@@ -381,7 +364,12 @@ static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc)
 {
-    uint32_t entry = access_node(pc) | size_code << STACK_SIZE_SHIFT;
+    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
+        access_slow_new_site(cells, cell, addr, size_code, pc);
+        return;
+    }
+    uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
     uint32_t *stacks = shadow_stacks(cells, addr);
     if (access_share_free(cells, stacks, cell, entry))
         return;

@@ -61,6 +61,15 @@ struct det_goroutine {
     bool exists, finished;
 };
 
+/* The depot node of the last access checked in full at pc, under stack
+ * (access.c). */
+struct access_site {
+    uintptr_t pc;
+    uint32_t stack, node;
+};
+
+enum { ACCESS_SITES = 64 };
+
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
     bool fast;        /* checking, and accesses are not scheduling points: the
@@ -75,10 +84,8 @@ struct detector {
     struct det_goroutine *cur;
     uint64_t cur_bits;
     uint32_t cur_stack; /* cur->stack while cur runs */
-    /* the depot node of the last access checked in full: its pc under
-     * access_stack (access.c) */
-    uintptr_t access_pc;
-    uint32_t access_stack, access_node;
+    /* by pc: a call's return address is 5 bytes or more from the next */
+    struct access_site access_sites[ACCESS_SITES];
 
     struct det_goroutine *goroutines; /* by tid */
     size_t goroutine_capacity;
