@@ -159,4 +159,26 @@ static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
     access_cells(shadow_chunk_cells(chunk, addr), addr, size, kind, pc);
 }
 
+/* The __tsan_read16/write16 entry points (clang's vectorised loops): when
+ * aligned to a word and inside one chunk, the two words' checks inline, as
+ * access_range would make them (pieces of a range: no size code). */
+static inline void access_entry16(uintptr_t addr, unsigned kind, uintptr_t pc,
+                                  access_other_fn *other)
+{
+    uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
+    if (unlikely(!det.fast) || unlikely(addr & 7) ||
+        unlikely(((addr + 8) >> SHADOW_CHUNK_SHIFT) != index) ||
+        unlikely(index >> (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT)) ||
+        unlikely(shadow_top[index] == NULL)) {
+        other(addr, 16, kind, pc);
+        return;
+    }
+    uint64_t *cells = shadow_chunk_cells(shadow_top[index], addr);
+    uint64_t cell = det.cur_bits | kind | 0xff;
+    if (!cell_covers(cells[0], cell) &&
+        !cell_covers(cells[SHADOW_CELL_STRIDE], cell))
+        access_slow(cells, cell, addr, 0, pc);
+    access_in_cells(cells + 1, cell, addr + 8, 0, pc);
+}
+
 #endif
