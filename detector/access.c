@@ -327,7 +327,17 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
         return;
     }
     if (!cell_same_kind(*last, cell)) {
-        if (count < SHADOW_CELLS)
+        if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) ==
+                CELL_BYTES_AND_WRITE &&
+            (last_entry & STACK_ORDERED) &&
+            ((*last ^ det.cur_bits) >> CELL_TID_SHIFT) == 0) {
+            /* a plain write of the whole word, every cell ordered before
+             * it (the last is this goroutine's now): each gives way */
+            cells[0] = cell;
+            stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
+            for (int i = 1; i < count; i++)
+                cells[i * SHADOW_CELL_STRIDE] = 0;
+        } else if (count < SHADOW_CELLS)
             access_new(cells, stacks, cell, entry, addr, count);
         else
             access_rebuild(cells, stacks, count, cell, entry, addr);
