@@ -381,6 +381,20 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
     }
     uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
     uint32_t *stacks = shadow_stacks(cells, addr);
+    /* a word of none or one cell (most words), apart: the count known */
+    uint64_t first = cells[0];
+    if (first == 0) {
+        access_counted(cells, stacks, cell, entry, addr, 0);
+        return;
+    }
+    if (cells[SHADOW_CELL_STRIDE] == 0) {
+        if (cell_same_kind(first, cell) &&
+            stacks[0] == (entry | STACK_ORDERED | STACK_FREE))
+            cells[0] = first | cell_mask(cell); /* access_share_free's */
+        else
+            access_counted(cells, stacks, cell, entry, addr, 1);
+        return;
+    }
     if (access_share_free(cells, stacks, cell, entry))
         return;
     /* the first two cells do not cover it (access_in_cells); the others
