@@ -44,13 +44,25 @@ __attribute__((noinline)) static void call_point(void)
         runtime_call_point();
 }
 
+/* Out of the fast path: a call parent did not make last, or a call
+ * point. */
+__attribute__((noinline)) static void func_entry_other(uintptr_t call_pc)
+{
+    det.cur_stack = depot_call(det.cur_stack, call_pc);
+    if (unlikely(det.preempt_calls))
+        call_point();
+}
+
 void __tsan_func_entry(void *call_pc)
 {
-    if (likely(det.initialized)) {
-        det.cur_stack = depot_child(det.cur_stack, (uintptr_t)call_pc);
-        if (unlikely(det.preempt_calls))
-            call_point();
+    if (unlikely(!det.initialized))
+        return;
+    uint32_t child = depot_last_call(det.cur_stack, (uintptr_t)call_pc);
+    if (likely(child != 0) && likely(!det.preempt_calls)) {
+        det.cur_stack = child;
+        return;
     }
+    func_entry_other((uintptr_t)call_pc);
 }
 
 void __tsan_func_exit(void)
