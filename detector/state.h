@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "compiler.h"
+#include "shadow.h"
 #include "vclock.h"
 
 /* A shadow cell: one access to some bytes of an 8-byte word.
@@ -72,13 +73,17 @@ enum { ACCESS_SITES = 64 };
 
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
-    bool fast;        /* checking, and accesses are not scheduling points: the
-                         entry points' fast path applies (access.h) */
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
     bool preempt_calls;     /* every function entry is one (WEFT_OPTIONS) */
     bool disabled;          /* gave up (too many goroutines); says so once */
     unsigned ignore;        /* __tsan_ignore_thread_begin depth */
+
+    /* The entry points' fast path (access.h) applies to the chunks of
+     * shadow below this: all of them while checking, when accesses are
+     * not scheduling points, else none (so one compare tests both, and
+     * the address's range). */
+    uintptr_t fast_chunks;
 
     uint32_t cur_tid;
     struct det_goroutine *cur;
@@ -104,7 +109,9 @@ static inline void det_refresh_bits(void)
 static inline void det_update_checking(void)
 {
     det.checking = det.initialized && !det.disabled && det.ignore == 0;
-    det.fast = det.checking && !det.preempt_on_access;
+    det.fast_chunks = det.checking && !det.preempt_on_access
+                          ? SHADOW_TOP_ENTRIES
+                          : 0;
 }
 
 /* The detector's memory: glibc's heap, never the schedule heap (heap.h), so
