@@ -17,9 +17,17 @@ static uint64_t slot_hash(const void *slot)
 
 struct depot_cache_line depot_cache[1 << DEPOT_CACHE_BITS];
 
+/* Before depot_init, the root alone: its parent and last call are itself,
+ * so __tsan_func_entry and _exit need not test for a depot. */
+static uint32_t root_parents[1], root_last_calls[1];
+static uintptr_t root_pcs[1];
+
 struct depot depot = {
     .table =
         HASH_TABLE(struct depot_slot, 1 << 16, slot_hash, &det_hash_allocator),
+    .parents = root_parents,
+    .pcs = root_pcs,
+    .last_calls = root_last_calls,
 };
 
 void depot_init(void)

@@ -48,15 +48,17 @@ __attribute__((noinline)) static void call_point(void)
  * point. */
 __attribute__((noinline)) static void func_entry_other(uintptr_t call_pc)
 {
+    if (unlikely(!det.initialized))
+        return;
     det.cur_stack = depot_call(det.cur_stack, call_pc);
     if (unlikely(det.preempt_calls))
         call_point();
 }
 
+/* Before __tsan_init the stack is the root, whose last call is none (the
+ * depot's root alone, depot.c). */
 void __tsan_func_entry(void *call_pc)
 {
-    if (unlikely(!det.initialized))
-        return;
     uint32_t child = depot_last_call(det.cur_stack, (uintptr_t)call_pc);
     if (likely(child != 0) && likely(!det.preempt_calls)) {
         det.cur_stack = child;
@@ -67,8 +69,7 @@ void __tsan_func_entry(void *call_pc)
 
 void __tsan_func_exit(void)
 {
-    if (likely(det.cur_stack != 0))
-        det.cur_stack = depot_parent(det.cur_stack);
+    det.cur_stack = depot_parent(det.cur_stack); /* the root's is the root */
 }
 
 /* ---- plain accesses ---- */
