@@ -350,25 +350,21 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
     }
 }
 
-/* A loop's next element in a word its entry already has a cell in (a
- * read, or a write, of the second int of a word): the cell is last, its
- * stack entry says so (STACK_FREE is only ever on the last cell), so it
- * takes the bytes without counting the word's cells. Slots 0 and 1 only:
- * where the fast path looked already. */
+/* A loop's next element in a word of two or more cells whose last is its
+ * entry's (a read of the second int of a word written before): the cell
+ * takes the bytes without counting the word's cells. STACK_FREE is only
+ * ever on the last cell, and on a write's only when it is alone, so it
+ * can only be a read's in slot 1 here (where the fast path looked
+ * already). */
 static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
                                      uint64_t cell, uint32_t entry)
 {
-    uint32_t free_entry = entry | STACK_ORDERED | STACK_FREE;
-#pragma GCC unroll 2
-    for (int i = 0; i < 2; i++) {
-        uint64_t *old = &cells[i * SHADOW_CELL_STRIDE];
-        if (*old != 0 && cell_same_kind(*old, cell) &&
-            stacks[i * SHADOW_STACK_STRIDE] == free_entry) {
-            *old |= cell_mask(cell);
-            return true;
-        }
-    }
-    return false;
+    uint64_t *old = &cells[SHADOW_CELL_STRIDE];
+    if ((cell & CELL_WRITE) || !cell_same_kind(*old, cell) ||
+        stacks[SHADOW_STACK_STRIDE] != (entry | STACK_ORDERED | STACK_FREE))
+        return false;
+    *old |= cell_mask(cell);
+    return true;
 }
 
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
@@ -388,9 +384,10 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
         return;
     }
     if (cells[SHADOW_CELL_STRIDE] == 0) {
+        /* the one cell is this entry's, free to share: it takes the bytes */
         if (cell_same_kind(first, cell) &&
             stacks[0] == (entry | STACK_ORDERED | STACK_FREE))
-            cells[0] = first | cell_mask(cell); /* access_share_free's */
+            cells[0] = first | cell_mask(cell);
         else
             access_counted(cells, stacks, cell, entry, addr, 1);
         return;
@@ -399,12 +396,12 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
         return;
     /* the first two cells do not cover it (access_in_cells); the others
      * may */
-    int count = 0;
+    int count = 2;
     for (; count < SHADOW_CELLS; count++) {
         uint64_t old = cells[count * SHADOW_CELL_STRIDE];
         if (old == 0) /* cells are packed: no more */
             break;
-        if (count >= 2 && cell_covers(old, cell))
+        if (cell_covers(old, cell))
             return;
     }
     access_counted(cells, stacks, cell, entry, addr, count);
