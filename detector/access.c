@@ -24,11 +24,21 @@
 #include "depot.h"
 #include "report.h"
 
-/* Whether cell may speak for old's bytes (old ordered before it): not a
- * read for a write, nor an atomic access for a plain one. */
-static inline bool supersedes_kind(uint64_t cell, uint64_t old)
+/* The bits of a cell ordered before the access cell, which speaks for the
+ * bytes speaks, that keep it from giving way: a byte the access does not
+ * speak for, and the write flag if the access is a read. Made once an
+ * access, so that gives_way is a test or two a cell. */
+static inline uint64_t keep_bits(uint64_t cell, uint64_t speaks)
 {
-    return ((old & ~cell & CELL_WRITE) | (cell & ~old & CELL_ATOMIC)) == 0;
+    return (~speaks & 0xff) | (~cell & CELL_WRITE);
+}
+
+/* Whether old, ordered before the access cell, gives way to it: the
+ * access speaks for all its bytes (keep: keep_bits) and is as strong, not
+ * a read for a write, nor an atomic access for a plain one. */
+static inline bool gives_way(uint64_t old, uint64_t cell, uint64_t keep)
+{
+    return (old & keep) == 0 && (cell & ~old & CELL_ATOMIC) == 0;
 }
 
 static inline bool conflicts(uint64_t cell, uint64_t old)
@@ -102,6 +112,7 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     if (cell_same_kind(last_cell, cell) &&
         (last_entry & STACK_ENTRY_MASK) == share_entry)
         speaks |= cell_mask(last_cell);
+    uint64_t keep = keep_bits(cell, speaks);
     bool writes = true;
     unsigned kept_concurrent = 0;
     uint64_t *to = cells, *shared = NULL;
@@ -120,8 +131,8 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
                        share_entry) {
             now = old | mask; /* the same access in this epoch */
             shared = to;
-        } else if ((old & ~speaks & 0xff) == 0 && supersedes_kind(cell, old)) {
-            continue; /* gives way */
+        } else if (gives_way(old, cell, keep)) {
+            continue;
         } else {
             writes &= (old & CELL_WRITE) != 0;
         }
@@ -211,12 +222,11 @@ access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
     uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
     /* all others ordered before this goroutine, and all give way to the
      * access with the cell it shares */
-    uint64_t speaks = cell_mask(cell) | cell_mask(last_cell);
+    uint64_t keep = keep_bits(cell, cell_mask(cell) | cell_mask(last_cell));
     bool mine = last_entry & STACK_ORDERED;
     for (int i = 0; i < count - 1; i++) {
         uint64_t old = cells[i * SHADOW_CELL_STRIDE];
-        if ((old & ~speaks & 0xff) != 0 || !supersedes_kind(cell, old) ||
-            (!mine && concurrent(old))) {
+        if (!gives_way(old, cell, keep) || (!mine && concurrent(old))) {
             access_rebuild(cells, stacks, count, cell, entry, addr);
             return;
         }
@@ -239,6 +249,7 @@ static __attribute__((noinline)) void access_new(uint64_t *cells,
     uint32_t *last_stack = &stacks[(count - 1) * SHADOW_STACK_STRIDE];
     bool mine = (*last_stack & STACK_ORDERED) &&
                 ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
+    uint64_t keep = keep_bits(cell, mask);
     bool writes = true, any_concurrent = false;
     unsigned give_way = 0; /* one bit a cell */
 #pragma GCC unroll 3
@@ -250,7 +261,7 @@ static __attribute__((noinline)) void access_new(uint64_t *cells,
             if (conflicts(cell, old))
                 goto general;
             any_concurrent = true;
-        } else if ((old & ~mask & 0xff) == 0 && supersedes_kind(cell, old)) {
+        } else if (gives_way(old, cell, keep)) {
             give_way |= 1u << i;
             continue;
         } else if (cell_same_kind(old, cell)) {
@@ -313,7 +324,7 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
          * takes a second cell */
         uint64_t old = *last;
         uint32_t free = size_code ? STACK_FREE : 0;
-        if ((old & ~cell & 0xff) == 0 && supersedes_kind(cell, old)) {
+        if (gives_way(old, cell, keep_bits(cell, cell))) {
             cells[0] = cell;
             stacks[0] = entry | STACK_ORDERED | free;
             return;
