@@ -81,14 +81,18 @@ static inline uint32_t depot_child(uint32_t parent, uintptr_t pc)
  * new; remembered as parent's last call. */
 uint32_t depot_call(uint32_t parent, uintptr_t pc);
 
-/* The node depot_call made last under parent, if it is the call at pc,
- * else 0: two loads, no hash, for a loop's calls or a function's one
- * callee. (A child's parent is parent by making, so its pc is all to
- * compare; node 0's pc is 0, never a call's.) */
-static inline uint32_t depot_last_call(uint32_t parent, uintptr_t pc)
+/* The node depot_call made last under parent, 0 if none: the call at pc
+ * if its pc is pc (its parent is parent by making; the root's pc, 0, is
+ * no call's). Two loads, no hash, for a loop's calls or a function's one
+ * callee. */
+static inline uint32_t depot_last_call(uint32_t parent)
 {
-    uint32_t child = depot.last_calls[parent];
-    return depot.pcs[child] == pc ? child : 0;
+    return depot.last_calls[parent];
+}
+
+static inline uintptr_t depot_pc(uint32_t node)
+{
+    return depot.pcs[node];
 }
 
 static inline uint32_t depot_parent(uint32_t node)

@@ -59,8 +59,9 @@ __attribute__((noinline)) static void func_entry_other(uintptr_t call_pc)
  * depot's root alone, depot.c). */
 void __tsan_func_entry(void *call_pc)
 {
-    uint32_t child = depot_last_call(det.cur_stack, (uintptr_t)call_pc);
-    if (likely(child != 0) && likely(!det.preempt_calls)) {
+    uint32_t child = depot_last_call(det.cur_stack);
+    if (likely(depot_pc(child) == (uintptr_t)call_pc) &&
+        likely(!det.preempt_calls)) {
         det.cur_stack = child;
         return;
     }
