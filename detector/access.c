@@ -238,11 +238,11 @@ access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
 }
 
 /* No cell of the word's count (1 to 3) is this goroutine's in this epoch
- * of the access's kind. */
-static __attribute__((noinline)) void access_new(uint64_t *cells,
-                                                 uint32_t *stacks,
-                                                 uint64_t cell, uint32_t entry,
-                                                 uintptr_t addr, int count)
+ * of the access's kind. Made once for each count (access_new), which the
+ * compiler then unrolls with the cells' offsets known. */
+static inline __attribute__((always_inline)) void
+access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
+                   uint32_t entry, uintptr_t addr, int count)
 {
     uint64_t mask = cell_mask(cell);
     uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
@@ -304,6 +304,28 @@ static __attribute__((noinline)) void access_new(uint64_t *cells,
     return;
 general:
     access_rebuild(cells, stacks, count, cell, entry, addr);
+}
+
+#define ACCESS_NEW(count)                                                      \
+    static __attribute__((noinline)) void access_new##count(                   \
+        uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,      \
+        uintptr_t addr)                                                        \
+    {                                                                          \
+        access_new_counted(cells, stacks, cell, entry, addr, count);           \
+    }
+ACCESS_NEW(1)
+ACCESS_NEW(2)
+ACCESS_NEW(3)
+
+static inline void access_new(uint64_t *cells, uint32_t *stacks, uint64_t cell,
+                              uint32_t entry, uintptr_t addr, int count)
+{
+    if (count == 1)
+        access_new1(cells, stacks, cell, entry, addr);
+    else if (count == 2)
+        access_new2(cells, stacks, cell, entry, addr);
+    else
+        access_new3(cells, stacks, cell, entry, addr);
 }
 
 /* The word holds count cells, none of which covers the access. */
