@@ -410,7 +410,10 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
     }
     uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
     uint32_t *stacks = shadow_stacks(cells, addr);
-    /* a word of none or one cell (most words), apart: the count known */
+    /* Cells are packed: the first empty slot ends them. Each count is
+     * taken apart, so that access_counted, inlined for each, knows its
+     * cells' offsets; a word of none or one (most words) first. */
+    _Static_assert(SHADOW_CELLS == 4, "access_slow counts to 4 cells");
     uint64_t first = cells[0];
     if (first == 0) {
         access_counted(cells, stacks, cell, entry, addr, 0);
@@ -429,15 +432,21 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
         return;
     /* the first two cells do not cover it (access_in_cells); the others
      * may */
-    int count = 2;
-    for (; count < SHADOW_CELLS; count++) {
-        uint64_t old = cells[count * SHADOW_CELL_STRIDE];
-        if (old == 0) /* cells are packed: no more */
-            break;
-        if (cell_covers(old, cell))
-            return;
+    uint64_t third = cells[2 * SHADOW_CELL_STRIDE];
+    if (third == 0) {
+        access_counted(cells, stacks, cell, entry, addr, 2);
+        return;
     }
-    access_counted(cells, stacks, cell, entry, addr, count);
+    if (cell_covers(third, cell))
+        return;
+    uint64_t fourth = cells[3 * SHADOW_CELL_STRIDE];
+    if (fourth == 0) {
+        access_counted(cells, stacks, cell, entry, addr, 3);
+        return;
+    }
+    if (cell_covers(fourth, cell))
+        return;
+    access_counted(cells, stacks, cell, entry, addr, 4);
 }
 
 /* The words of [addr, stop), one chunk's, whose cells start at cells:
