@@ -213,10 +213,21 @@ access_slow_new_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
  * call, so that none needs a stack frame.
  */
 
+/* name##_counted made for a count of cells, a function of its own whose
+ * cells' offsets the compiler knows (name##count); the callers' counts
+ * are constants too (access_slow). */
+#define ACCESS_FOR_COUNT(name, count)                                          \
+    static __attribute__((noinline)) void name##count(                         \
+        uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,      \
+        uintptr_t addr)                                                        \
+    {                                                                          \
+        name##_counted(cells, stacks, cell, entry, addr, count);               \
+    }
+
 /* The last of the word's count cells is this entry's, in this epoch. */
-static __attribute__((noinline)) void
-access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
-             uintptr_t addr, int count)
+static inline __attribute__((always_inline)) void
+access_share_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
+                     uint32_t entry, uintptr_t addr, int count)
 {
     uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
     uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
@@ -237,9 +248,27 @@ access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
         cells[i * SHADOW_CELL_STRIDE] = 0;
 }
 
+ACCESS_FOR_COUNT(access_share, 1)
+ACCESS_FOR_COUNT(access_share, 2)
+ACCESS_FOR_COUNT(access_share, 3)
+ACCESS_FOR_COUNT(access_share, 4)
+
+static inline void access_share(uint64_t *cells, uint32_t *stacks,
+                                uint64_t cell, uint32_t entry, uintptr_t addr,
+                                int count)
+{
+    if (count == 1)
+        access_share1(cells, stacks, cell, entry, addr);
+    else if (count == 2)
+        access_share2(cells, stacks, cell, entry, addr);
+    else if (count == 3)
+        access_share3(cells, stacks, cell, entry, addr);
+    else
+        access_share4(cells, stacks, cell, entry, addr);
+}
+
 /* No cell of the word's count (1 to 3) is this goroutine's in this epoch
- * of the access's kind. Made once for each count (access_new), which the
- * compiler then unrolls with the cells' offsets known. */
+ * of the access's kind. */
 static inline __attribute__((always_inline)) void
 access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
                    uint32_t entry, uintptr_t addr, int count)
@@ -306,16 +335,9 @@ general:
     access_rebuild(cells, stacks, count, cell, entry, addr);
 }
 
-#define ACCESS_NEW(count)                                                      \
-    static __attribute__((noinline)) void access_new##count(                   \
-        uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,      \
-        uintptr_t addr)                                                        \
-    {                                                                          \
-        access_new_counted(cells, stacks, cell, entry, addr, count);           \
-    }
-ACCESS_NEW(1)
-ACCESS_NEW(2)
-ACCESS_NEW(3)
+ACCESS_FOR_COUNT(access_new, 1)
+ACCESS_FOR_COUNT(access_new, 2)
+ACCESS_FOR_COUNT(access_new, 3)
 
 static inline void access_new(uint64_t *cells, uint32_t *stacks, uint64_t cell,
                               uint32_t entry, uintptr_t addr, int count)
