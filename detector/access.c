@@ -422,15 +422,10 @@ static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
     return true;
 }
 
-void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
-                 unsigned size_code, uintptr_t pc)
+/* access_slow once the access's stack entry is known. */
+static inline __attribute__((always_inline)) void
+access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
 {
-    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
-    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
-        access_slow_new_site(cells, cell, addr, size_code, pc);
-        return;
-    }
-    uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
     uint32_t *stacks = shadow_stacks(cells, addr);
     /* Cells are packed: the first empty slot ends them. Each count is
      * taken apart, so that access_counted, inlined for each, knows its
@@ -469,6 +464,32 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
     if (cell_covers(fourth, cell))
         return;
     access_counted(cells, stacks, cell, entry, addr, 4);
+}
+
+void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                 unsigned size_code, uintptr_t pc)
+{
+    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
+        access_slow_new_site(cells, cell, addr, size_code, pc);
+        return;
+    }
+    access_entered(cells, cell, addr,
+                   site->node | size_code << STACK_SIZE_SHIFT);
+}
+
+void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                      uintptr_t pc, unsigned words)
+{
+    struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack))
+        *site = (struct access_site){pc, det.cur_stack,
+                                     depot_child(det.cur_stack, pc)};
+    uint32_t entry = site->node; /* pieces of a range: no size code */
+    if (words & 1)
+        access_entered(cells, cell, addr, entry);
+    if (words & 2)
+        access_entered(cells + 1, cell, addr + 8, entry);
 }
 
 /* The words of [addr, stop), one chunk's, whose cells start at cells:

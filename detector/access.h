@@ -63,6 +63,12 @@ static inline unsigned stack_entry_size(uint32_t entry)
  * covers the access. */
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc);
+/* access_slow for the two words of a 16-byte access at addr, each a
+ * piece of a range (whole, no size code), whose cells start at cells: the
+ * first if words has bit 0, the second if it has bit 1; one look for the
+ * site's depot node. */
+void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                      uintptr_t pc, unsigned words);
 /* Any size and alignment: a chunk of shadow at a time, its words in one
  * run (access.c). */
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc);
@@ -192,13 +198,15 @@ static inline void access_entry16(uintptr_t addr, unsigned kind, uintptr_t pc,
     }
     uint64_t *cells = shadow_chunk_cells(shadow_top[index], addr);
     uint64_t cell = det.cur_bits | kind | 0xff;
+    unsigned words = 0; /* those the fast path does not cover */
     if (!cell_covers_word(cells[0], cell, kind) &&
         !cell_covers_word(cells[SHADOW_CELL_STRIDE], cell, kind))
-        access_slow(cells, cell, addr, 0, pc);
-    cells++;
-    if (!cell_covers_word(cells[0], cell, kind) &&
-        !cell_covers_word(cells[SHADOW_CELL_STRIDE], cell, kind))
-        access_slow(cells, cell, addr + 8, 0, pc);
+        words = 1;
+    if (!cell_covers_word(cells[1], cell, kind) &&
+        !cell_covers_word(cells[1 + SHADOW_CELL_STRIDE], cell, kind))
+        words |= 2;
+    if (words)
+        access_slow_pair(cells, cell, addr, pc, words);
 }
 
 #endif
