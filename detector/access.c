@@ -24,11 +24,21 @@
 #include "depot.h"
 #include "report.h"
 
-/* Whether cell may speak for old's bytes (old ordered before it): not a
- * read for a write, nor an atomic access for a plain one. */
-static inline bool supersedes_kind(uint64_t cell, uint64_t old)
+/* The bits of a cell ordered before the access cell, which speaks for the
+ * bytes speaks, that keep it from giving way: a byte the access does not
+ * speak for, and the write flag if the access is a read. Made once an
+ * access, so that gives_way is a test or two a cell. */
+static inline uint64_t keep_bits(uint64_t cell, uint64_t speaks)
 {
-    return ((old & ~cell & CELL_WRITE) | (cell & ~old & CELL_ATOMIC)) == 0;
+    return (~speaks & 0xff) | (~cell & CELL_WRITE);
+}
+
+/* Whether old, ordered before the access cell, gives way to it: the
+ * access speaks for all its bytes (keep: keep_bits) and is as strong, not
+ * a read for a write, nor an atomic access for a plain one. */
+static inline bool gives_way(uint64_t old, uint64_t cell, uint64_t keep)
+{
+    return (old & keep) == 0 && (cell & ~old & CELL_ATOMIC) == 0;
 }
 
 static inline bool conflicts(uint64_t cell, uint64_t old)
@@ -102,6 +112,7 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     if (cell_same_kind(last_cell, cell) &&
         (last_entry & STACK_ENTRY_MASK) == share_entry)
         speaks |= cell_mask(last_cell);
+    uint64_t keep = keep_bits(cell, speaks);
     bool writes = true;
     unsigned kept_concurrent = 0;
     uint64_t *to = cells, *shared = NULL;
@@ -120,8 +131,8 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
                        share_entry) {
             now = old | mask; /* the same access in this epoch */
             shared = to;
-        } else if ((old & ~speaks & 0xff) == 0 && supersedes_kind(cell, old)) {
-            continue; /* gives way */
+        } else if (gives_way(old, cell, keep)) {
+            continue;
         } else {
             writes &= (old & CELL_WRITE) != 0;
         }
@@ -173,35 +184,18 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     *flagged = (*flagged & STACK_ENTRY_MASK) | flags;
 }
 
-/*
- * The common cases, each a single look at the word's cells, with the
- * general one (access_rebuild) as the fallback:
- *  - the last cell is this entry's, free to share: it takes the bytes;
- *  - it is this entry's, and every other cell gives way: it is left alone
- *    (a loop's second write to a word);
- *  - no cell gives way or might share: the access takes a new cell last (a
- *    first read or write of a word in this epoch).
- * No cell is concurrent in them, or none that races; there is no need to
- * look when the last cell is this goroutine's now, with every other
- * ordered before it. Each is a function of its own, reached by a tail
- * call, so that none needs a stack frame.
- */
-
-/* The depot node of an access at pc under the current call stack: a
- * one-line cache of the last one's (a loop's), then the depot's cache. */
-static __attribute__((noinline)) uint32_t access_node_miss(uintptr_t pc)
+/* The depot node of an access at pc under the current call stack is
+ * looked up in a small cache by pc (a loop's sites, unrolled or not, each
+ * keep a line), then in the depot's cache. A miss fills the line and
+ * checks the access again: a tail call each way, so that access_slow
+ * needs no stack frame. */
+static __attribute__((noinline)) void
+access_slow_new_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                     unsigned size_code, uintptr_t pc)
 {
-    det.access_pc = pc;
-    det.access_stack = det.cur_stack;
-    det.access_node = depot_child(det.cur_stack, pc);
-    return det.access_node;
-}
-
-static inline uint32_t access_node(uintptr_t pc)
-{
-    if (likely(pc == det.access_pc && det.cur_stack == det.access_stack))
-        return det.access_node;
-    return access_node_miss(pc);
+    det.access_sites[pc % ACCESS_SITES] = (struct access_site){
+        pc, det.cur_stack, depot_child(det.cur_stack, pc)};
+    access_slow(cells, cell, addr, size_code, pc);
 }
 
 /*
@@ -219,21 +213,31 @@ static inline uint32_t access_node(uintptr_t pc)
  * call, so that none needs a stack frame.
  */
 
+/* name##_counted made for a count of cells, a function of its own whose
+ * cells' offsets the compiler knows (name##count); the callers' counts
+ * are constants too (access_slow). */
+#define ACCESS_FOR_COUNT(name, count)                                          \
+    static __attribute__((noinline)) void name##count(                         \
+        uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,      \
+        uintptr_t addr)                                                        \
+    {                                                                          \
+        name##_counted(cells, stacks, cell, entry, addr, count);               \
+    }
+
 /* The last of the word's count cells is this entry's, in this epoch. */
-static __attribute__((noinline)) void
-access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
-             uintptr_t addr, int count)
+static inline __attribute__((always_inline)) void
+access_share_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
+                     uint32_t entry, uintptr_t addr, int count)
 {
     uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
     uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
     /* all others ordered before this goroutine, and all give way to the
      * access with the cell it shares */
-    uint64_t speaks = cell_mask(cell) | cell_mask(last_cell);
+    uint64_t keep = keep_bits(cell, cell_mask(cell) | cell_mask(last_cell));
     bool mine = last_entry & STACK_ORDERED;
     for (int i = 0; i < count - 1; i++) {
         uint64_t old = cells[i * SHADOW_CELL_STRIDE];
-        if ((old & ~speaks & 0xff) != 0 || !supersedes_kind(cell, old) ||
-            (!mine && concurrent(old))) {
+        if (!gives_way(old, cell, keep) || (!mine && concurrent(old))) {
             access_rebuild(cells, stacks, count, cell, entry, addr);
             return;
         }
@@ -244,18 +248,37 @@ access_share(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
         cells[i * SHADOW_CELL_STRIDE] = 0;
 }
 
+ACCESS_FOR_COUNT(access_share, 1)
+ACCESS_FOR_COUNT(access_share, 2)
+ACCESS_FOR_COUNT(access_share, 3)
+ACCESS_FOR_COUNT(access_share, 4)
+
+static inline void access_share(uint64_t *cells, uint32_t *stacks,
+                                uint64_t cell, uint32_t entry, uintptr_t addr,
+                                int count)
+{
+    if (count == 1)
+        access_share1(cells, stacks, cell, entry, addr);
+    else if (count == 2)
+        access_share2(cells, stacks, cell, entry, addr);
+    else if (count == 3)
+        access_share3(cells, stacks, cell, entry, addr);
+    else
+        access_share4(cells, stacks, cell, entry, addr);
+}
+
 /* No cell of the word's count (1 to 3) is this goroutine's in this epoch
  * of the access's kind. */
-static __attribute__((noinline)) void access_new(uint64_t *cells,
-                                                 uint32_t *stacks,
-                                                 uint64_t cell, uint32_t entry,
-                                                 uintptr_t addr, int count)
+static inline __attribute__((always_inline)) void
+access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
+                   uint32_t entry, uintptr_t addr, int count)
 {
     uint64_t mask = cell_mask(cell);
     uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
     uint32_t *last_stack = &stacks[(count - 1) * SHADOW_STACK_STRIDE];
     bool mine = (*last_stack & STACK_ORDERED) &&
                 ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
+    uint64_t keep = keep_bits(cell, mask);
     bool writes = true, any_concurrent = false;
     unsigned give_way = 0; /* one bit a cell */
 #pragma GCC unroll 3
@@ -267,7 +290,7 @@ static __attribute__((noinline)) void access_new(uint64_t *cells,
             if (conflicts(cell, old))
                 goto general;
             any_concurrent = true;
-        } else if ((old & ~mask & 0xff) == 0 && supersedes_kind(cell, old)) {
+        } else if (gives_way(old, cell, keep)) {
             give_way |= 1u << i;
             continue;
         } else if (cell_same_kind(old, cell)) {
@@ -312,6 +335,21 @@ general:
     access_rebuild(cells, stacks, count, cell, entry, addr);
 }
 
+ACCESS_FOR_COUNT(access_new, 1)
+ACCESS_FOR_COUNT(access_new, 2)
+ACCESS_FOR_COUNT(access_new, 3)
+
+static inline void access_new(uint64_t *cells, uint32_t *stacks, uint64_t cell,
+                              uint32_t entry, uintptr_t addr, int count)
+{
+    if (count == 1)
+        access_new1(cells, stacks, cell, entry, addr);
+    else if (count == 2)
+        access_new2(cells, stacks, cell, entry, addr);
+    else
+        access_new3(cells, stacks, cell, entry, addr);
+}
+
 /* The word holds count cells, none of which covers the access. */
 static inline void access_counted(uint64_t *cells, uint32_t *stacks,
                                   uint64_t cell, uint32_t entry, uintptr_t addr,
@@ -330,7 +368,7 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
          * takes a second cell */
         uint64_t old = *last;
         uint32_t free = size_code ? STACK_FREE : 0;
-        if ((old & ~cell & 0xff) == 0 && supersedes_kind(cell, old)) {
+        if (gives_way(old, cell, keep_bits(cell, cell))) {
             cells[0] = cell;
             stacks[0] = entry | STACK_ORDERED | free;
             return;
@@ -344,7 +382,17 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
         return;
     }
     if (!cell_same_kind(*last, cell)) {
-        if (count < SHADOW_CELLS)
+        if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) ==
+                CELL_BYTES_AND_WRITE &&
+            (last_entry & STACK_ORDERED) &&
+            ((*last ^ det.cur_bits) >> CELL_TID_SHIFT) == 0) {
+            /* a plain write of the whole word, every cell ordered before
+             * it (the last is this goroutine's now): each gives way */
+            cells[0] = cell;
+            stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
+            for (int i = 1; i < count; i++)
+                cells[i * SHADOW_CELL_STRIDE] = 0;
+        } else if (count < SHADOW_CELLS)
             access_new(cells, stacks, cell, entry, addr, count);
         else
             access_rebuild(cells, stacks, count, cell, entry, addr);
@@ -357,45 +405,91 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
     }
 }
 
-/* A loop's next element in a word its entry already has a cell in (a
- * read, or a write, of the second int of a word): the cell is last, its
- * stack entry says so (STACK_FREE is only ever on the last cell), so it
- * takes the bytes without counting the word's cells. Slots 0 and 1 only:
- * where the fast path looked already. */
+/* A loop's next element in a word of two or more cells whose last is its
+ * entry's (a read of the second int of a word written before): the cell
+ * takes the bytes without counting the word's cells. STACK_FREE is only
+ * ever on the last cell, and on a write's only when it is alone, so it
+ * can only be a read's in slot 1 here (where the fast path looked
+ * already). */
 static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
                                      uint64_t cell, uint32_t entry)
 {
-    uint32_t free_entry = entry | STACK_ORDERED | STACK_FREE;
-#pragma GCC unroll 2
-    for (int i = 0; i < 2; i++) {
-        uint64_t *old = &cells[i * SHADOW_CELL_STRIDE];
-        if (*old != 0 && cell_same_kind(*old, cell) &&
-            stacks[i * SHADOW_STACK_STRIDE] == free_entry) {
-            *old |= cell_mask(cell);
-            return true;
-        }
+    uint64_t *old = &cells[SHADOW_CELL_STRIDE];
+    if ((cell & CELL_WRITE) || !cell_same_kind(*old, cell) ||
+        stacks[SHADOW_STACK_STRIDE] != (entry | STACK_ORDERED | STACK_FREE))
+        return false;
+    *old |= cell_mask(cell);
+    return true;
+}
+
+/* access_slow once the access's stack entry is known. */
+static inline __attribute__((always_inline)) void
+access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
+{
+    uint32_t *stacks = shadow_stacks(cells, addr);
+    /* Cells are packed: the first empty slot ends them. Each count is
+     * taken apart, so that access_counted, inlined for each, knows its
+     * cells' offsets; a word of none or one (most words) first. */
+    _Static_assert(SHADOW_CELLS == 4, "access_slow counts to 4 cells");
+    uint64_t first = cells[0];
+    if (first == 0) {
+        access_counted(cells, stacks, cell, entry, addr, 0);
+        return;
     }
-    return false;
+    if (cells[SHADOW_CELL_STRIDE] == 0) {
+        /* the one cell is this entry's, free to share: it takes the bytes */
+        if (cell_same_kind(first, cell) &&
+            stacks[0] == (entry | STACK_ORDERED | STACK_FREE))
+            cells[0] = first | cell_mask(cell);
+        else
+            access_counted(cells, stacks, cell, entry, addr, 1);
+        return;
+    }
+    if (access_share_free(cells, stacks, cell, entry))
+        return;
+    /* the first two cells do not cover it (access_in_cells); the others
+     * may */
+    uint64_t third = cells[2 * SHADOW_CELL_STRIDE];
+    if (third == 0) {
+        access_counted(cells, stacks, cell, entry, addr, 2);
+        return;
+    }
+    if (cell_covers(third, cell))
+        return;
+    uint64_t fourth = cells[3 * SHADOW_CELL_STRIDE];
+    if (fourth == 0) {
+        access_counted(cells, stacks, cell, entry, addr, 3);
+        return;
+    }
+    if (cell_covers(fourth, cell))
+        return;
+    access_counted(cells, stacks, cell, entry, addr, 4);
 }
 
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc)
 {
-    uint32_t entry = access_node(pc) | size_code << STACK_SIZE_SHIFT;
-    uint32_t *stacks = shadow_stacks(cells, addr);
-    if (access_share_free(cells, stacks, cell, entry))
+    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
+        access_slow_new_site(cells, cell, addr, size_code, pc);
         return;
-    /* the first two cells do not cover it (access_in_cells); the others
-     * may */
-    int count = 0;
-    for (; count < SHADOW_CELLS; count++) {
-        uint64_t old = cells[count * SHADOW_CELL_STRIDE];
-        if (old == 0) /* cells are packed: no more */
-            break;
-        if (count >= 2 && cell_covers(old, cell))
-            return;
     }
-    access_counted(cells, stacks, cell, entry, addr, count);
+    access_entered(cells, cell, addr,
+                   site->node | size_code << STACK_SIZE_SHIFT);
+}
+
+void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                      uintptr_t pc, unsigned words)
+{
+    struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack))
+        *site = (struct access_site){pc, det.cur_stack,
+                                     depot_child(det.cur_stack, pc)};
+    uint32_t entry = site->node; /* pieces of a range: no size code */
+    if (words & 1)
+        access_entered(cells, cell, addr, entry);
+    if (words & 2)
+        access_entered(cells + 1, cell, addr + 8, entry);
 }
 
 /* The words of [addr, stop), one chunk's, whose cells start at cells:

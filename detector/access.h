@@ -63,13 +63,19 @@ static inline unsigned stack_entry_size(uint32_t entry)
  * covers the access. */
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc);
+/* access_slow for the two words of a 16-byte access at addr, each a
+ * piece of a range (whole, no size code), whose cells start at cells: the
+ * first if words has bit 0, the second if it has bit 1; one look for the
+ * site's depot node. */
+void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                      uintptr_t pc, unsigned words);
 /* Any size and alignment: a chunk of shadow at a time, its words in one
  * run (access.c). */
 void access_range(uintptr_t addr, size_t size, unsigned kind, uintptr_t pc);
 /* Where access_entry leaves the fast path to (its caller's: the ABI
  * adapter makes an access a scheduling point there, under
  * --preempt-on-access): access points, checking off, an access across two
- * words, a chunk of shadow not made yet. */
+ * words, a chunk of shadow not made yet, an address past the shadow's. */
 typedef void access_other_fn(uintptr_t addr, unsigned size, unsigned kind,
                              uintptr_t pc);
 
@@ -80,6 +86,15 @@ typedef void access_other_fn(uintptr_t addr, unsigned size, unsigned kind,
 static inline bool cell_covers(uint64_t old, uint64_t cell)
 {
     return (old ^ cell) <= CELL_BYTES_AND_WRITE && (cell & ~old) == 0;
+}
+
+/* cell_covers for a plain access of the whole word (kind 0 or CELL_WRITE,
+ * known where inlined): old is cell, or for a read, cell as a write. */
+static inline bool cell_covers_word(uint64_t old, uint64_t cell, unsigned kind)
+{
+    if (kind & CELL_WRITE)
+        return old == cell;
+    return (old | CELL_WRITE) == (cell | CELL_WRITE);
 }
 
 /* Whether old is a cell of this goroutine in this epoch, of cell's kind. */
@@ -144,19 +159,54 @@ static inline void access_check(uintptr_t addr, unsigned size, unsigned kind,
 static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
                                 uintptr_t pc, access_other_fn *other)
 {
-    if (unlikely(!det.fast) || unlikely((addr & 7) + size > 8)) {
+    uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
+    if (unlikely(index >= det.fast_chunks) ||
+        unlikely((addr & 7) + size > 8)) {
         other(addr, size, kind, pc);
         return;
     }
-    uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
-    if (unlikely(index >> (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT)))
-        return;
     char *chunk = shadow_top[index];
     if (unlikely(chunk == NULL)) {
         other(addr, size, kind, pc);
         return;
     }
-    access_cells(shadow_chunk_cells(chunk, addr), addr, size, kind, pc);
+    uint64_t *cells = shadow_chunk_cells(chunk, addr);
+    if (size < 8) {
+        access_cells(cells, addr, size, kind, pc);
+        return;
+    }
+    /* the whole word (aligned, as it stays inside one): one compare a cell */
+    uint64_t cell = det.cur_bits | kind | 0xff;
+    if (likely(cell_covers_word(cells[0], cell, kind)) ||
+        cell_covers_word(cells[SHADOW_CELL_STRIDE], cell, kind))
+        return;
+    access_slow(cells, cell, addr, access_size_code(addr, 8), pc);
+}
+
+/* The __tsan_read16/write16 entry points (clang's vectorised loops): when
+ * aligned to a word and inside one chunk, the two words' checks inline, as
+ * access_range would make them (pieces of a range: no size code). */
+static inline void access_entry16(uintptr_t addr, unsigned kind, uintptr_t pc,
+                                  access_other_fn *other)
+{
+    uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
+    if (unlikely(index >= det.fast_chunks) || unlikely(addr & 7) ||
+        unlikely(((addr + 8) >> SHADOW_CHUNK_SHIFT) != index) ||
+        unlikely(shadow_top[index] == NULL)) {
+        other(addr, 16, kind, pc);
+        return;
+    }
+    uint64_t *cells = shadow_chunk_cells(shadow_top[index], addr);
+    uint64_t cell = det.cur_bits | kind | 0xff;
+    unsigned words = 0; /* those the fast path does not cover */
+    if (!cell_covers_word(cells[0], cell, kind) &&
+        !cell_covers_word(cells[SHADOW_CELL_STRIDE], cell, kind))
+        words = 1;
+    if (!cell_covers_word(cells[1], cell, kind) &&
+        !cell_covers_word(cells[1 + SHADOW_CELL_STRIDE], cell, kind))
+        words |= 2;
+    if (words)
+        access_slow_pair(cells, cell, addr, pc, words);
 }
 
 #endif

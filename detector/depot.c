@@ -17,9 +17,17 @@ static uint64_t slot_hash(const void *slot)
 
 struct depot_cache_line depot_cache[1 << DEPOT_CACHE_BITS];
 
+/* Before depot_init, the root alone: its parent and last call are itself,
+ * so __tsan_func_entry and _exit need not test for a depot. */
+static uint32_t root_parents[1], root_last_calls[1];
+static uintptr_t root_pcs[1];
+
 struct depot depot = {
     .table =
         HASH_TABLE(struct depot_slot, 1 << 16, slot_hash, &det_hash_allocator),
+    .parents = root_parents,
+    .pcs = root_pcs,
+    .last_calls = root_last_calls,
 };
 
 void depot_init(void)
@@ -30,8 +38,11 @@ void depot_init(void)
     depot.capacity = 1 << 15;
     depot.parents = det_alloc(depot.capacity * sizeof *depot.parents);
     depot.pcs = det_alloc(depot.capacity * sizeof *depot.pcs);
+    depot.last_calls =
+        det_alloc(depot.capacity * sizeof *depot.last_calls);
     depot.parents[0] = 0; /* the root is its own parent */
     depot.pcs[0] = 0;
+    depot.last_calls[0] = 0;
     depot.count = 1;
 }
 
@@ -61,10 +72,13 @@ static uint32_t find_or_insert(uint32_t parent, uintptr_t pc, uint64_t hash)
         depot.parents =
             det_realloc(depot.parents, depot.capacity * sizeof *depot.parents);
         depot.pcs = det_realloc(depot.pcs, depot.capacity * sizeof *depot.pcs);
+        depot.last_calls = det_realloc(
+            depot.last_calls, depot.capacity * sizeof *depot.last_calls);
     }
     uint32_t node = depot.count++;
     depot.parents[node] = parent;
     depot.pcs[node] = pc;
+    depot.last_calls[node] = 0;
     struct depot_slot *s = hash_table_claim(&depot.table, hash);
     *s = (struct depot_slot){(uint64_t)node << 32 | parent, pc};
     return node;
@@ -75,6 +89,15 @@ uint32_t depot_lookup(uint32_t parent, uintptr_t pc)
     uint64_t hash = depot_hash(parent, pc);
     uint32_t node = find_or_insert(parent, pc, hash);
     *depot_cache_line(hash) = (struct depot_cache_line){pc, parent, node};
+    return node;
+}
+
+uint32_t depot_call(uint32_t parent, uintptr_t pc)
+{
+    uint32_t node = depot_child(parent, pc);
+    /* not a full depot's answer (parent itself), which is no child */
+    if (node != parent)
+        depot.last_calls[parent] = node;
     return node;
 }
 

@@ -30,6 +30,8 @@ struct depot {
     struct hash_table table; /* depot_slots by (parent, pc) */
     uint32_t *parents;       /* by node */
     uintptr_t *pcs;          /* by node */
+    /* by node: the child it made last for a call (depot_call), 0 if none */
+    uint32_t *last_calls;
     uint32_t count, capacity;
 };
 
@@ -73,6 +75,24 @@ static inline uint32_t depot_child(uint32_t parent, uintptr_t pc)
     if (__builtin_expect(line->pc == pc && line->parent == parent, 1))
         return line->node;
     return depot_lookup(parent, pc);
+}
+
+/* The node for a call at pc under parent (__tsan_func_entry), made if
+ * new; remembered as parent's last call. */
+uint32_t depot_call(uint32_t parent, uintptr_t pc);
+
+/* The node depot_call made last under parent, 0 if none: the call at pc
+ * if its pc is pc (its parent is parent by making; the root's pc, 0, is
+ * no call's). Two loads, no hash, for a loop's calls or a function's one
+ * callee. */
+static inline uint32_t depot_last_call(uint32_t parent)
+{
+    return depot.last_calls[parent];
+}
+
+static inline uintptr_t depot_pc(uint32_t node)
+{
+    return depot.pcs[node];
 }
 
 static inline uint32_t depot_parent(uint32_t node)

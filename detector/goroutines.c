@@ -34,7 +34,11 @@ void det_switch_to(uint32_t tid)
 {
     det.cur->stack = det.cur_stack;
     det.cur_tid = tid;
-    det.cur = det_goroutine(tid);
+    /* a goroutine that exists already, most often: no call */
+    if (likely(tid < det.goroutine_capacity && det.goroutines[tid].exists))
+        det.cur = &det.goroutines[tid];
+    else
+        det.cur = det_goroutine(tid);
     if (tid == 0) /* a timer firing: it knows of no goroutine's past */
         vclock_clear(&det.cur->clock);
     det.cur_stack = det.cur->stack;

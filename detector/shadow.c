@@ -16,7 +16,6 @@
 #include "state.h"
 
 enum {
-    TOP_ENTRIES = 1 << (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT),
     PAGE = 4096,
     /* clearing at least this many words (64 KiB of memory) gives the
      * shadow's pages back rather than emptying word by word */
@@ -42,7 +41,7 @@ static void *reserve(size_t bytes)
 void shadow_init(void)
 {
     if (!shadow_top)
-        shadow_top = reserve(TOP_ENTRIES * sizeof *shadow_top);
+        shadow_top = reserve(SHADOW_TOP_ENTRIES * sizeof *shadow_top);
 }
 
 char *shadow_chunk_create(uintptr_t index)
@@ -120,7 +119,7 @@ void shadow_clear(uintptr_t addr, size_t size)
         uintptr_t index = addr >> SHADOW_CHUNK_SHIFT;
         uintptr_t chunk_end = (index + 1) << SHADOW_CHUNK_SHIFT;
         uintptr_t stop = end < chunk_end ? end : chunk_end;
-        if (index >= TOP_ENTRIES)
+        if (index >= SHADOW_TOP_ENTRIES)
             return;
         char *chunk = shadow_top[index];
         if (chunk) {
@@ -142,7 +141,7 @@ void detector_shadow_mark(void (*own)(void *start, size_t size))
 {
     if (!shadow_top)
         return;
-    own(shadow_top, TOP_ENTRIES * sizeof *shadow_top);
+    own(shadow_top, SHADOW_TOP_ENTRIES * sizeof *shadow_top);
     for (size_t i = 0; i < made_count; i++)
         own(shadow_top[made[i]], SHADOW_CHUNK_BYTES);
     made_at_mark = made_count;

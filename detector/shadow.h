@@ -28,6 +28,7 @@ enum {
     SHADOW_CELLS = 4,
     SHADOW_CHUNK_SHIFT = 22,
     SHADOW_ADDRESS_BITS = 47,
+    SHADOW_TOP_ENTRIES = 1 << (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT),
     SHADOW_WORDS = 1 << (SHADOW_CHUNK_SHIFT - 3),
     /* cell k of a word is cells[k * SHADOW_CELL_STRIDE], its stack entry
      * stacks[k * SHADOW_STACK_STRIDE] */

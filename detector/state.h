@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "compiler.h"
+#include "shadow.h"
 #include "vclock.h"
 
 /* A shadow cell: one access to some bytes of an 8-byte word.
@@ -61,24 +62,35 @@ struct det_goroutine {
     bool exists, finished;
 };
 
+/* The depot node of the last access checked in full at pc, under stack
+ * (access.c). */
+struct access_site {
+    uintptr_t pc;
+    uint32_t stack, node;
+};
+
+enum { ACCESS_SITES = 64 };
+
 struct detector {
     bool checking;    /* accesses are checked: started, not ignoring */
-    bool fast;        /* checking, and accesses are not scheduling points: the
-                         entry points' fast path applies (access.h) */
     bool initialized; /* __tsan_init ran */
     bool preempt_on_access; /* every access is a scheduling point too */
     bool preempt_calls;     /* every function entry is one (WEFT_OPTIONS) */
     bool disabled;          /* gave up (too many goroutines); says so once */
     unsigned ignore;        /* __tsan_ignore_thread_begin depth */
 
+    /* The entry points' fast path (access.h) applies to the chunks of
+     * shadow below this: all of them while checking, when accesses are
+     * not scheduling points, else none (so one compare tests both, and
+     * the address's range). */
+    uintptr_t fast_chunks;
+
     uint32_t cur_tid;
     struct det_goroutine *cur;
     uint64_t cur_bits;
     uint32_t cur_stack; /* cur->stack while cur runs */
-    /* the depot node of the last access checked in full: its pc under
-     * access_stack (access.c) */
-    uintptr_t access_pc;
-    uint32_t access_stack, access_node;
+    /* by pc: a call's return address is 5 bytes or more from the next */
+    struct access_site access_sites[ACCESS_SITES];
 
     struct det_goroutine *goroutines; /* by tid */
     size_t goroutine_capacity;
@@ -97,7 +109,9 @@ static inline void det_refresh_bits(void)
 static inline void det_update_checking(void)
 {
     det.checking = det.initialized && !det.disabled && det.ignore == 0;
-    det.fast = det.checking && !det.preempt_on_access;
+    det.fast_chunks = det.checking && !det.preempt_on_access
+                          ? SHADOW_TOP_ENTRIES
+                          : 0;
 }
 
 /* The detector's memory: glibc's heap, never the schedule heap (heap.h), so

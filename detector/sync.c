@@ -4,6 +4,8 @@
  * Invariants:
  *  - The clocks are in a hash table by address (support/hash_table.h),
  *    only looked up by address, never iterated for a decision.
+ *  - A line of the recent cache is NULL or a used slot of the table: it is
+ *    emptied whenever slots may move.
  *  - release: the object's clock joins the goroutine's, then the goroutine
  *    moves to a new epoch, so its later accesses are not covered by what it
  *    released. release_store: the object's clock becomes the goroutine's.
@@ -21,26 +23,58 @@ struct sync_entry {
 static struct hash_table table =
     HASH_TABLE(struct sync_entry, 1024, NULL, &det_hash_allocator);
 
+/* A direct-mapped cache of recent lookups in front of the table (a
+ * channel's operations look its object up two to four times each). Slots
+ * move when the table gains or loses one, so that empties it. */
+enum { RECENT_LINES = 8 };
+static struct sync_entry *recent[RECENT_LINES];
+
+static inline struct sync_entry **recent_line(uintptr_t addr)
+{
+    return &recent[hash_u64(addr) >> 61];
+}
+
+static void recent_clear(void)
+{
+    for (int i = 0; i < RECENT_LINES; i++)
+        recent[i] = NULL;
+}
+
+static struct sync_entry *sync_entry_find(uintptr_t addr)
+{
+    struct sync_entry **line = recent_line(addr);
+    if (likely(*line && (*line)->addr == addr))
+        return *line;
+    struct sync_entry *e = hash_table_find(&table, addr);
+    if (e)
+        *line = e;
+    return e;
+}
+
 struct vclock *sync_find(uintptr_t addr)
 {
-    struct sync_entry *e = hash_table_find(&table, addr);
+    struct sync_entry *e = sync_entry_find(addr);
     return e ? &e->clock : NULL;
 }
 
 struct vclock *sync_clock(uintptr_t addr)
 {
-    struct sync_entry *e = hash_table_find(&table, addr);
-    if (!e)
+    struct sync_entry *e = sync_entry_find(addr);
+    if (!e) {
+        recent_clear();
         e = hash_table_add(&table, addr);
+        *recent_line(addr) = e;
+    }
     return &e->clock;
 }
 
 void sync_forget(uintptr_t addr)
 {
-    struct sync_entry *e = hash_table_find(&table, addr);
+    struct sync_entry *e = sync_entry_find(addr);
     if (!e)
         return;
     vclock_free(&e->clock);
+    recent_clear();
     hash_table_remove(&table, e);
 }
 
@@ -51,6 +85,7 @@ static void forget_clock(void *slot)
 
 void sync_forget_all(void)
 {
+    recent_clear();
     hash_table_clear(&table, forget_clock);
 }
 

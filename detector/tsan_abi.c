@@ -44,19 +44,33 @@ __attribute__((noinline)) static void call_point(void)
         runtime_call_point();
 }
 
+/* Out of the fast path: a call parent did not make last, or a call
+ * point. */
+__attribute__((noinline)) static void func_entry_other(uintptr_t call_pc)
+{
+    if (unlikely(!det.initialized))
+        return;
+    det.cur_stack = depot_call(det.cur_stack, call_pc);
+    if (unlikely(det.preempt_calls))
+        call_point();
+}
+
+/* Before __tsan_init the stack is the root, whose last call is none (the
+ * depot's root alone, depot.c). */
 void __tsan_func_entry(void *call_pc)
 {
-    if (likely(det.initialized)) {
-        det.cur_stack = depot_child(det.cur_stack, (uintptr_t)call_pc);
-        if (unlikely(det.preempt_calls))
-            call_point();
+    uint32_t child = depot_last_call(det.cur_stack);
+    if (likely(depot_pc(child) == (uintptr_t)call_pc) &&
+        likely(!det.preempt_calls)) {
+        det.cur_stack = child;
+        return;
     }
+    func_entry_other((uintptr_t)call_pc);
 }
 
 void __tsan_func_exit(void)
 {
-    if (likely(det.cur_stack != 0))
-        det.cur_stack = depot_parent(det.cur_stack);
+    det.cur_stack = depot_parent(det.cur_stack); /* the root's is the root */
 }
 
 /* ---- plain accesses ---- */
@@ -96,7 +110,24 @@ ACCESSES(1)
 ACCESSES(2)
 ACCESSES(4)
 ACCESSES(8)
-ACCESSES(16)
+
+/* 16 bytes: two words, inline when aligned (access_entry16) */
+#define ACCESS16(name, kind)                                                   \
+    void __tsan_##name(void *addr)                                             \
+    {                                                                          \
+        access_entry16((uintptr_t)addr, kind, CALLER_PC, access_other);        \
+    }                                                                          \
+    void __tsan_##name##_pc(void *addr, void *pc)                              \
+    {                                                                          \
+        access_entry16((uintptr_t)addr, kind, (uintptr_t)pc, access_other);    \
+    }
+
+ACCESS16(read16, 0)
+ACCESS16(write16, CELL_WRITE)
+ACCESS16(unaligned_read16, 0)
+ACCESS16(unaligned_write16, CELL_WRITE)
+ACCESS16(volatile_read16, 0)
+ACCESS16(volatile_write16, CELL_WRITE)
 
 void __tsan_read_range(void *addr, unsigned long size)
 {
