@@ -9,6 +9,12 @@
  * When several timers are due at once, the strategy picks which fires first
  * (options in deadline, then creation order).
  * Invariant: t->heap_index is t's position in rt.timers, or TIMER_INACTIVE.
+ *
+ * Parallel mode: the heap is under the runtime's lock, and timers fire
+ * holding it (an idle worker's find_work, parallel.c); a timer's send takes
+ * its channel's lock inside it (the lock order of parallel.h). Idle workers
+ * read rt.timer_count without the lock, as a hint checked again under it:
+ * it is written with an atomic store.
  */
 #include <errno.h>
 #include <stdlib.h>
