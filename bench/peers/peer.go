@@ -161,10 +161,14 @@ func mutexAmong(goroutines, n int) float64 {
 }
 
 // chanPairs: ns per round trip over all pairs, as many pingpong pairs as
-// CPUs (runtime.NumCPU, whatever GOMAXPROCS is), each over its own two
-// unbuffered channels, n round trips each (bench/chan_pairs.c).
+// CPUs (runtime.NumCPU, whatever GOMAXPROCS is; $PEER_PAIRS if set), each
+// over its own two unbuffered channels, n round trips each
+// (bench/chan_pairs.c).
 func chanPairs(n int) float64 {
 	pairs := runtime.NumCPU()
+	if v, err := strconv.Atoi(os.Getenv("PEER_PAIRS")); err == nil && v > 0 {
+		pairs = v
+	}
 	var wg sync.WaitGroup
 	wg.Add(pairs)
 	start := time.Now()
