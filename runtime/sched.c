@@ -161,12 +161,17 @@ static struct goroutine *first_from(unsigned index)
     return NULL;
 }
 
+static struct goroutine *listed_after(struct goroutine *g)
+{
+    return g->all_next ? g->all_next : first_from(g->home->index + 1);
+}
+
 /* The next in the lists from g on, g included, that has not ended (one sent
  * home stays listed until its home takes it). */
 static struct goroutine *live_from(struct goroutine *g)
 {
     while (g && g->status == G_DEAD)
-        g = g->all_next ? g->all_next : first_from(g->home->index + 1);
+        g = listed_after(g);
     return g;
 }
 
@@ -177,8 +182,7 @@ struct goroutine *goroutine_first(void)
 
 struct goroutine *goroutine_after(struct goroutine *g)
 {
-    return live_from(g->all_next ? g->all_next
-                                 : first_from(g->home->index + 1));
+    return live_from(listed_after(g));
 }
 
 uint32_t object_id_assign(uint32_t *id)
