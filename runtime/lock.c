@@ -32,10 +32,11 @@ enum {
 #define ANNOTATE_BENIGN_RACE_SIZED(word, size, why) ((void)(word), (void)(size))
 #endif
 
-static long futex(uint32_t *word, int op, uint32_t value)
+long lock_futex(void *word, int op, uint32_t value,
+                const struct timespec *timeout)
 {
-    return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, value, NULL,
-                   NULL, 0);
+    return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, value, timeout,
+                   NULL, FUTEX_BITSET_MATCH_ANY);
 }
 
 static bool try_acquire(uint32_t *word)
@@ -53,7 +54,7 @@ static void acquire_slow(uint32_t *word)
             return;
     }
     while (__atomic_exchange_n(word, 2, __ATOMIC_ACQUIRE))
-        futex(word, FUTEX_WAIT, 2);
+        lock_futex(word, FUTEX_WAIT, 2, NULL);
 }
 
 void lock_word_acquire(uint32_t *word)
@@ -67,7 +68,7 @@ void lock_word_release(uint32_t *word)
 {
     LOCK_RELEASING(word);
     if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2)
-        futex(word, FUTEX_WAKE, 1);
+        lock_futex(word, FUTEX_WAKE, 1, NULL);
 }
 
 bool lock_word_acquire_for_report(uint32_t *word)

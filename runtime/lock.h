@@ -16,11 +16,18 @@
 
 #include "compiler.h"
 
+struct timespec;
+
 void lock_word_acquire(uint32_t *word);
 void lock_word_release(uint32_t *word);
 /* Takes it unless held; gives up after about a second (a crash report's
  * holder may have crashed, or been stopped). */
 bool lock_word_acquire_for_report(uint32_t *word);
+/* The futex call on a process-private word (also the workers' sleeps,
+ * parallel.c): op is FUTEX_WAIT, FUTEX_WAIT_BITSET (timeout absolute) or
+ * FUTEX_WAKE. */
+long lock_futex(void *word, int op, uint32_t value,
+                const struct timespec *timeout);
 
 /* Tells valgrind's race checkers that what was written before this call on
  * one thread is seen by the thread that calls lock_handed_over on the same

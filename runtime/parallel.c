@@ -44,7 +44,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -95,13 +94,6 @@ bool rt_lock_for_report(void)
         return false;
     atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
     return true;
-}
-
-static long futex(_Atomic uint32_t *word, int op, uint32_t value,
-                  const struct timespec *timeout)
-{
-    return syscall(SYS_futex, word, op | FUTEX_PRIVATE_FLAG, value, timeout,
-                   NULL, FUTEX_BITSET_MATCH_ANY);
 }
 
 /* ---- the scheduler's lock: the global queue and the sleepers ---- */
@@ -333,7 +325,7 @@ static void wake_one_worker(void)
     lock_word_release(&sched.lock);
     lock_hand_over(&w->wake);
     atomic_fetch_add_explicit(&w->wake, 1, memory_order_release);
-    futex(&w->wake, FUTEX_WAKE, 1, NULL);
+    lock_futex(&w->wake, FUTEX_WAKE, 1, NULL);
 }
 
 void parallel_ready(struct goroutine *g)
@@ -530,7 +522,7 @@ static void sleep_for_work(void)
         }
         rt_unlock();
     }
-    futex(&ws.wake, FUTEX_WAIT_BITSET, seen, timeout); /* absolute */
+    lock_futex(&ws.wake, FUTEX_WAIT_BITSET, seen, timeout); /* absolute */
     lock_handed_over(&ws.wake);
     leave_sleepers();
 }

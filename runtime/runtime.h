@@ -160,9 +160,9 @@ struct worker {
     /* what the context that ran before must have done once it is switched
      * out (after_resume): the locks it parked holding, or itself queued
      * again (a yield) */
-    uint32_t *unlock_after_switch;
     uint32_t *const *unlock_list_after_switch;
     size_t unlock_list_count;
+    uint32_t *unlock_one; /* park_releasing's list of one */
     struct goroutine *requeue_after_switch;
     /* readied last: runs next here (stolen only from a busy worker) */
     struct goroutine *_Atomic runnext;
@@ -341,9 +341,13 @@ static inline bool waitq_empty(const struct weft_waitq *q)
 {
     return q->head == NULL;
 }
-/* Whether q holds a waiter that can still be woken (it drops the cases of
- * selects fired elsewhere from its head). */
-bool waitq_has_live(struct weft_waitq *q);
+/* Whether q holds a waiter that can still be woken: drops the cases of
+ * selects fired elsewhere from its head (waitq.c); one test when empty. */
+bool waitq_drop_fired(struct weft_waitq *q);
+static inline bool waitq_has_live(struct weft_waitq *q)
+{
+    return !waitq_empty(q) && waitq_drop_fired(q);
+}
 
 /* Parks the current goroutine on q until woken with wake_one/wake_all,
  * releasing lock as park_releasing does (q's object's lock, or NULL).

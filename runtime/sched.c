@@ -255,11 +255,6 @@ static void answer_visit(void)
  * released, or itself queued again, now that its registers are saved. */
 static void hand_off(void)
 {
-    if (ws.unlock_after_switch) {
-        uint32_t *lock = ws.unlock_after_switch;
-        ws.unlock_after_switch = NULL;
-        lock_word_release(lock);
-    }
     if (ws.unlock_list_count) {
         /* the list lives on the parked goroutine's stack, which may run
          * again once the last lock is released: nothing is read after */
@@ -278,7 +273,7 @@ static void hand_off(void)
 
 static bool hand_off_pending(void)
 {
-    return ws.unlock_after_switch || ws.unlock_list_count ||
+    return ws.unlock_list_count ||
            ws.requeue_after_switch;
 }
 
@@ -386,11 +381,8 @@ void park(enum wait_reason reason)
 
 void park_releasing(enum wait_reason reason, uint32_t *lock)
 {
-    if (unlikely(rt.parallel) && lock) {
-        ws.unlock_after_switch = lock;
-        ws.resume_work = true;
-    }
-    park_switching(reason);
+    ws.unlock_one = lock; /* a list of one, which this worker releases */
+    park_releasing_all(reason, &ws.unlock_one, lock != NULL);
 }
 
 void park_releasing_all(enum wait_reason reason, uint32_t *const *locks,

@@ -66,7 +66,7 @@ struct waiter *waitq_pop(struct weft_waitq *q)
     return NULL;
 }
 
-bool waitq_has_live(struct weft_waitq *q)
+bool waitq_drop_fired(struct weft_waitq *q)
 {
     struct waiter *w;
     while ((w = q->head) && !waiter_live(w))
