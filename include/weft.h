@@ -235,7 +235,7 @@ typedef struct weft_mutex {
                           in production mode) */
     uint32_t id;     /**< N of mutex#N in traces; 0 until used */
     struct weft_waitq waiters; /**< goroutines blocked in lock */
-    uint32_t guard;            /**< the runtime's lock over the fields */
+    uint32_t guard;            /**< its own lock over the fields */
 } weft_mutex;
 
 /** Locks m, blocking while another holds it. */
@@ -253,7 +253,7 @@ typedef struct weft_rwmutex {
     uint32_t writers_waiting; /**< writers blocked in lock */
     uint32_t id;              /**< N of rwmutex#N in traces */
     struct weft_waitq reader_waiters, writer_waiters; /**< blocked */
-    uint32_t guard; /**< the runtime's lock over the fields */
+    uint32_t guard; /**< its own lock over the fields */
 } weft_rwmutex;
 
 /** Locks rw for reading, blocking while a writer holds or waits for it. */
@@ -274,7 +274,7 @@ typedef struct weft_waitgroup {
     int64_t counter;           /**< goroutines still to call done */
     uint32_t id;               /**< N of wg#N in traces */
     struct weft_waitq waiters; /**< goroutines blocked in wait */
-    uint32_t guard;            /**< the runtime's lock over the fields */
+    uint32_t guard;            /**< its own lock over the fields */
 } weft_waitgroup;
 
 /** Adds delta (may be negative); panics if the counter goes below zero. */
@@ -308,15 +308,13 @@ typedef struct weft_cond {
     uint32_t id;               /**< N of cond#N in traces */
     struct weft_waitq waiters; /**< goroutines blocked in wait */
     struct weft_locker locker; /**< held around wait when mutex is NULL */
+    uint32_t guard;            /**< its own lock over the fields */
 } weft_cond;
 
 /** A static initialiser: weft_cond c = WEFT_COND_INIT(&m); */
 #define WEFT_COND_INIT(mutex_ptr)                                              \
     {                                                                          \
-        (mutex_ptr), 0, {0, 0},                                                \
-        {                                                                      \
-            0, 0, 0                                                            \
-        }                                                                      \
+        (mutex_ptr), 0, {0, 0}, {0, 0, 0}, 0                                   \
     }
 /** Binds c to the mutex m (the runtime equivalent of WEFT_COND_INIT). */
 void weft_cond_init(weft_cond *c, weft_mutex *m);
@@ -337,7 +335,7 @@ typedef struct weft_once {
     uint32_t state; /**< 0 not run, 1 running, 2 done */
     uint32_t id;    /**< N of once#N in traces */
     struct weft_waitq waiters; /**< goroutines waiting for fn to finish */
-    uint32_t guard;            /**< the runtime's lock over the fields */
+    uint32_t guard;            /**< its own lock over the fields */
 } weft_once;
 
 /** Calls fn(arg) if no call on this once has; every call returns after fn

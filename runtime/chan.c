@@ -15,8 +15,8 @@
  * just before returning to the user, or park releasing it (a woken
  * operation holds no lock: its peer did the work); the chan_* functions
  * here run with it held, except chan_close and the timer's send, which
- * take it themselves. weft_chan_free takes the runtime's lock (a timer may
- * target the channel), and the len/cap/elem_size readers take none (a
+ * take it themselves. weft_chan_free takes the lock of its timer's heap
+ * (timer_cancel), and the len/cap/elem_size readers take none (a
  * channel's capacity never changes; len is a snapshot, as in Go).
  *
  * Detector events: a value handed over (buffer slot or direct) carries the
@@ -142,9 +142,7 @@ void chan_destroy(weft_chan *c)
 
 void weft_chan_free(weft_chan *c)
 {
-    RT_LOCK(); /* its timer is in the runtime's heap; no one else uses c */
-    chan_destroy(c);
-    RT_UNLOCK();
+    chan_destroy(c); /* no one else uses c; its timer's heap has a lock */
 }
 
 uint32_t chan_object_id(weft_chan *c)

@@ -14,12 +14,19 @@
  * timer comes first wins.
  * Detector: Signal/Broadcast HB the return of the Wait it wakes; the lock
  * and unlock are the mutex's or the locker's, with their own edges.
+ *
+ * Parallel mode: the cond's own lock (guard) covers its queue and its
+ * waiters' flags; a Wait parks holding it, so no Signal readies it before
+ * it is switched out. A timed Wait's timer waits in the runtime's heap and
+ * fires holding the runtime's lock, so a timed Wait takes that lock
+ * first. Lock order: the runtime's, the cond's, the mutex's.
  */
 #include "parallel.h"
 #include "posix_hooks.h"
 
 struct cond_waiter {
     struct waiter waiter; /* first: what the queue holds */
+    weft_cond *cond;
     bool parked;
     bool timed_out; /* cond_wait_until's deadline took it off the queue */
 };
@@ -39,55 +46,89 @@ void weft_cond_init_locker(weft_cond *c, struct weft_locker locker)
     *c = (weft_cond){.mutex = locker_mutex(&locker), .locker = locker};
 }
 
-/* Gives the lock back; the runtime's lock is held before and after. */
-static void cond_unlock(weft_cond *c)
+static void cond_lock(weft_cond *c, bool timed)
+{
+    if (timed)
+        RT_LOCK();
+    OBJECT_LOCK(&c->guard);
+}
+
+static void cond_unlock(weft_cond *c, bool timed)
+{
+    OBJECT_UNLOCK(&c->guard);
+    if (timed)
+        RT_UNLOCK();
+}
+
+/* Gives the mutex or the locker back; the cond's locks are held before and
+ * after. */
+static void release_locker(weft_cond *c, bool timed)
 {
     if (c->mutex) {
         mutex_release(c->mutex);
         return;
     }
-    RT_UNLOCK();
+    cond_unlock(c, timed);
     c->locker.unlock(c->locker.object);
-    RT_LOCK();
+    cond_lock(c, timed);
+}
+
+/* Parks releasing the cond's locks once switched out. */
+static void park_on(weft_cond *c, bool timed)
+{
+    if (!timed) {
+        park_releasing(WAIT_COND, &c->guard);
+        return;
+    }
+    uint32_t *locks[] = {&c->guard, rt_lock_word()};
+    park_releasing_all(WAIT_COND, locks, 2);
 }
 
 /* A timed Wait's deadline passed while it was still queued: it leaves the
- * queue, and wakes if it had parked. */
+ * queue, and wakes if it had parked. Under the runtime's lock. */
 static void cond_wait_timed_out(void *arg)
 {
     struct cond_waiter *w = arg;
-    if (!w->waiter.queue) /* a Signal came first */
-        return;
-    waitq_remove(&w->waiter);
-    w->timed_out = true;
-    if (w->parked)
-        ready(w->waiter.g);
+    OBJECT_LOCK(&w->cond->guard);
+    if (w->waiter.queue) { /* else a Signal came first */
+        waitq_remove(&w->waiter);
+        w->timed_out = true;
+        if (w->parked)
+            ready(w->waiter.g);
+    }
+    OBJECT_UNLOCK(&w->cond->guard);
 }
 
 bool cond_wait_until(weft_cond *c, int64_t deadline_ns)
 {
     PANIC_IF_NIL(c, "cond");
-    sched_point_rt(WEFT_OP_COND_WAIT, &c->id);
+    sched_point(WEFT_OP_COND_WAIT, &c->id);
     if (!c->mutex && !c->locker.unlock)
         runtime_panic("sync: Cond.Wait on a cond with no mutex or locker");
-    struct cond_waiter w = {.waiter = {.g = ws.current}};
+    bool timed = deadline_ns >= 0;
+    struct cond_waiter w = {.waiter = {.g = ws.current}, .cond = c};
     struct timer timeout = {.fn = cond_wait_timed_out, .arg = &w};
+    cond_lock(c, timed);
     waitq_push(&c->waiters, &w.waiter);
-    if (deadline_ns >= 0) {
+    if (timed) {
         timeout.when = deadline_ns;
         timer_start(&timeout);
     }
-    cond_unlock(c);
+    release_locker(c, timed);
     if (w.waiter.queue) { /* neither signalled nor timed out yet */
         w.parked = true;
-        park(WAIT_COND);
+        park_on(c, timed);
+    } else {
+        cond_unlock(c, timed);
     }
-    if (deadline_ns >= 0)
+    if (timed) {
+        RT_LOCK();
         timer_cancel(&timeout);
+        RT_UNLOCK();
+    }
     if (!w.timed_out) /* a timeout orders nothing */
         DETECT(acquire, c);
-    RT_UNLOCK(); /* the lock below is an operation of its own */
-    if (c->mutex)
+    if (c->mutex) /* an operation of its own */
         weft_mutex_lock(c->mutex);
     else
         c->locker.lock(c->locker.object);
@@ -113,18 +154,20 @@ static bool cond_wake_one(weft_cond *c)
 void weft_cond_signal(weft_cond *c)
 {
     PANIC_IF_NIL(c, "cond");
-    sched_point_rt(WEFT_OP_COND_SIGNAL, &c->id);
+    sched_point(WEFT_OP_COND_SIGNAL, &c->id);
+    OBJECT_LOCK(&c->guard);
     DETECT(release, c);
     cond_wake_one(c);
-    RT_UNLOCK();
+    OBJECT_UNLOCK(&c->guard);
 }
 
 void weft_cond_broadcast(weft_cond *c)
 {
     PANIC_IF_NIL(c, "cond");
-    sched_point_rt(WEFT_OP_COND_BROADCAST, &c->id);
+    sched_point(WEFT_OP_COND_BROADCAST, &c->id);
+    OBJECT_LOCK(&c->guard);
     DETECT(release, c);
     while (cond_wake_one(c))
         ;
-    RT_UNLOCK();
+    OBJECT_UNLOCK(&c->guard);
 }

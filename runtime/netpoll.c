@@ -311,9 +311,7 @@ static void deadline_passed(void *arg)
 static void dir_init(struct netpoll_dir *dir)
 {
     *dir = (struct netpoll_dir){
-        .timer = {.heap_index = TIMER_INACTIVE,
-                  .fn = deadline_passed,
-                  .arg = dir},
+        .timer = {.fn = deadline_passed, .arg = dir},
     };
 }
 
@@ -442,7 +440,7 @@ int netpoll_park(struct netpoll_desc *d, enum netpoll_mode mode)
         return status;
     struct waiter w = {.g = ws.current};
     waitq_push(&dir->waiters, &w);
-    if (dir->deadline && dir->timer.heap_index == TIMER_INACTIVE) {
+    if (dir->deadline && !timer_active(&dir->timer)) {
         dir->timer.when = dir->deadline;
         timer_start(&dir->timer);
     }
@@ -482,8 +480,7 @@ void netpoll_run_start(void)
             if (!d->in_use)
                 continue;
             d->read.waiters = d->write.waiters = (struct weft_waitq){0};
-            d->read.timer.heap_index = d->write.timer.heap_index =
-                TIMER_INACTIVE;
+            d->read.timer.queued = d->write.timer.queued = false;
             d->read.timer.seq = d->write.timer.seq = 0;
         }
     blocking_run_start();

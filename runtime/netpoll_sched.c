@@ -64,9 +64,9 @@ static size_t poll_and_deliver(int64_t timeout_ns)
 
 static int64_t until_next_timer(void)
 {
-    if (!rt.timer_count)
+    if (!rt.timers.count)
         return -1;
-    int64_t wait = rt.timers[0]->when - clock_now();
+    int64_t wait = rt.timers.timers[0]->when - clock_now();
     return wait > 0 ? wait : 0;
 }
 
@@ -107,7 +107,7 @@ void netpoll_schedule(bool idle)
         poll_and_deliver(until_next_timer());
         return;
     }
-    if (poll_and_deliver(0) || rt.timer_count)
+    if (poll_and_deliver(0) || rt.timers.count)
         return;
     if (!wait_for_outside_peer())
         runtime_deadlock();

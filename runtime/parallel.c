@@ -34,7 +34,9 @@
  *    every queue once more; a worker that queued work reads idle_count
  *    after its push. Both sides are sequentially consistent, so at least
  *    one sees the other: no work is left behind a sleeping worker.
- *  - Timers and the netpoller are under the runtime's lock (parallel.h).
+ *  - Timers wait in per-worker heaps, each with its lock (a leaf but for
+ *    what a firing takes: time.c), and in the runtime's heap under its
+ *    lock; the netpoller is under the runtime's lock (parallel.h).
  */
 #define _GNU_SOURCE
 #include "parallel.h"
@@ -374,17 +376,10 @@ static struct goroutine *local_next(void)
     return local_pop();
 }
 
-/* Fires due timers (they ready goroutines here); out of line. */
-__attribute__((noinline)) static void fire_due_timers(void)
-{
-    rt_lock();
-    timers_advance(false);
-    rt_unlock();
-}
-
+/* Whether a timer waits anywhere (time.c); without a lock, as a hint. */
 static bool timers_hinted(void)
 {
-    return __atomic_load_n(&rt.timer_count, __ATOMIC_RELAXED) != 0;
+    return timers_earliest() != INT64_MAX;
 }
 
 static struct goroutine *poll_ready_io(void)
@@ -403,7 +398,7 @@ static struct goroutine *poll_ready_io(void)
 static struct goroutine *find_work(void)
 {
     if (timers_hinted())
-        fire_due_timers();
+        timers_fire_due(); /* what they ready runs here */
     struct goroutine *g;
     if ((g = local_next()) || (g = global_take()) || (g = steal(false)))
         return g;
@@ -438,14 +433,12 @@ static void poll_for_work(void)
     if (!atomic_compare_exchange_strong(&sched.netpoll_polling, &expected,
                                         true))
         return;
-    rt_lock();
-    int64_t timeout = -1;
-    if (rt.timer_count) {
-        timeout = rt.timers[0]->when - clock_now();
+    int64_t timeout = -1, earliest = timers_earliest();
+    if (earliest != INT64_MAX) {
+        timeout = earliest - clock_now();
         if (timeout < 0)
             timeout = 0;
     }
-    rt_unlock();
     struct netpoll_event events[POLL_BATCH];
     size_t count = 0;
     if (!work_visible())
@@ -512,15 +505,10 @@ static void sleep_for_work(void)
         return;
     }
     struct timespec deadline, *timeout = NULL;
-    if (timers_hinted()) {
-        rt_lock();
-        if (rt.timer_count) {
-            int64_t when = rt.timers[0]->when;
-            deadline =
-                (struct timespec){when / WEFT_SECOND, when % WEFT_SECOND};
-            timeout = &deadline;
-        }
-        rt_unlock();
+    int64_t when = timers_earliest();
+    if (when != INT64_MAX) {
+        deadline = (struct timespec){when / WEFT_SECOND, when % WEFT_SECOND};
+        timeout = &deadline;
     }
     lock_futex(&ws.wake, FUTEX_WAIT_BITSET, seen, timeout); /* absolute */
     lock_handed_over(&ws.wake);
@@ -603,6 +591,7 @@ static void atomics_unchecked(struct worker *w)
     lock_hint_word(&w->ended, sizeof w->ended);
     lock_hint_word(&w->returned, sizeof w->returned);
     lock_hint_word(&w->index, sizeof w->index);
+    lock_hint_word(&w->timers.earliest, sizeof w->timers.earliest);
 }
 
 static void *worker_main(void *arg)
@@ -612,6 +601,7 @@ static void *worker_main(void *arg)
     crash_handlers_install(); /* this thread's alternate signal stack */
     self->tid = gettid();
     self->index = (unsigned)(uintptr_t)arg;
+    self->timers.earliest = INT64_MAX;
     self->idle = idle_context();
     self->current = self->idle;
     __atomic_store_n(&rt.workers[self->index], self, __ATOMIC_RELEASE);
@@ -629,6 +619,7 @@ bool parallel_start(unsigned maxprocs)
     rt.workers[0] = &ws;
     ws.index = 0;
     ws.tid = gettid();
+    ws.timers.earliest = rt.timers.earliest = INT64_MAX;
     ws.idle = idle_context();
     rt.parallel = true;
     lock_annotations_start();
@@ -638,7 +629,7 @@ bool parallel_start(unsigned maxprocs)
     lock_hint_word(&sched.idle_count, sizeof sched.idle_count);
     lock_hint_word(&sched.spinning, sizeof sched.spinning);
     lock_hint_word(&sched.netpoll_polling, sizeof sched.netpoll_polling);
-    lock_hint_word(&rt.timer_count, sizeof rt.timer_count);
+    lock_hint_word(&rt.timers.earliest, sizeof rt.timers.earliest);
     lock_hint_word(&rt.main_exited, sizeof rt.main_exited);
     pthread_attr_t attr;
     pthread_attr_init(&attr);

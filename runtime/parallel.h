@@ -4,15 +4,19 @@
  * An ordinary run (the implicit runtime, FIFO, no race detector, no trace,
  * no lock-order check) with more than one CPU runs goroutines on several
  * threads. There is no lock over the whole runtime on the fast paths:
- *  - each channel, mutex, rwmutex, waitgroup and once has a lock of its
- *    own (lock.h), taken by its operations after their scheduling point
- *    and given back before they return; select takes its channels' locks
- *    in address order (select.c);
+ *  - each channel, mutex, rwmutex, waitgroup, once, cond and context has a
+ *    lock of its own (lock.h), taken by its operations after their
+ *    scheduling point and given back before they return; select takes its
+ *    channels' locks in address order (select.c);
  *  - goroutines wait on per-worker lock-free run queues (parallel.c);
+ *  - sleeps, channel timers and context deadlines wait in per-worker timer
+ *    heaps, each with its lock (time.c);
  *  - the runtime's lock (rt_lock) remains for what is not on those paths:
- *    timers, the netpoller, contexts, conds, blocking calls.
- * Lock order: the runtime's lock, then an object's (a timer sends on a
- * channel, a cond releases its mutex), then the scheduler's leaf lock.
+ *    the netpoller and its deadlines, a cond's timed wait (the posix
+ *    layer's), blocking calls.
+ * Lock order: the runtime's lock; a worker's timer heap (a timer sends on
+ * a channel); a context's, then its children's; a cond's, then its
+ * mutex's; an object's; the scheduler's leaf lock.
  *
  * A goroutine that parks holds the lock of what it waits on, so no one can
  * wake it yet; it switches to the next goroutine (or the worker's idle

@@ -108,18 +108,43 @@ static inline uintptr_t *creation_stack(struct goroutine *g)
     return (uintptr_t *)g - CREATION_STACK_FRAMES;
 }
 
-/* A timer in the heap: fires by sending on chan, waking g, or calling fn. */
+struct timer_heap;
+
+/* A timer in a heap: fires by sending on chan, waking g, or calling fn. */
 struct timer {
     int64_t when;
-    int64_t period;    /* > 0: a ticker */
-    uint64_t seq;      /* creation order: the tie-break, and the timer's id */
-    size_t heap_index; /* TIMER_INACTIVE when not in the heap */
+    int64_t period; /* > 0: a ticker */
+    uint64_t seq;   /* creation order: the tie-break, and the timer's id */
+    /* the heap it waits in whenever started, from its first start on
+     * (time.c), or NULL; queued and heap_index are under that heap's lock */
+    struct timer_heap *home;
+    bool queued;
+    size_t heap_index;
     weft_chan *chan;
     struct goroutine *g;
     void (*fn)(void *arg);
     void *arg;
+    /* fn takes the locks it needs (a context's deadline), and whoever made
+     * the timer keeps its memory until it fired or was stopped: it waits
+     * in a worker's heap and runs outside its lock (parallel mode) */
+    bool fires_unlocked;
 };
-#define TIMER_INACTIVE ((size_t)-1)
+
+/* Under the lock of t's heap. */
+static inline bool timer_active(const struct timer *t)
+{
+    return t->queued;
+}
+
+/* A min-heap of timers on (when, seq). */
+struct timer_heap {
+    uint32_t lock; /* a worker's heap (parallel mode); see time.c */
+    size_t count, capacity;
+    struct timer **timers;
+    /* timers[0]->when, or INT64_MAX when empty: for other workers, who
+     * read it without the lock (parallel mode) */
+    int64_t earliest;
+};
 
 struct run_queue {
     struct goroutine *head, *tail;
@@ -178,6 +203,9 @@ struct worker {
     bool spinning; /* woken, looking for work */
     bool sleeping;
     _Atomic uint32_t wake; /* futex word: bumped to wake a sleeper */
+    /* sleeps and channel timers started here (parallel mode, time.c) */
+    struct timer_heap timers;
+    uint64_t timer_seq;
 };
 
 extern __thread struct worker ws __attribute__((tls_model("initial-exec")));
@@ -209,8 +237,9 @@ struct runtime {
     uintptr_t *visit_pcs;
     size_t visit_max, visit_count;
 
-    struct timer **timers; /* min-heap on (when, seq) */
-    size_t timer_count, timer_capacity;
+    /* every timer in one thread; in parallel mode those that call a
+     * function, under the runtime's lock (time.c) */
+    struct timer_heap timers;
     uint64_t next_timer_seq;
     bool virtual_time;
     int64_t virtual_now;
@@ -374,7 +403,16 @@ weft_mutex *locker_mutex(const struct weft_locker *locker);
 /* Timers (time.c). */
 void timer_start(struct timer *t);
 bool timer_cancel(struct timer *t);
+/* Whether a timer waits in one thread's heap (tests). */
 bool timers_pending(void);
+/* Parallel mode: a sleep's timer started in this worker's heap, whose
+ * lock is returned held (the sleeper parks releasing it). */
+uint32_t *timer_start_holding(struct timer *t);
+/* Parallel mode, for idle workers: fire what is due (this worker's heap,
+ * the runtime's under its lock, the other workers'), and the earliest
+ * deadline of all (INT64_MAX: none). */
+void timers_fire_due(void);
+int64_t timers_earliest(void);
 /* Fires what is due; when nothing is runnable, first waits for (real time)
  * or jumps to (virtual time) the earliest deadline. Returns false if no
  * timer is pending at all. */

@@ -327,7 +327,7 @@ __attribute__((noinline)) static void poll_timers_and_io(void)
     if (netpoll_waiting())
         netpoll_schedule(ws.runnable.length == 0);
     /* with I/O awaited in real time, the netpoller did the waiting */
-    if (rt.timer_count)
+    if (rt.timers.count)
         timers_advance(ws.runnable.length == 0 &&
                        (rt.virtual_time || !netpoll_waiting()));
 }
@@ -337,11 +337,11 @@ static struct goroutine *pick_next(void)
     if (unlikely(rt.parallel))
         return parallel_next();
     for (;;) {
-        if (unlikely(rt.timer_count || netpoll_waiting()))
+        if (unlikely(rt.timers.count || netpoll_waiting()))
             poll_timers_and_io();
         if (ws.runnable.length)
             return take_runnable();
-        if (!rt.timer_count && !netpoll_waiting())
+        if (!rt.timers.count && !netpoll_waiting())
             runtime_deadlock();
     }
 }
@@ -638,7 +638,7 @@ void weft_yield(void)
         return;
     }
     if (ws.runnable.length == 0) {
-        if (rt.timer_count == 0 && !netpoll_waiting())
+        if (rt.timers.count == 0 && !netpoll_waiting())
             return;
         /* only timers and I/O can wake someone else: let them */
         g->status = G_RUNNABLE;
@@ -651,7 +651,7 @@ void weft_yield(void)
      * it (pct) spin forever. */
     if (unlikely(netpoll_waiting()))
         netpoll_schedule(false);
-    if (unlikely(rt.timer_count))
+    if (unlikely(rt.timers.count))
         timers_advance(false);
     struct goroutine *next = take_runnable();
     g->status = G_RUNNABLE;

@@ -1,5 +1,5 @@
 /*
- * Time: the clock, a min-heap of timers, sleep, after, timers and tickers.
+ * Time: the clock, min-heaps of timers, sleep, after, timers and tickers.
  *
  * Ordinary runs use CLOCK_MONOTONIC, and when nothing is runnable the
  * thread sleeps until the earliest deadline. Under a strategy with
@@ -8,13 +8,32 @@
  * time and nothing depends on the wall clock.
  * When several timers are due at once, the strategy picks which fires first
  * (options in deadline, then creation order).
- * Invariant: t->heap_index is t's position in rt.timers, or TIMER_INACTIVE.
+ * Invariant: t->queued says whether t waits in t->home, its heap, at
+ * t->heap_index.
  *
- * Parallel mode: the heap is under the runtime's lock, and timers fire
- * holding it (an idle worker's find_work, parallel.c); a timer's send takes
- * its channel's lock inside it (the lock order of parallel.h). Idle workers
- * read rt.timer_count without the lock, as a hint checked again under it:
- * it is written with an atomic store.
+ * One thread: every timer is in rt.timers.
+ * Parallel mode, as Go's per-P timers: a sleep's timer and a channel's
+ * (after, timers, tickers) wait in the heap of the worker that first
+ * started them, always the same one (a reset from elsewhere goes back
+ * there), so one lock, that heap's, guards everything about the timer.
+ * Any idle worker fires any heap's due timers holding its lock (but see
+ * fires_unlocked below): the send
+ * takes the channel's lock inside it, ready the scheduler's leaf lock, and
+ * nothing that holds a channel's lock takes a heap's, so the order is
+ * heap, object, leaf. Firing under the lock makes a cancel a barrier: once
+ * timer_cancel has the heap's lock, the timer has fired completely or not
+ * at all, and its memory may go (weft_chan_free). A ticker stays queued
+ * while it fires.
+ * A context's deadline (fires_unlocked) waits in a worker's heap too, but
+ * its function runs outside the heap's lock, since it takes contexts' and
+ * stops other timers; the context's reference keeps the timer's memory.
+ * Other timers that call a function (a cond's timed wait, an I/O deadline)
+ * work on state under the runtime's lock: they wait in rt.timers, guarded
+ * by that lock, and fire holding it.
+ * Each heap publishes its earliest deadline (an atomic store) for idle
+ * workers choosing how long to sleep; a timer that becomes a heap's first
+ * wakes a sleeper to look again (parallel_timer_changed, whose fence
+ * orders the store before its look at the sleepers).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,128 +58,211 @@ int64_t weft_now(void)
     return clock_now();
 }
 
-/* ---- the heap ---- */
+/* ---- a heap ---- */
 
 static bool earlier(const struct timer *a, const struct timer *b)
 {
     return a->when < b->when || (a->when == b->when && a->seq < b->seq);
 }
 
-static void heap_place(struct timer *t, size_t index)
+static void heap_place(struct timer_heap *h, struct timer *t, size_t index)
 {
-    rt.timers[index] = t;
+    h->timers[index] = t;
     t->heap_index = index;
 }
 
-/* Idle workers read the count without the runtime's lock, as a hint
- * (parallel.c): it is written atomically, under the lock. */
-static void set_timer_count(size_t count)
+static void sift_up(struct timer_heap *h, size_t index)
 {
-    __atomic_store_n(&rt.timer_count, count, __ATOMIC_RELAXED);
-}
-
-static void sift_up(size_t index)
-{
-    struct timer *t = rt.timers[index];
+    struct timer *t = h->timers[index];
     while (index > 0) {
         size_t parent = (index - 1) / 2;
-        if (!earlier(t, rt.timers[parent]))
+        if (!earlier(t, h->timers[parent]))
             break;
-        heap_place(rt.timers[parent], index);
+        heap_place(h, h->timers[parent], index);
         index = parent;
     }
-    heap_place(t, index);
+    heap_place(h, t, index);
 }
 
-static void sift_down(size_t index)
+static void sift_down(struct timer_heap *h, size_t index)
 {
-    struct timer *t = rt.timers[index];
+    struct timer *t = h->timers[index];
     for (;;) {
         size_t child = 2 * index + 1;
-        if (child >= rt.timer_count)
+        if (child >= h->count)
             break;
-        if (child + 1 < rt.timer_count &&
-            earlier(rt.timers[child + 1], rt.timers[child]))
+        if (child + 1 < h->count &&
+            earlier(h->timers[child + 1], h->timers[child]))
             child++;
-        if (!earlier(rt.timers[child], t))
+        if (!earlier(h->timers[child], t))
             break;
-        heap_place(rt.timers[child], index);
+        heap_place(h, h->timers[child], index);
         index = child;
     }
-    heap_place(t, index);
+    heap_place(h, t, index);
 }
 
-static void heap_push(struct timer *t)
+/* Parallel mode: the earliest deadline, for workers that read it without
+ * the heap's lock. */
+static void publish_earliest(struct timer_heap *h)
 {
-    if (rt.timer_count == rt.timer_capacity) {
-        size_t capacity = rt.timer_capacity ? rt.timer_capacity * 2 : 16;
-        struct timer **timers = realloc(rt.timers, capacity * sizeof *timers);
+    if (rt.parallel)
+        __atomic_store_n(&h->earliest,
+                         h->count ? h->timers[0]->when : INT64_MAX,
+                         __ATOMIC_RELAXED);
+}
+
+static int64_t earliest_hint(struct timer_heap *h)
+{
+    return __atomic_load_n(&h->earliest, __ATOMIC_SEQ_CST);
+}
+
+static void heap_push(struct timer_heap *h, struct timer *t)
+{
+    if (h->count == h->capacity) {
+        size_t capacity = h->capacity ? h->capacity * 2 : 16;
+        struct timer **timers = realloc(h->timers, capacity * sizeof *timers);
         if (!timers)
             runtime_panic("timers: out of memory");
-        rt.timers = timers;
-        rt.timer_capacity = capacity;
+        h->timers = timers;
+        h->capacity = capacity;
     }
-    rt.timers[rt.timer_count] = t;
-    set_timer_count(rt.timer_count + 1);
-    sift_up(rt.timer_count - 1);
+    h->timers[h->count++] = t;
+    t->queued = true;
+    sift_up(h, h->count - 1);
+    publish_earliest(h);
 }
 
-static void heap_remove(struct timer *t)
+static void heap_remove(struct timer_heap *h, struct timer *t)
 {
     size_t index = t->heap_index;
-    set_timer_count(rt.timer_count - 1);
-    struct timer *last = rt.timers[rt.timer_count];
-    t->heap_index = TIMER_INACTIVE;
-    if (last == t)
-        return;
-    heap_place(last, index);
-    sift_up(index);
-    sift_down(last->heap_index);
+    struct timer *last = h->timers[--h->count];
+    t->queued = false;
+    if (last != t) {
+        heap_place(h, last, index);
+        sift_up(h, index);
+        sift_down(h, last->heap_index);
+    }
+    publish_earliest(h);
+}
+
+static void heap_clear(struct timer_heap *h)
+{
+    for (size_t i = 0; i < h->count; i++)
+        h->timers[i]->queued = false;
+    free(h->timers);
+    *h = (struct timer_heap){.earliest = INT64_MAX};
+}
+
+/* ---- starting and cancelling ---- */
+
+/* A worker's heap has a lock of its own; rt.timers needs none (one
+ * thread) or is under the runtime's, which the caller holds. */
+static void heap_lock(struct timer_heap *h)
+{
+    if (h != &rt.timers)
+        lock_word_acquire(&h->lock);
+}
+
+static void heap_unlock(struct timer_heap *h)
+{
+    if (h != &rt.timers)
+        lock_word_release(&h->lock);
+}
+
+/* Where t waits whenever it is started: chosen at its first start, so the
+ * lock that guards it never changes. */
+static struct timer_heap *home_of(struct timer *t)
+{
+    if (!t->home) {
+        bool own_heap = unlikely(rt.parallel) && (!t->fn || t->fires_unlocked);
+        t->home = own_heap ? &ws.timers : &rt.timers;
+        t->seq = own_heap ? ++ws.timer_seq : ++rt.next_timer_seq;
+    }
+    return t->home;
+}
+
+/* Queues t in its heap, locked; t is not queued. */
+static struct timer_heap *push_locked(struct timer *t)
+{
+    struct timer_heap *h = home_of(t);
+    heap_lock(h);
+    heap_push(h, t);
+    if (unlikely(rt.parallel) && h->timers[0] == t)
+        parallel_timer_changed(); /* a sleeper may wait past it */
+    return h;
 }
 
 void timer_start(struct timer *t)
 {
     runtime_init_if_needed();
-    if (t->seq == 0)
-        t->seq = ++rt.next_timer_seq;
-    heap_push(t);
-    if (unlikely(rt.parallel) && rt.timers[0] == t)
-        parallel_timer_changed(); /* a sleeper may wait past it */
+    heap_unlock(push_locked(t));
+}
+
+uint32_t *timer_start_holding(struct timer *t)
+{
+    return &push_locked(t)->lock;
 }
 
 bool timer_cancel(struct timer *t)
 {
-    if (t->heap_index == TIMER_INACTIVE)
+    struct timer_heap *h = t->home;
+    if (!h) /* never started */
         return false;
-    heap_remove(t);
-    return true;
+    heap_lock(h);
+    bool queued = t->queued;
+    if (queued)
+        heap_remove(h, t);
+    heap_unlock(h);
+    return queued;
+}
+
+/* Cancels and starts again, as one step: two goroutines resetting t at
+ * once cannot both queue it. */
+static bool timer_restart(struct timer *t, int64_t when, int64_t period)
+{
+    struct timer_heap *h = home_of(t);
+    heap_lock(h);
+    bool queued = t->queued;
+    if (queued)
+        heap_remove(h, t);
+    t->when = when;
+    t->period = period;
+    heap_push(h, t);
+    if (unlikely(rt.parallel) && h->timers[0] == t)
+        parallel_timer_changed();
+    heap_unlock(h);
+    return queued;
 }
 
 bool timers_pending(void)
 {
-    return rt.timer_count > 0;
+    return rt.timers.count > 0;
 }
 
 void timers_reset(void)
 {
-    for (size_t i = 0; i < rt.timer_count; i++)
-        rt.timers[i]->heap_index = TIMER_INACTIVE;
-    free(rt.timers);
-    rt.timers = NULL;
-    set_timer_count(0);
-    rt.timer_capacity = 0;
+    heap_clear(&rt.timers);
+    if (rt.parallel)
+        for (unsigned i = 0; i < rt.worker_count; i++)
+            if (rt.workers[i])
+                heap_clear(&rt.workers[i]->timers);
 }
 
 /* ---- firing ---- */
 
+/* A ticker's next deadline: it skips the ticks a slow reader missed. */
+static int64_t next_tick(const struct timer *t, int64_t now)
+{
+    return add_saturating(
+        t->when, mul_saturating(t->period, 1 + (now - t->when) / t->period));
+}
+
 static void timer_fire(struct timer *t, int64_t now)
 {
     if (t->period > 0) {
-        /* a ticker skips the ticks a slow reader missed */
-        t->when = add_saturating(
-            t->when,
-            mul_saturating(t->period, 1 + (now - t->when) / t->period));
-        heap_push(t);
+        t->when = next_tick(t, now);
+        heap_push(&rt.timers, t);
     }
     /* detector: a timer fires on behalf of no goroutine, so its send (or a
      * context's close) carries no goroutine's clock (goroutine 0 has none) */
@@ -184,18 +286,19 @@ static int compare_timers(const void *a, const void *b)
 /* The due timer to fire next: the earliest, or the strategy's pick. */
 static struct timer *next_due(int64_t now)
 {
+    struct timer_heap *h = &rt.timers;
     size_t due = 0;
-    for (size_t i = 0; i < rt.timer_count && due < 2; i++)
-        due += rt.timers[i]->when <= now;
+    for (size_t i = 0; i < h->count && due < 2; i++)
+        due += h->timers[i]->when <= now;
     if (rt.fifo || due < 2)
-        return rt.timers[0];
+        return h->timers[0];
     due = 0;
-    struct timer **list = malloc(rt.timer_count * sizeof *list);
+    struct timer **list = malloc(h->count * sizeof *list);
     if (!list)
         runtime_panic("timers: out of memory");
-    for (size_t i = 0; i < rt.timer_count; i++)
-        if (rt.timers[i]->when <= now)
-            list[due++] = rt.timers[i];
+    for (size_t i = 0; i < h->count; i++)
+        if (h->timers[i]->when <= now)
+            list[due++] = h->timers[i];
     qsort(list, due, sizeof *list, compare_timers);
     struct weft_option *options = options_buffer(due);
     for (size_t i = 0; i < due; i++)
@@ -215,44 +318,108 @@ static void sleep_until(int64_t deadline)
 
 bool timers_advance(bool must_progress)
 {
-    if (rt.timer_count == 0)
+    struct timer_heap *h = &rt.timers;
+    if (h->count == 0)
         return false;
     int64_t now = clock_now();
-    if (must_progress && rt.timers[0]->when > now) {
+    if (must_progress && h->timers[0]->when > now) {
         if (rt.virtual_time) {
-            now = rt.virtual_now = rt.timers[0]->when;
+            now = rt.virtual_now = h->timers[0]->when;
         } else {
-            sleep_until(rt.timers[0]->when);
+            sleep_until(h->timers[0]->when);
             now = clock_now();
         }
     }
-    while (rt.timer_count && rt.timers[0]->when <= now) {
+    while (h->count && h->timers[0]->when <= now) {
         struct timer *t = next_due(now);
-        heap_remove(t);
+        heap_remove(h, t);
         timer_fire(t, now);
     }
     return true;
+}
+
+/* ---- parallel mode: the workers' heaps ---- */
+
+/* Fires h's due timers, a sleep's or a channel's, holding h's lock. */
+static void worker_heap_fire(struct timer_heap *h, int64_t now)
+{
+    lock_word_acquire(&h->lock);
+    while (h->count && h->timers[0]->when <= now) {
+        struct timer *t = h->timers[0];
+        if (t->period > 0) { /* a ticker stays queued */
+            t->when = next_tick(t, now);
+            sift_down(h, 0);
+            publish_earliest(h);
+        } else {
+            heap_remove(h, t);
+        }
+        if (t->fn) { /* t is its maker's now: not touched after */
+            void (*fn)(void *) = t->fn;
+            void *arg = t->arg;
+            lock_word_release(&h->lock);
+            fn(arg);
+            lock_word_acquire(&h->lock);
+        } else if (t->chan) {
+            chan_send_nonblocking_time(t->chan, now);
+        } else {
+            ready(t->g); /* t is on its stack: not touched after */
+        }
+    }
+    lock_word_release(&h->lock);
+}
+
+void timers_fire_due(void)
+{
+    int64_t now = clock_now();
+    if (earliest_hint(&ws.timers) <= now)
+        worker_heap_fire(&ws.timers, now);
+    if (earliest_hint(&rt.timers) <= now) {
+        rt_lock();
+        timers_advance(false);
+        rt_unlock();
+    }
+    for (unsigned i = 0; i < rt.worker_count; i++) {
+        struct worker *w = __atomic_load_n(&rt.workers[i], __ATOMIC_ACQUIRE);
+        if (w && w != &ws && earliest_hint(&w->timers) <= now)
+            worker_heap_fire(&w->timers, now);
+    }
+}
+
+int64_t timers_earliest(void)
+{
+    int64_t earliest = earliest_hint(&rt.timers);
+    for (unsigned i = 0; i < rt.worker_count; i++) {
+        struct worker *w = __atomic_load_n(&rt.workers[i], __ATOMIC_ACQUIRE);
+        if (w) {
+            int64_t when = earliest_hint(&w->timers);
+            earliest = when < earliest ? when : earliest;
+        }
+    }
+    return earliest;
 }
 
 /* ---- the API ---- */
 
 void weft_sleep(int64_t duration_ns)
 {
-    sched_point_rt(WEFT_OP_SLEEP, NULL);
+    sched_point(WEFT_OP_SLEEP, NULL);
     if (duration_ns <= 0) {
-        RT_UNLOCK();
         weft_yield();
         return;
     }
     struct timer t = {.when = add_saturating(clock_now(), duration_ns),
                       .g = ws.current};
+    if (unlikely(rt.parallel)) { /* no one fires it before we park */
+        park_releasing(WAIT_SLEEP, timer_start_holding(&t));
+        return;
+    }
     timer_start(&t);
     park(WAIT_SLEEP);
-    RT_UNLOCK();
 }
 
 struct weft_timer {
     struct timer timer;
+    bool ticker; /* fixed when made: timer.period is under its heap's lock */
 };
 
 static weft_chan *timer_channel(struct timer *t)
@@ -272,9 +439,7 @@ weft_chan *weft_until(int64_t deadline_ns)
     t->when = deadline_ns;
     weft_chan *c = timer_channel(t);
     c->owns_timer = true;
-    RT_LOCK();
     timer_start(t);
-    RT_UNLOCK();
     return c;
 }
 
@@ -290,10 +455,9 @@ static weft_timer *timer_make(int64_t duration_ns, int64_t period_ns)
         runtime_panic("timer: out of memory");
     t->timer.when = add_saturating(weft_now(), duration_ns);
     t->timer.period = period_ns;
+    t->ticker = period_ns > 0;
     timer_channel(&t->timer);
-    RT_LOCK();
     timer_start(&t->timer);
-    RT_UNLOCK();
     return t;
 }
 
@@ -318,27 +482,19 @@ weft_chan *weft_timer_chan(weft_timer *t)
 bool weft_timer_stop(weft_timer *t)
 {
     PANIC_IF_NIL(t, "timer");
-    sched_point_rt(WEFT_OP_TIMER, NULL);
-    bool active = timer_cancel(&t->timer);
-    RT_UNLOCK();
-    return active;
+    sched_point(WEFT_OP_TIMER, NULL);
+    return timer_cancel(&t->timer);
 }
 
 bool weft_timer_reset(weft_timer *t, int64_t duration_ns)
 {
     PANIC_IF_NIL(t, "timer");
     /* a ticker's reset changes its period too, as Go's Ticker.Reset */
-    bool ticker = t->timer.period > 0;
-    if (ticker && duration_ns <= 0)
+    if (t->ticker && duration_ns <= 0)
         runtime_panic("non-positive interval for weft_timer_reset of a ticker");
-    sched_point_rt(WEFT_OP_TIMER, NULL);
-    bool active = timer_cancel(&t->timer);
-    if (ticker)
-        t->timer.period = duration_ns;
-    t->timer.when = add_saturating(clock_now(), duration_ns);
-    timer_start(&t->timer);
-    RT_UNLOCK();
-    return active;
+    sched_point(WEFT_OP_TIMER, NULL);
+    return timer_restart(&t->timer, add_saturating(clock_now(), duration_ns),
+                         t->ticker ? duration_ns : 0);
 }
 
 void weft_timer_free(weft_timer *t)

@@ -190,6 +190,22 @@ OWN char *weft_own_strchr(const char *s, int c)
 
 /* ---- the heap: glibc's, or the schedule heap (heap.h) once it is on ---- */
 
+/* glibc's entry points, which no interceptor sees; but in weft's sources
+ * built against libtsan (its own test), TSan's allocator for every block:
+ * TSan intercepts __libc_memalign and not __libc_free, so mixing the two
+ * would free its blocks into glibc. (The plain names are renamed to the
+ * weft_own_* entries there: libtsan's own names for its interceptors.) */
+#ifdef WEFT_TSAN_RUNTIME
+#define LIBC_HEAP(name) __interceptor_##name
+void *__interceptor_malloc(size_t size);
+void *__interceptor_calloc(size_t count, size_t size);
+void *__interceptor_realloc(void *p, size_t size);
+void *__interceptor_memalign(size_t alignment, size_t size);
+void __interceptor_free(void *p);
+#else
+#define LIBC_HEAP(name) __libc_##name
+#endif
+
 /* glibc's, found once; dlsym may allocate, and fresh() asks for sizes,
  * so while it resolves a size is 0 (nothing to clear). */
 static size_t libc_usable_size(void *p)
@@ -217,13 +233,13 @@ OWN size_t weft_own_usable_size(void *p)
 
 OWN void *weft_own_malloc(size_t size)
 {
-    return heap_on() ? heap_alloc(size, 16) : __libc_malloc(size);
+    return heap_on() ? heap_alloc(size, 16) : LIBC_HEAP(malloc)(size);
 }
 
 OWN void *weft_own_calloc(size_t count, size_t size)
 {
     if (!heap_on())
-        return __libc_calloc(count, size);
+        return LIBC_HEAP(calloc)(count, size);
     if (size && count > SIZE_MAX / size)
         return NULL;
     void *p = heap_alloc(count * size, 16);
@@ -237,7 +253,7 @@ OWN void weft_own_free(void *p)
     if (heap_owns(p))
         heap_free(p);
     else
-        __libc_free(p);
+        LIBC_HEAP(free)(p);
 }
 
 /* realloc in the schedule heap: a new block, the old one's bytes, and the
@@ -257,13 +273,13 @@ static void *heap_realloc(void *p, size_t size)
 
 OWN void *weft_own_realloc(void *p, size_t size)
 {
-    return heap_on() ? heap_realloc(p, size) : __libc_realloc(p, size);
+    return heap_on() ? heap_realloc(p, size) : LIBC_HEAP(realloc)(p, size);
 }
 
 OWN void *weft_own_memalign(size_t alignment, size_t size)
 {
     return heap_on() ? heap_alloc(size, alignment < 16 ? 16 : alignment)
-                     : __libc_memalign(alignment, size);
+                     : LIBC_HEAP(memalign)(alignment, size);
 }
 
 OWN void *weft_own_aligned_alloc(size_t alignment, size_t size)

@@ -1,8 +1,9 @@
 /*
  * Every primitive under contention on 4 worker threads, small enough to run
  * under valgrind: memcheck (no invalid access in the runtime) and helgrind
- * (no race inside the runtime: its state is only touched under its lock,
- * which parallel.c describes to helgrind). Exits 1 on a wrong result.
+ * (no race inside the runtime: its state is only touched under its locks,
+ * which lock.c describes to helgrind), timers included. Exits 1 on a wrong
+ * result.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,50 @@ static weft_rwmutex table_lock;
 static weft_cond ready = WEFT_COND_INIT(&lock);
 static weft_once once;
 static weft_waitgroup senders, receivers;
-static long total, table, onces, readies;
+static weft_timer *shared_timer; /* reset from every worker */
+static long total, table, onces, readies, stray_ticks;
 
 static void init(void *arg)
 {
     (void)arg;
     onces++;
+}
+
+/* Timers in the workers' heaps: started, stopped and reset across them;
+ * contexts' deadlines and cancels. */
+static void use_timers(long i)
+{
+    weft_sleep(20 * WEFT_MICROSECOND);
+    weft_timer *t = weft_timer_new(WEFT_HOUR);
+    if (!weft_timer_stop(t) || weft_chan_len(weft_timer_chan(t))) {
+        weft_mutex_lock(&lock);
+        stray_ticks++;
+        weft_mutex_unlock(&lock);
+    }
+    weft_timer_free(t);
+    if (i % 60)
+        weft_timer_reset(shared_timer, (1 + i % 7) * 10 * WEFT_MICROSECOND);
+    else
+        weft_timer_stop(shared_timer);
+    /* contexts: a deadline fires on some worker, a cancel stops a timer */
+    weft_context *parent = weft_context_with_cancel(weft_context_background());
+    weft_context *soon = weft_context_with_timeout(parent, WEFT_MICROSECOND);
+    weft_context *later = weft_context_with_timeout(parent, WEFT_HOUR);
+    weft_chan_recv(weft_context_done(soon), NULL);
+    weft_context_cancel(parent);
+    if (weft_context_err(soon) != WEFT_CONTEXT_DEADLINE_EXCEEDED ||
+        weft_context_err(later) != WEFT_CONTEXT_CANCELED) {
+        weft_mutex_lock(&lock);
+        stray_ticks++;
+        weft_mutex_unlock(&lock);
+    }
+    weft_context_free(later);
+    weft_context_free(soon);
+    weft_context_free(parent);
+    long v;
+    struct weft_case timeout[] = {
+        WEFT_RECV_CASE(weft_after(10 * WEFT_MICROSECOND), &v)};
+    weft_select(timeout, 1);
 }
 
 static void send_items(void *arg)
@@ -33,6 +72,8 @@ static void send_items(void *arg)
         weft_rwmutex_lock(&table_lock);
         table++;
         weft_rwmutex_unlock(&table_lock);
+        if (i % 10 == 0)
+            use_timers(i);
     }
     weft_mutex_lock(&lock);
     readies++;
@@ -71,6 +112,7 @@ int main(void)
 {
     unbuffered = weft_chan_make(sizeof(long), 0);
     buffered = weft_chan_make(sizeof(long), 4);
+    shared_timer = weft_timer_new(WEFT_HOUR);
     weft_waitgroup_add(&senders, GOROUTINES);
     weft_waitgroup_add(&receivers, GOROUTINES);
     for (int i = 0; i < GOROUTINES; i++) {
@@ -86,10 +128,12 @@ int main(void)
     weft_chan_close(unbuffered);
     weft_chan_close(buffered);
     weft_waitgroup_wait(&receivers);
+    weft_timer_free(shared_timer);
     long want = (long)GOROUTINES * ITEMS * (ITEMS + 1) / 2;
-    if (total != want || table != GOROUTINES * ITEMS || onces != 1) {
-        printf("total %ld (want %ld), table %ld, onces %ld\n", total, want,
-               table, onces);
+    if (total != want || table != GOROUTINES * ITEMS || onces != 1 ||
+        stray_ticks) {
+        printf("total %ld (want %ld), table %ld, onces %ld, stray ticks or wrong errors %ld\n",
+               total, want, table, onces, stray_ticks);
         return 1;
     }
     puts("parallel_stress: ok"); /* drd's test reads it (tests/CMakeLists) */

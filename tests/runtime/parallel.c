@@ -1,7 +1,8 @@
 /*
  * Parallel mode: goroutines on 4 worker threads (WEFT_MAXPROCS=4), every
  * primitive under contention. Each check is exact (every value once, every
- * increment counted, timers in deadline order), whatever the interleaving;
+ * increment counted, timers in deadline order, a stopped timer silent),
+ * whatever the interleaving;
  * each scenario runs several rounds to shake out rare ones.
  */
 #define _GNU_SOURCE
@@ -345,6 +346,154 @@ Test(parallel, timers_fire_in_deadline_order)
                               j, i);
     for (int i = 0; i < TIMERS; i++)
         weft_timer_free(timers[i]);
+}
+
+/* ---- timers started, stopped and reset on every worker ---- */
+
+enum { TIMER_USERS = 16, TIMER_ROUNDS = 40, RESETTERS = 8 };
+
+static weft_waitgroup timer_users;
+static weft_timer *shared_timer;
+static _Atomic int short_sleeps, stray_ticks, late_timeouts;
+
+/* Each round: a sleep that must last its duration, a timer stopped before
+ * it fires (whose channel must stay empty), one that fires, a select that
+ * times out, and a reset of a timer other workers reset too. */
+static void use_timers(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    weft_chan *never = weft_chan_make(sizeof(int), 0);
+    for (int round = 0; round < TIMER_ROUNDS; round++) {
+        int64_t nap = (rand_r(&seed) % 200) * WEFT_MICROSECOND;
+        int64_t before = monotonic_ns();
+        weft_sleep(nap);
+        if (monotonic_ns() - before < nap)
+            atomic_fetch_add(&short_sleeps, 1);
+
+        weft_timer *stopped = weft_timer_new(WEFT_HOUR);
+        cr_assert(weft_timer_stop(stopped), "an hour's timer was not active");
+        if (weft_chan_len(weft_timer_chan(stopped)))
+            atomic_fetch_add(&stray_ticks, 1);
+        weft_timer_free(stopped);
+
+        weft_timer *fires = weft_timer_new(50 * WEFT_MICROSECOND);
+        int64_t when;
+        weft_chan_recv(weft_timer_chan(fires), &when);
+        cr_assert(!weft_timer_stop(fires), "a fired timer was still active");
+        weft_timer_free(fires);
+
+        int v;
+        struct weft_case cases[] = {
+            WEFT_RECV_CASE(never, &v),
+            WEFT_RECV_CASE(weft_after(100 * WEFT_MICROSECOND), &when)};
+        if (weft_select(cases, 2) != 1)
+            atomic_fetch_add(&late_timeouts, 1);
+
+        if ((int)(seed % TIMER_USERS) < RESETTERS)
+            weft_timer_reset(shared_timer,
+                             (1 + rand_r(&seed) % 100) * WEFT_MICROSECOND);
+    }
+    weft_chan_free(never);
+    weft_waitgroup_done(&timer_users);
+}
+
+Test(parallel, timers_started_and_stopped_on_every_worker)
+{
+    parallel_mode();
+    shared_timer = weft_timer_new(WEFT_HOUR);
+    weft_waitgroup_add(&timer_users, TIMER_USERS);
+    for (uintptr_t i = 0; i < TIMER_USERS; i++)
+        weft_go(use_timers, (void *)i);
+    weft_waitgroup_wait(&timer_users);
+    cr_assert_eq(short_sleeps, 0);
+    cr_assert_eq(stray_ticks, 0);
+    cr_assert_eq(late_timeouts, 0);
+    /* after the resets from every worker, the shared timer is one timer */
+    weft_timer_stop(shared_timer);
+    int64_t when;
+    while (weft_chan_len(weft_timer_chan(shared_timer)))
+        weft_chan_recv(weft_timer_chan(shared_timer), &when);
+    cr_assert(!weft_timer_reset(shared_timer, WEFT_MILLISECOND));
+    weft_chan_recv(weft_timer_chan(shared_timer), &when);
+    weft_sleep(5 * WEFT_MILLISECOND);
+    cr_assert_eq(weft_chan_len(weft_timer_chan(shared_timer)), 0,
+                 "a timer reset on several workers fired twice");
+    cr_assert(!weft_timer_stop(shared_timer));
+    weft_timer_free(shared_timer);
+}
+
+/* ---- contexts cancelled across workers ---- */
+
+enum { CONTEXT_USERS = 16, CONTEXT_ROUNDS = 40, ROOT_WAITERS = 8 };
+
+static weft_context *root_context;
+static weft_waitgroup context_users, root_waiters, waiters_done;
+static _Atomic int wrong_errors;
+
+static void expect_err(weft_context *ctx, enum weft_context_err want)
+{
+    if (weft_context_err(ctx) != want)
+        atomic_fetch_add(&wrong_errors, 1);
+}
+
+/* A subtree whose deadline fires on some worker while others cancel and
+ * free theirs: each done closes once, each err is the cause. */
+static void use_contexts(void *arg)
+{
+    (void)arg;
+    for (int round = 0; round < CONTEXT_ROUNDS; round++) {
+        weft_context *a = weft_context_with_cancel(root_context);
+        weft_context *b = weft_context_with_timeout(a, 50 * WEFT_MICROSECOND);
+        weft_context *c = weft_context_with_timeout(b, WEFT_HOUR);
+        weft_context *d = weft_context_with_timeout(a, WEFT_HOUR);
+        weft_chan_recv(weft_context_done(c), NULL); /* b's deadline */
+        expect_err(b, WEFT_CONTEXT_DEADLINE_EXCEEDED);
+        expect_err(c, WEFT_CONTEXT_DEADLINE_EXCEEDED);
+        expect_err(d, WEFT_CONTEXT_OK);
+        if (round % 2) { /* d's timer stops with a's cancel */
+            weft_context_cancel(a);
+            weft_chan_recv(weft_context_done(d), NULL);
+            expect_err(d, WEFT_CONTEXT_CANCELED);
+            weft_context_free(a);
+            weft_context_free(d);
+        } else { /* d's timer stops with its free */
+            weft_context_free(d);
+            weft_context_free(a);
+        }
+        weft_context_free(c);
+        weft_context_free(b);
+    }
+    weft_waitgroup_done(&context_users);
+}
+
+static void wait_for_root(void *arg)
+{
+    (void)arg;
+    weft_context *child = weft_context_with_timeout(root_context, WEFT_HOUR);
+    weft_waitgroup_done(&root_waiters);
+    weft_chan_recv(weft_context_done(child), NULL);
+    expect_err(child, WEFT_CONTEXT_CANCELED);
+    weft_context_free(child);
+    weft_waitgroup_done(&waiters_done);
+}
+
+Test(parallel, contexts_cancelled_across_workers)
+{
+    parallel_mode();
+    root_context = weft_context_with_cancel(weft_context_background());
+    weft_waitgroup_add(&context_users, CONTEXT_USERS);
+    weft_waitgroup_add(&waiters_done, ROOT_WAITERS);
+    weft_waitgroup_add(&root_waiters, ROOT_WAITERS);
+    for (int i = 0; i < ROOT_WAITERS; i++)
+        weft_go(wait_for_root, NULL);
+    for (int i = 0; i < CONTEXT_USERS; i++)
+        weft_go(use_contexts, NULL);
+    weft_waitgroup_wait(&root_waiters);
+    weft_waitgroup_wait(&context_users);
+    weft_context_cancel(root_context); /* reaches the waiters' children */
+    weft_waitgroup_wait(&waiters_done);
+    cr_assert_eq(wrong_errors, 0);
+    weft_context_free(root_context);
 }
 
 /* ---- every core ---- */
