@@ -13,6 +13,12 @@
  * Detector: every write releases one sync object and every read acquires
  * it (Go's ioSync), so bytes handed over a socket order the sender's
  * accesses before the receiver's.
+ * Parallel mode: an operation on a connection or listener holds its
+ * record's lock (netpoll.h) from after its scheduling point to its return,
+ * across its non-blocking calls, and parks holding it; it drops its
+ * reference (netpoll_end) after giving the lock back. Listen and dial
+ * resolve names under the runtime's lock (a blocking call); a dial then
+ * gives it back before it connects.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -184,9 +190,11 @@ fail:
 static weft_conn *accept_conn(weft_listener *l, int *error)
 {
     struct netpoll_desc *d = listener_desc(l);
-    sched_point_rt(WEFT_OP_NET_ACCEPT, &d->id);
+    sched_point(WEFT_OP_NET_ACCEPT, &d->id);
+    OBJECT_LOCK(&d->lock);
     int status = netpoll_begin(d);
     if (status < 0) {
+        OBJECT_UNLOCK(&d->lock);
         set_error(error, status);
         return NULL;
     }
@@ -204,6 +212,7 @@ static weft_conn *accept_conn(weft_listener *l, int *error)
         if ((status = netpoll_park(d, NETPOLL_MODE_READ)) < 0)
             break;
     }
+    OBJECT_UNLOCK(&d->lock);
     netpoll_end(d);
     if (status < 0) {
         set_error(error, status);
@@ -251,16 +260,20 @@ static weft_conn *dial_one(const struct sockaddr *addr, socklen_t length,
         return NULL;
     }
     d->is_socket = true;
+    OBJECT_LOCK(&d->lock); /* its deadline and epoll may reach it now */
     netpoll_set_deadline(d, NETPOLL_MODE_WRITE, deadline);
     *status = 0;
     if (connect(fd, addr, length) < 0)
         *status = errno == EINPROGRESS ? finish_connect(d) : -errno;
     if (*status < 0) {
         netpoll_close(d);
+        OBJECT_UNLOCK(&d->lock);
+        netpoll_end(d);
         return NULL;
     }
     netpoll_set_deadline(d, NETPOLL_MODE_WRITE, 0);
     d->stream = true;
+    OBJECT_UNLOCK(&d->lock);
     int on = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     return (weft_conn *)(void *)d;
@@ -274,6 +287,7 @@ static weft_conn *dial_tcp(const char *host, int port, int64_t timeout_ns,
         timeout_ns > 0 ? add_saturating(clock_now(), timeout_ns) : 0;
     struct addresses addrs;
     int status = resolve(host, port, false, &addrs);
+    RT_UNLOCK();
     DETECT(release, &netpoll_io_sync); /* for the acceptor */
     for (size_t i = 0; status == 0 && i < addrs.count; i++) {
         weft_conn *c = dial_one((struct sockaddr *)&addrs.addr[i],
@@ -292,8 +306,8 @@ weft_conn *weft_dial_tcp(const char *host, int port, int *error)
     return weft_dial_tcp_timeout(host, port, 0, error);
 }
 
-/* ---- the API: each operation's body above passes its scheduling point
- * (taking the runtime's lock in parallel mode); these give it back ---- */
+/* ---- the API: listen's body above passes its scheduling point taking
+ * the runtime's lock (parallel mode), given back here ---- */
 
 weft_listener *weft_listen_tcp(const char *host, int port, int *error)
 {
@@ -306,18 +320,14 @@ weft_listener *weft_listen_tcp(const char *host, int port, int *error)
 weft_conn *weft_accept(weft_listener *l, int *error)
 {
     PANIC_IF_NIL(l, "listener");
-    weft_conn *c = accept_conn(l, error);
-    RT_UNLOCK();
-    return c;
+    return accept_conn(l, error);
 }
 
 weft_conn *weft_dial_tcp_timeout(const char *host, int port, int64_t timeout_ns,
                                  int *error)
 {
     runtime_init_if_needed();
-    weft_conn *c = dial_tcp(host, port, timeout_ns, error);
-    RT_UNLOCK();
-    return c;
+    return dial_tcp(host, port, timeout_ns, error);
 }
 
 weft_conn *weft_conn_from_fd(int fd, int *error)
@@ -329,9 +339,7 @@ weft_conn *weft_conn_from_fd(int fd, int *error)
         return NULL;
     }
     int status = 0;
-    RT_LOCK(); /* the descriptor records are the runtime's */
     struct netpoll_desc *d = netpoll_open(fd, &status);
-    RT_UNLOCK();
     if (!d) {
         fcntl(fd, F_SETFL, flags); /* the caller keeps it as it was */
         set_error(error, status);
@@ -348,10 +356,13 @@ weft_conn *weft_conn_from_fd(int fd, int *error)
 static ssize_t conn_read(weft_conn *c, void *buffer, size_t length)
 {
     struct netpoll_desc *d = conn_desc(c);
-    sched_point_rt(WEFT_OP_NET_READ, &d->id);
+    sched_point(WEFT_OP_NET_READ, &d->id);
+    OBJECT_LOCK(&d->lock);
     ssize_t n = netpoll_begin(d);
-    if (n < 0)
+    if (n < 0) {
+        OBJECT_UNLOCK(&d->lock);
         return n;
+    }
     /* A short read emptied the socket, and data coming since then is a new
      * edge: wait for it rather than try a read that would fail. Not after
      * a hang-up: an end of file (or a reset) stays readable, and its one
@@ -373,6 +384,7 @@ static ssize_t conn_read(weft_conn *c, void *buffer, size_t length)
         if ((n = netpoll_park(d, NETPOLL_MODE_READ)) < 0)
             break;
     }
+    OBJECT_UNLOCK(&d->lock);
     netpoll_end(d);
     if (n >= 0)
         DETECT(acquire, &netpoll_io_sync);
@@ -387,10 +399,13 @@ static ssize_t write_some(struct netpoll_desc *d, const char *p, size_t n)
 static ssize_t conn_write(weft_conn *c, const void *buffer, size_t length)
 {
     struct netpoll_desc *d = conn_desc(c);
-    sched_point_rt(WEFT_OP_NET_WRITE, &d->id);
+    sched_point(WEFT_OP_NET_WRITE, &d->id);
+    OBJECT_LOCK(&d->lock);
     ssize_t status = netpoll_begin(d);
-    if (status < 0)
+    if (status < 0) {
+        OBJECT_UNLOCK(&d->lock);
         return status;
+    }
     DETECT(release, &netpoll_io_sync);
     size_t done = 0;
     while (done < length &&
@@ -410,6 +425,7 @@ static ssize_t conn_write(weft_conn *c, const void *buffer, size_t length)
         if (status < 0)
             break;
     }
+    OBJECT_UNLOCK(&d->lock);
     netpoll_end(d);
     return status < 0 ? status : (ssize_t)length;
 }
@@ -426,61 +442,69 @@ void weft_conn_set_deadline(weft_conn *c, int64_t deadline_ns)
 void weft_conn_set_read_deadline(weft_conn *c, int64_t deadline_ns)
 {
     PANIC_IF_NIL(c, "conn");
-    RT_LOCK();
-    netpoll_set_deadline(conn_desc(c), NETPOLL_MODE_READ, deadline_ns);
-    RT_UNLOCK();
+    struct netpoll_desc *d = conn_desc(c);
+    OBJECT_LOCK(&d->lock);
+    netpoll_set_deadline(d, NETPOLL_MODE_READ, deadline_ns);
+    OBJECT_UNLOCK(&d->lock);
 }
 
 void weft_conn_set_write_deadline(weft_conn *c, int64_t deadline_ns)
 {
     PANIC_IF_NIL(c, "conn");
-    RT_LOCK();
-    netpoll_set_deadline(conn_desc(c), NETPOLL_MODE_WRITE, deadline_ns);
-    RT_UNLOCK();
+    struct netpoll_desc *d = conn_desc(c);
+    OBJECT_LOCK(&d->lock);
+    netpoll_set_deadline(d, NETPOLL_MODE_WRITE, deadline_ns);
+    OBJECT_UNLOCK(&d->lock);
 }
 
 void weft_listener_set_deadline(weft_listener *l, int64_t deadline_ns)
 {
     PANIC_IF_NIL(l, "listener");
-    RT_LOCK();
-    netpoll_set_deadline(listener_desc(l), NETPOLL_MODE_READ, deadline_ns);
-    RT_UNLOCK();
+    struct netpoll_desc *d = listener_desc(l);
+    OBJECT_LOCK(&d->lock);
+    netpoll_set_deadline(d, NETPOLL_MODE_READ, deadline_ns);
+    OBJECT_UNLOCK(&d->lock);
 }
 
 static int close_desc(struct netpoll_desc *d)
 {
-    sched_point_rt(WEFT_OP_NET_CLOSE, &d->id);
-    if (d->closing)
+    sched_point(WEFT_OP_NET_CLOSE, &d->id);
+    OBJECT_LOCK(&d->lock);
+    if (d->closing) {
+        OBJECT_UNLOCK(&d->lock);
         return -EBADF;
+    }
     DETECT(release, &netpoll_io_sync); /* the peer reads end-of-file */
     netpoll_close(d);
+    OBJECT_UNLOCK(&d->lock);
+    netpoll_end(d); /* the handle's reference */
     return 0;
 }
 
 int weft_conn_close(weft_conn *c)
 {
     PANIC_IF_NIL(c, "conn");
-    int status = close_desc(conn_desc(c));
-    RT_UNLOCK();
-    return status;
+    return close_desc(conn_desc(c));
 }
 
 int weft_listener_close(weft_listener *l)
 {
     PANIC_IF_NIL(l, "listener");
-    int status = close_desc(listener_desc(l));
-    RT_UNLOCK();
-    return status;
+    return close_desc(listener_desc(l));
 }
 
 static int conn_close_write(weft_conn *c)
 {
     struct netpoll_desc *d = conn_desc(c);
-    sched_point_rt(WEFT_OP_NET_CLOSE, &d->id);
-    if (d->closing)
-        return -EBADF;
-    DETECT(release, &netpoll_io_sync);
-    return shutdown(d->fd, SHUT_WR) == 0 ? 0 : -errno;
+    sched_point(WEFT_OP_NET_CLOSE, &d->id);
+    OBJECT_LOCK(&d->lock);
+    int status = d->closing ? -EBADF : 0;
+    if (status == 0) {
+        DETECT(release, &netpoll_io_sync);
+        status = shutdown(d->fd, SHUT_WR) == 0 ? 0 : -errno;
+    }
+    OBJECT_UNLOCK(&d->lock);
+    return status;
 }
 
 int weft_conn_fd(weft_conn *c)
@@ -519,23 +543,17 @@ const char *weft_net_strerror(int error)
 ssize_t weft_conn_read(weft_conn *c, void *buffer, size_t length)
 {
     PANIC_IF_NIL(c, "conn");
-    ssize_t n = conn_read(c, buffer, length);
-    RT_UNLOCK();
-    return n;
+    return conn_read(c, buffer, length);
 }
 
 ssize_t weft_conn_write(weft_conn *c, const void *buffer, size_t length)
 {
     PANIC_IF_NIL(c, "conn");
-    ssize_t n = conn_write(c, buffer, length);
-    RT_UNLOCK();
-    return n;
+    return conn_write(c, buffer, length);
 }
 
 int weft_conn_close_write(weft_conn *c)
 {
     PANIC_IF_NIL(c, "conn");
-    int status = conn_close_write(c);
-    RT_UNLOCK();
-    return status;
+    return conn_close_write(c);
 }

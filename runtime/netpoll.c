@@ -6,8 +6,8 @@
  *
  * Lock order: np.lock guards the epoll instance's creation, the record
  * pool and the completion list, and is never held while a goroutine
- * switches. The records' other fields belong to the runtime (in an M:N
- * scheduler, to whoever holds the runtime's lock).
+ * switches, nor with a record's lock. A record's other fields are under
+ * its own lock in parallel mode (netpoll.h).
  * After fork the child gets its own epoll instance and eventfd, and
  * re-registers the records still open, so a forked schedule never shares
  * readiness with its parent or siblings.
@@ -24,6 +24,8 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "parallel.h"
 
 size_t netpoll_parked;
 char netpoll_io_sync;
@@ -244,17 +246,21 @@ static void dir_ready(struct netpoll_dir *dir)
 static void deliver_one(const struct netpoll_event *e)
 {
     if (e->events & NETPOLL_DONE) {
+        RT_LOCK();
         blocking_call_done(e->desc);
+        RT_UNLOCK();
         return;
     }
     struct netpoll_desc *d = e->desc;
-    if (!d->in_use || d->closing) /* closed since that wait: stale */
-        return;
-    d->hung_up |= (e->events & NETPOLL_HUP) != 0;
-    if (e->events & NETPOLL_READ)
-        dir_ready(&d->read);
-    if (e->events & NETPOLL_WRITE)
-        dir_ready(&d->write);
+    OBJECT_LOCK(&d->lock);
+    if (d->in_use && !d->closing) { /* else closed since that wait: stale */
+        d->hung_up |= (e->events & NETPOLL_HUP) != 0;
+        if (e->events & NETPOLL_READ)
+            dir_ready(&d->read);
+        if (e->events & NETPOLL_WRITE)
+            dir_ready(&d->write);
+    }
+    OBJECT_UNLOCK(&d->lock);
 }
 
 /* The delivery order of a seeded run: by descriptor id, then finished
@@ -302,16 +308,21 @@ void netpoll_deliver(const struct netpoll_event *events, size_t count)
 
 /* ---- the record pool ---- */
 
+/* Outside the timer heap's lock; the record is never freed (a stale
+ * timer of a reused record wakes its waiters to retry, at worst). */
 static void deadline_passed(void *arg)
 {
     struct netpoll_dir *dir = arg;
+    OBJECT_LOCK(&dir->desc->lock);
     wake_all(&dir->waiters);
+    OBJECT_UNLOCK(&dir->desc->lock);
 }
 
-static void dir_init(struct netpoll_dir *dir)
+static void dir_init(struct netpoll_dir *dir, struct netpoll_desc *d)
 {
     *dir = (struct netpoll_dir){
-        .timer = {.fn = deadline_passed, .arg = dir},
+        .timer = {.fn = deadline_passed, .arg = dir, .fires_unlocked = true},
+        .desc = d,
     };
 }
 
@@ -340,8 +351,10 @@ static struct netpoll_desc *desc_alloc(void)
 
 static void desc_free(struct netpoll_desc *d)
 {
+    OBJECT_LOCK(&d->lock); /* a stale event reads in_use under it */
     d->in_use = false;
     d->fd = -1;
+    OBJECT_UNLOCK(&d->lock);
     pthread_mutex_lock(&np.lock);
     d->next_free = np.free;
     np.free = d;
@@ -356,11 +369,17 @@ struct netpoll_desc *netpoll_open(int fd, int *error)
         *error = started ? started : -ENOMEM;
         return NULL;
     }
-    *d = (struct netpoll_desc){.fd = fd, .refs = 1};
-    dir_init(&d->read);
-    dir_init(&d->write);
+    /* field by field, under its lock: an event or deadline of the record's
+     * last use may still reach it (its lock word is never reset) */
+    OBJECT_LOCK(&d->lock);
+    d->fd = fd;
+    d->refs = 1;
+    d->closing = d->is_socket = d->stream = d->drained = d->hung_up = false;
+    dir_init(&d->read, d);
+    dir_init(&d->write, d);
     object_id(&d->id);
     d->in_use = true;
+    OBJECT_UNLOCK(&d->lock);
     int registered = register_desc(d);
     if (registered < 0) {
         desc_free(d);
@@ -382,13 +401,13 @@ int netpoll_begin(struct netpoll_desc *d)
 {
     if (d->closing)
         return -EBADF;
-    d->refs++;
+    __atomic_add_fetch(&d->refs, 1, __ATOMIC_RELAXED);
     return 0;
 }
 
 void netpoll_end(struct netpoll_desc *d)
 {
-    if (--d->refs == 0)
+    if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0)
         destroy(d);
 }
 
@@ -399,7 +418,6 @@ void netpoll_close(struct netpoll_desc *d)
     timer_cancel(&d->write.timer);
     wake_all(&d->read.waiters);
     wake_all(&d->write.waiters);
-    netpoll_end(d);
 }
 
 /* ---- parking ---- */
@@ -440,12 +458,11 @@ int netpoll_park(struct netpoll_desc *d, enum netpoll_mode mode)
         return status;
     struct waiter w = {.g = ws.current};
     waitq_push(&dir->waiters, &w);
-    if (dir->deadline && !timer_active(&dir->timer)) {
-        dir->timer.when = dir->deadline;
-        timer_start(&dir->timer);
-    }
+    if (dir->deadline) /* armed, or still armed */
+        timer_restart(&dir->timer, dir->deadline, 0);
     netpoll_parked_add(1);
-    park(WAIT_IO);
+    park_releasing(WAIT_IO, &d->lock);
+    OBJECT_LOCK(&d->lock);
     netpoll_parked_add(-1);
     if (waitq_empty(&dir->waiters))
         timer_cancel(&dir->timer);
@@ -459,15 +476,13 @@ void netpoll_set_deadline(struct netpoll_desc *d, enum netpoll_mode mode,
     dir->deadline = deadline_ns;
     if (waitq_empty(&dir->waiters))
         return;
-    timer_cancel(&dir->timer);
-    if (deadline_ns == 0)
-        return;
-    if (clock_now() >= deadline_ns) {
-        wake_all(&dir->waiters);
+    if (deadline_ns == 0 || clock_now() >= deadline_ns) {
+        timer_cancel(&dir->timer);
+        if (deadline_ns)
+            wake_all(&dir->waiters);
         return;
     }
-    dir->timer.when = deadline_ns;
-    timer_start(&dir->timer);
+    timer_restart(&dir->timer, deadline_ns, 0);
 }
 
 void netpoll_run_start(void)

@@ -23,6 +23,15 @@
  *  - A direction's deadline timer is armed only while someone waits there.
  *  - netpoll_parked counts goroutines parked on I/O and blocking calls in
  *    flight; nothing polls while it is zero.
+ *
+ * Parallel mode, as Go's pollDesc: each record has a lock of its own
+ * (lock), over its fields but fd, id and refs (atomic) and the pool's; the
+ * operations below on a record are called holding it, and a goroutine
+ * parks on a record holding it. A direction's deadline timer waits in a
+ * worker's heap and fires outside its lock (fires_unlocked), then takes
+ * the record's: the order is a record's lock, a timer heap's, the
+ * scheduler's. Events are delivered under each record's lock; finished
+ * blocking calls under the runtime's (blocking.c).
  */
 #ifndef WEFT_RUNTIME_NETPOLL_H
 #define WEFT_RUNTIME_NETPOLL_H
@@ -56,8 +65,8 @@ struct netpoll_event {
 size_t netpoll_wait(int64_t timeout_ns, struct netpoll_event *events,
                     size_t max);
 
-/* Makes runnable the goroutines these events concern (with the runtime's
- * state consistent: in an M:N scheduler, called under the runtime's lock).
+/* Makes runnable the goroutines these events concern (taking, in parallel
+ * mode, each record's lock, and the runtime's for finished calls).
  * Under a strategy other than FIFO the events are taken in the order of
  * their descriptors' ids, so a seeded run wakes goroutines in the same
  * order every time. */
@@ -92,12 +101,14 @@ struct netpoll_dir {
     int64_t deadline;          /* weft_now() instant; 0: none */
     struct timer timer;        /* fires at the deadline while parked */
     bool ready;                /* an edge came while nobody waited */
+    struct netpoll_desc *desc;  /* whose direction: the timer's function */
 };
 
 struct netpoll_desc {
     int fd;
     uint32_t id;    /* net#N: creation order in this run */
     uint32_t refs;  /* the open handle, plus operations in progress */
+    uint32_t lock;  /* parallel mode: the fields below */
     bool closing;   /* closed: operations fail with -EBADF */
     bool is_socket; /* writes use send(MSG_NOSIGNAL) */
     bool stream;    /* a TCP socket: a short read empties it */
@@ -114,12 +125,15 @@ enum netpoll_mode { NETPOLL_MODE_READ, NETPOLL_MODE_WRITE };
  * reference (the handle's), or NULL with -errno in *error. */
 struct netpoll_desc *netpoll_open(int fd, int *error);
 
-/* Closes the handle: operations parked on d return -EBADF, and the
- * descriptor is closed when the last operation in progress has left. */
+/* Closes the handle, holding d's lock: operations parked on d return
+ * -EBADF; the caller then gives d's lock back and the handle's reference
+ * (netpoll_end), and the descriptor is closed when the last operation in
+ * progress has left. */
 void netpoll_close(struct netpoll_desc *d);
 
-/* An operation starts: -EBADF if d is closed, else it holds a reference
- * until netpoll_end. */
+/* An operation starts, holding d's lock: -EBADF if d is closed, else it
+ * holds a reference until netpoll_end, called without d's lock (the last
+ * reference reuses the record). */
 int netpoll_begin(struct netpoll_desc *d);
 void netpoll_end(struct netpoll_desc *d);
 
@@ -127,9 +141,9 @@ void netpoll_end(struct netpoll_desc *d);
  * has passed) or 0; forgets earlier readiness (the attempt will see it). */
 int netpoll_prepare(struct netpoll_desc *d, enum netpoll_mode mode);
 
-/* The attempt would block: parks the goroutine until d is ready in mode,
- * closed, or past its deadline. Returns 0 (try again), -EBADF or
- * -ETIMEDOUT. */
+/* The attempt would block: parks the goroutine (releasing d's lock, and
+ * taking it again) until d is ready in mode, closed, or past its deadline.
+ * Returns 0 (try again), -EBADF or -ETIMEDOUT. */
 int netpoll_park(struct netpoll_desc *d, enum netpoll_mode mode);
 
 /* Sets the deadline of mode (a weft_now() instant; 0: none), for the

@@ -388,9 +388,7 @@ static struct goroutine *poll_ready_io(void)
         atomic_load_explicit(&sched.netpoll_polling, memory_order_relaxed))
         return NULL;
     struct netpoll_event events[POLL_BATCH];
-    rt_lock();
     netpoll_deliver(events, netpoll_wait(0, events, POLL_BATCH));
-    rt_unlock();
     return local_next();
 }
 
@@ -443,10 +441,8 @@ static void poll_for_work(void)
     size_t count = 0;
     if (!work_visible())
         count = netpoll_wait(timeout, events, POLL_BATCH);
-    rt_lock();
     atomic_store(&sched.netpoll_polling, false);
     netpoll_deliver(events, count);
-    rt_unlock();
 }
 
 static bool nothing_can_progress(void)

@@ -9,14 +9,17 @@
  *    scheduling point and given back before they return; select takes its
  *    channels' locks in address order (select.c);
  *  - goroutines wait on per-worker lock-free run queues (parallel.c);
- *  - sleeps, channel timers and context deadlines wait in per-worker timer
- *    heaps, each with its lock (time.c);
+ *  - each socket's netpoll record has a lock of its own (netpoll.h); any
+ *    idle worker polls epoll, one at a time, and delivers under the
+ *    records' locks;
+ *  - sleeps, channel timers, context and I/O deadlines wait in per-worker
+ *    timer heaps, each with its lock (time.c);
  *  - the runtime's lock (rt_lock) remains for what is not on those paths:
- *    the netpoller and its deadlines, a cond's timed wait (the posix
- *    layer's), blocking calls.
- * Lock order: the runtime's lock; a worker's timer heap (a timer sends on
- * a channel); a context's, then its children's; a cond's, then its
- * mutex's; an object's; the scheduler's leaf lock.
+ *    name resolution in listen and dial, a cond's timed wait (the posix
+ *    layer's), blocking calls and their completions.
+ * Lock order: the runtime's lock; a netpoll record's; a worker's timer
+ * heap (a timer sends on a channel); a context's, then its children's; a
+ * cond's, then its mutex's; an object's; the scheduler's leaf lock.
  *
  * A goroutine that parks holds the lock of what it waits on, so no one can
  * wake it yet; it switches to the next goroutine (or the worker's idle

@@ -130,11 +130,6 @@ struct timer {
     bool fires_unlocked;
 };
 
-/* Under the lock of t's heap. */
-static inline bool timer_active(const struct timer *t)
-{
-    return t->queued;
-}
 
 /* A min-heap of timers on (when, seq). */
 struct timer_heap {
@@ -403,6 +398,9 @@ weft_mutex *locker_mutex(const struct weft_locker *locker);
 /* Timers (time.c). */
 void timer_start(struct timer *t);
 bool timer_cancel(struct timer *t);
+/* Cancels t if queued and queues it again for when (and period), as one
+ * step; returns whether it was queued. */
+bool timer_restart(struct timer *t, int64_t when, int64_t period);
 /* Whether a timer waits in one thread's heap (tests). */
 bool timers_pending(void);
 /* Parallel mode: a sleep's timer started in this worker's heap, whose

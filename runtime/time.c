@@ -219,7 +219,7 @@ bool timer_cancel(struct timer *t)
 
 /* Cancels and starts again, as one step: two goroutines resetting t at
  * once cannot both queue it. */
-static bool timer_restart(struct timer *t, int64_t when, int64_t period)
+bool timer_restart(struct timer *t, int64_t when, int64_t period)
 {
     struct timer_heap *h = home_of(t);
     heap_lock(h);

@@ -2,9 +2,10 @@
  * Every primitive under contention on 4 worker threads, small enough to run
  * under valgrind: memcheck (no invalid access in the runtime) and helgrind
  * (no race inside the runtime: its state is only touched under its locks,
- * which lock.c describes to helgrind), timers included. Exits 1 on a wrong
- * result.
+ * which lock.c describes to helgrind), timers, contexts and sockets
+ * included. Exits 1 on a wrong result.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <weft.h>
@@ -63,6 +64,65 @@ static void use_timers(long i)
     weft_select(timeout, 1);
 }
 
+/* Sockets: each connection's echo on some worker, its client on another,
+ * parked on the netpoller between them. */
+enum { CONNECTIONS = 4, MESSAGES = 40 };
+static weft_listener *listener;
+static weft_waitgroup echoes;
+static long echo_errors;
+
+static void serve_echo(void *arg)
+{
+    weft_conn *c = arg;
+    char buffer[64];
+    ssize_t n;
+    while ((n = weft_conn_read(c, buffer, sizeof buffer)) > 0)
+        weft_conn_write(c, buffer, (size_t)n);
+    weft_conn_close(c);
+}
+
+static void accept_echoes(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < CONNECTIONS; i++)
+        weft_go(serve_echo, weft_accept(listener, NULL));
+}
+
+static bool read_long(weft_conn *c, long *v)
+{
+    size_t got = 0;
+    while (got < sizeof *v) {
+        ssize_t n = weft_conn_read(c, (char *)v + got, sizeof *v - got);
+        if (n <= 0)
+            return false;
+        got += (size_t)n;
+    }
+    return true;
+}
+
+static void dial_echo(void *arg)
+{
+    (void)arg;
+    weft_conn *c = weft_dial_tcp("127.0.0.1", weft_listener_port(listener),
+                                 NULL);
+    long echoed = 0;
+    for (long i = 0; c && i < MESSAGES; i++) {
+        long back = -1;
+        if (weft_conn_write(c, &i, sizeof i) != sizeof i ||
+            !read_long(c, &back) || back != i)
+            break;
+        echoed++;
+    }
+    if (c)
+        weft_conn_close(c);
+    if (echoed != MESSAGES) {
+        weft_mutex_lock(&lock);
+        echo_errors++;
+        weft_mutex_unlock(&lock);
+    }
+    weft_waitgroup_done(&echoes);
+}
+
 static void send_items(void *arg)
 {
     weft_chan *c = arg;
@@ -113,6 +173,11 @@ int main(void)
     unbuffered = weft_chan_make(sizeof(long), 0);
     buffered = weft_chan_make(sizeof(long), 4);
     shared_timer = weft_timer_new(WEFT_HOUR);
+    listener = weft_listen_tcp("127.0.0.1", 0, NULL);
+    weft_waitgroup_add(&echoes, CONNECTIONS);
+    weft_go(accept_echoes, NULL);
+    for (int i = 0; i < CONNECTIONS; i++)
+        weft_go(dial_echo, NULL);
     weft_waitgroup_add(&senders, GOROUTINES);
     weft_waitgroup_add(&receivers, GOROUTINES);
     for (int i = 0; i < GOROUTINES; i++) {
@@ -129,11 +194,14 @@ int main(void)
     weft_chan_close(buffered);
     weft_waitgroup_wait(&receivers);
     weft_timer_free(shared_timer);
+    weft_waitgroup_wait(&echoes);
+    weft_listener_close(listener);
     long want = (long)GOROUTINES * ITEMS * (ITEMS + 1) / 2;
     if (total != want || table != GOROUTINES * ITEMS || onces != 1 ||
-        stray_ticks) {
-        printf("total %ld (want %ld), table %ld, onces %ld, stray ticks or wrong errors %ld\n",
-               total, want, table, onces, stray_ticks);
+        stray_ticks || echo_errors) {
+        printf("total %ld (want %ld), table %ld, onces %ld, stray ticks or "
+               "wrong errors %ld, failed echoes %ld\n",
+               total, want, table, onces, stray_ticks, echo_errors);
         return 1;
     }
     puts("parallel_stress: ok"); /* drd's test reads it (tests/CMakeLists) */
