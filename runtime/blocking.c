@@ -18,6 +18,10 @@
  *  - pool.lock guards the queue and the counts; helpers hold it only to
  *    take work. Helpers block every signal a process is sent (they go to
  *    the goroutines' thread).
+ *  - Parallel mode: the caller parks holding its call's lock, and the
+ *    completion readies it holding that lock, so not before it is switched
+ *    out; the woken caller takes the lock once more before it frees the
+ *    call, so the completion has let go of it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +42,7 @@ struct blocking_call {
     void *result;
     struct goroutine *g;
     uint64_t run; /* pool.run when it was made */
+    uint32_t lock; /* parallel mode: see the invariants */
     struct blocking_call *next;
 };
 
@@ -140,7 +145,9 @@ void blocking_call_done(struct netpoll_completion *done)
         free(call);
         return;
     }
+    OBJECT_LOCK(&call->lock);
     ready(call->g);
+    OBJECT_UNLOCK(&call->lock);
 }
 
 void blocking_run_start(void)
@@ -148,32 +155,26 @@ void blocking_run_start(void)
     pool.run++;
 }
 
-/* fn run where it runs right here: without the runtime's lock (parallel
- * mode), which the caller holds on entry and gets back on return. */
-static void *run_here(void *(*fn)(void *arg), void *arg)
-{
-    RT_UNLOCK();
-    void *result = fn(arg);
-    RT_LOCK();
-    return result;
-}
-
 void *blocking_run(void *(*fn)(void *arg), void *arg)
 {
     if (rt.virtual_time || rt_process.detector || netpoll_ensure() != 0)
-        return run_here(fn, arg);
+        return fn(arg);
     struct blocking_call *call = malloc(sizeof *call);
     if (!call)
         runtime_panic("weft_blocking: out of memory");
     *call = (struct blocking_call){
         .fn = fn, .arg = arg, .g = ws.current, .run = pool.run};
+    OBJECT_LOCK(&call->lock);
     if (!submit(call)) {
+        OBJECT_UNLOCK(&call->lock);
         free(call);
-        return run_here(fn, arg);
+        return fn(arg);
     }
     netpoll_parked_add(1);
-    park(WAIT_SYSCALL);
+    park_releasing(WAIT_SYSCALL, &call->lock);
     netpoll_parked_add(-1);
+    OBJECT_LOCK(&call->lock); /* the completion has let go of it */
+    OBJECT_UNLOCK(&call->lock);
     void *result = call->result;
     free(call);
     return result;
@@ -183,10 +184,8 @@ void *weft_blocking(void *(*fn)(void *arg), void *arg)
 {
     PANIC_IF_NIL(fn, "function");
     runtime_init_if_needed();
-    sched_point_rt(WEFT_OP_BLOCKING, NULL);
-    void *result = blocking_run(fn, arg);
-    RT_UNLOCK();
-    return result;
+    sched_point(WEFT_OP_BLOCKING, NULL);
+    return blocking_run(fn, arg);
 }
 
 /* ---- files ---- */

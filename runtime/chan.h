@@ -36,7 +36,7 @@ void chan_lock_order(weft_chan *c, enum weft_case_dir dir, bool got,
  * may be freed by the time a woken goroutine runs. */
 void chan_lock_order_woken(weft_chan *c, const struct waiter *w,
                            enum weft_case_dir dir);
-/* weft_chan_free without taking the runtime's lock (held already). */
+/* weft_chan_free's work, for the runtime's own channels (a context's). */
 void chan_destroy(weft_chan *c);
 /* Close without a scheduling point, for the runtime's own use (context
  * cancellation from a timer). */

@@ -17,9 +17,10 @@
  *
  * Parallel mode: the cond's own lock (guard) covers its queue and its
  * waiters' flags; a Wait parks holding it, so no Signal readies it before
- * it is switched out. A timed Wait's timer waits in the runtime's heap and
- * fires holding the runtime's lock, so a timed Wait takes that lock
- * first. Lock order: the runtime's, the cond's, the mutex's.
+ * it is switched out. A timed Wait's timer waits in a worker's heap and
+ * its function runs outside the heap's lock and takes the cond's; a Wait
+ * whose timer fired waits for that function to be done with its stack.
+ * Lock order: the cond's, a timer heap's; the cond's, the mutex's.
  */
 #include "parallel.h"
 #include "posix_hooks.h"
@@ -29,6 +30,7 @@ struct cond_waiter {
     weft_cond *cond;
     bool parked;
     bool timed_out; /* cond_wait_until's deadline took it off the queue */
+    bool timeout_done; /* that deadline's function has let go of it */
 };
 
 void weft_cond_init(weft_cond *c, weft_mutex *m)
@@ -46,57 +48,35 @@ void weft_cond_init_locker(weft_cond *c, struct weft_locker locker)
     *c = (weft_cond){.mutex = locker_mutex(&locker), .locker = locker};
 }
 
-static void cond_lock(weft_cond *c, bool timed)
-{
-    if (timed)
-        RT_LOCK();
-    OBJECT_LOCK(&c->guard);
-}
-
-static void cond_unlock(weft_cond *c, bool timed)
-{
-    OBJECT_UNLOCK(&c->guard);
-    if (timed)
-        RT_UNLOCK();
-}
-
-/* Gives the mutex or the locker back; the cond's locks are held before and
+/* Gives the mutex or the locker back; the cond's lock is held before and
  * after. */
-static void release_locker(weft_cond *c, bool timed)
+static void release_locker(weft_cond *c)
 {
     if (c->mutex) {
         mutex_release(c->mutex);
         return;
     }
-    cond_unlock(c, timed);
+    OBJECT_UNLOCK(&c->guard);
     c->locker.unlock(c->locker.object);
-    cond_lock(c, timed);
+    OBJECT_LOCK(&c->guard);
 }
 
-/* Parks releasing the cond's locks once switched out. */
-static void park_on(weft_cond *c, bool timed)
-{
-    if (!timed) {
-        park_releasing(WAIT_COND, &c->guard);
-        return;
-    }
-    uint32_t *locks[] = {&c->guard, rt_lock_word()};
-    park_releasing_all(WAIT_COND, locks, 2);
-}
-
-/* A timed Wait's deadline passed while it was still queued: it leaves the
- * queue, and wakes if it had parked. Under the runtime's lock. */
+/* A timed Wait's deadline passed: if it is still queued, it leaves the
+ * queue, and wakes if it had parked. Outside the timer heap's lock. */
 static void cond_wait_timed_out(void *arg)
 {
     struct cond_waiter *w = arg;
-    OBJECT_LOCK(&w->cond->guard);
+    weft_cond *c = w->cond;
+    OBJECT_LOCK(&c->guard);
     if (w->waiter.queue) { /* else a Signal came first */
         waitq_remove(&w->waiter);
         w->timed_out = true;
         if (w->parked)
             ready(w->waiter.g);
     }
-    OBJECT_UNLOCK(&w->cond->guard);
+    /* the last touch of w, which lives on the waiter's stack */
+    __atomic_store_n(&w->timeout_done, true, __ATOMIC_RELEASE);
+    OBJECT_UNLOCK(&c->guard);
 }
 
 bool cond_wait_until(weft_cond *c, int64_t deadline_ns)
@@ -108,24 +88,23 @@ bool cond_wait_until(weft_cond *c, int64_t deadline_ns)
     bool timed = deadline_ns >= 0;
     struct cond_waiter w = {.waiter = {.g = ws.current}, .cond = c};
     struct timer timeout = {.fn = cond_wait_timed_out, .arg = &w};
-    cond_lock(c, timed);
+    OBJECT_LOCK(&c->guard);
     waitq_push(&c->waiters, &w.waiter);
     if (timed) {
         timeout.when = deadline_ns;
         timer_start(&timeout);
     }
-    release_locker(c, timed);
+    release_locker(c);
     if (w.waiter.queue) { /* neither signalled nor timed out yet */
         w.parked = true;
-        park_on(c, timed);
+        park_releasing(WAIT_COND, &c->guard);
     } else {
-        cond_unlock(c, timed);
+        OBJECT_UNLOCK(&c->guard);
     }
-    if (timed) {
-        RT_LOCK();
-        timer_cancel(&timeout);
-        RT_UNLOCK();
-    }
+    /* fired: its function may still be running on another worker */
+    if (timed && !timer_cancel(&timeout))
+        while (!__atomic_load_n(&w.timeout_done, __ATOMIC_ACQUIRE))
+            cpu_relax();
     if (!w.timed_out) /* a timeout orders nothing */
         DETECT(acquire, c);
     if (c->mutex) /* an operation of its own */

@@ -228,7 +228,6 @@ static weft_context *with_deadline(weft_context *parent, int64_t deadline_ns)
     if (start) {
         ctx->timer.when = deadline_ns;
         ctx->timer.arg = ctx;
-        ctx->timer.fires_unlocked = true; /* it takes contexts' locks */
         ctx->timer.fn = deadline_passed;
         context_retain(ctx); /* the timer's */
     }

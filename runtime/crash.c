@@ -15,9 +15,10 @@
  *    the thread in exit(), whichever claims it first (crash.owner). Any
  *    other thread that crashes or exits waits for the owner to end the
  *    process, so a report is never cut short and its status is the crash's.
- *  - The reporter first stops the world: it takes the runtime's lock (no
- *    goroutine changes state while it reads them) and stops every other
- *    worker where it is. Then it allocates only from a region of its own
+ *  - The reporter first stops the world: it stops every other worker
+ *    where it is (what they were doing, a goroutine's state half changed
+ *    under an object's lock included: the report is then best effort, as
+ *    for the program's own data). Then it allocates only from a region of its own
  *    (support/heap.h), so a crash inside malloc, or a worker stopped inside
  *    it, cannot hold a lock the report needs, and prints through a stream
  *    of its own (a stopped worker may hold stderr's lock).
@@ -293,15 +294,14 @@ static void print_stack_limit(FILE *out, struct goroutine *g)
 
 /* ---- stopping the world ---- */
 
-/* In parallel mode: takes the runtime's lock, so no goroutine changes state
- * while the report reads them, then stops every other worker where it is
- * (our own handler parks it), so none allocates, prints or exits under the
- * report. Returns whether the goroutines may be read: the lock is held. */
+/* In parallel mode: stops every other worker where it is (our own handler
+ * parks it), so none changes a goroutine, allocates, prints or exits under
+ * the report. Returns whether the goroutines may be read: every worker
+ * stopped. */
 static bool stop_the_world(void)
 {
     if (!rt.initialized || !rt.parallel)
         return true;
-    bool locked = rt_lock_for_report();
     unsigned sent = 0, already = atomic_load(&crash.waiting);
     for (unsigned i = 0; i < rt.worker_count; i++) {
         struct worker *w = rt.workers[i];
@@ -314,7 +314,7 @@ static bool stop_the_world(void)
          i < STOP_WAIT_TRIES && atomic_load(&crash.waiting) < already + sent;
          i++)
         nanosleep(&pause, NULL);
-    return locked;
+    return atomic_load(&crash.waiting) >= already + sent;
 }
 
 /* The report's own stream on stderr's descriptor: a stopped thread may hold
@@ -368,8 +368,8 @@ static void print_goroutines(FILE *out, struct goroutine *crashed,
     print_context_stack(out, start, innermost, outermost);
     goroutine_print_creation(out, crashed);
     if (!world_stopped) {
-        fputs("\n(the other goroutines cannot be read: the runtime is held "
-              "by a thread that does not let go)\n",
+        fputs("\n(the other goroutines cannot be read: a worker thread did "
+              "not stop)\n",
               out);
         return;
     }

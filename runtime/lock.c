@@ -11,10 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum {
-    LOCK_SPINS = 100,
-    REPORT_LOCK_TRIES = 1000, /* a millisecond apart */
-};
+enum { LOCK_SPINS = 100 };
 
 #ifdef WEFT_HAVE_VALGRIND
 /* valgrind's race checkers see each futex word as the lock it is (drd's
@@ -69,17 +66,6 @@ void lock_word_release(uint32_t *word)
     LOCK_RELEASING(word);
     if (__atomic_exchange_n(word, 0, __ATOMIC_RELEASE) == 2)
         lock_futex(word, FUTEX_WAKE, 1, NULL);
-}
-
-bool lock_word_acquire_for_report(uint32_t *word)
-{
-    struct timespec pause = {0, 1000 * 1000};
-    for (int i = 0; i < REPORT_LOCK_TRIES; i++) {
-        if (try_acquire(word))
-            return true;
-        nanosleep(&pause, NULL);
-    }
-    return false;
 }
 
 bool lock_annotating;

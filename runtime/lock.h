@@ -20,9 +20,6 @@ struct timespec;
 
 void lock_word_acquire(uint32_t *word);
 void lock_word_release(uint32_t *word);
-/* Takes it unless held; gives up after about a second (a crash report's
- * holder may have crashed, or been stopped). */
-bool lock_word_acquire_for_report(uint32_t *word);
 /* The futex call on a process-private word (also the workers' sleeps,
  * parallel.c): op is FUTEX_WAIT, FUTEX_WAIT_BITSET (timeout absolute) or
  * FUTEX_WAKE. */

@@ -16,9 +16,8 @@
  * Parallel mode: an operation on a connection or listener holds its
  * record's lock (netpoll.h) from after its scheduling point to its return,
  * across its non-blocking calls, and parks holding it; it drops its
- * reference (netpoll_end) after giving the lock back. Listen and dial
- * resolve names under the runtime's lock (a blocking call); a dial then
- * gives it back before it connects.
+ * reference (netpoll_end) after giving the lock back. Name resolution is
+ * a blocking call (blocking.c), under no lock.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -159,7 +158,7 @@ static weft_conn *tcp_conn(int fd, int *error)
 
 static weft_listener *listen_tcp(const char *host, int port, int *error)
 {
-    sched_point_rt(WEFT_OP_NET_LISTEN, NULL);
+    sched_point(WEFT_OP_NET_LISTEN, NULL);
     struct addresses addrs;
     int status = resolve(host, port, true, &addrs);
     if (status < 0)
@@ -282,12 +281,11 @@ static weft_conn *dial_one(const struct sockaddr *addr, socklen_t length,
 static weft_conn *dial_tcp(const char *host, int port, int64_t timeout_ns,
                            int *error)
 {
-    sched_point_rt(WEFT_OP_NET_DIAL, NULL);
+    sched_point(WEFT_OP_NET_DIAL, NULL);
     int64_t deadline =
         timeout_ns > 0 ? add_saturating(clock_now(), timeout_ns) : 0;
     struct addresses addrs;
     int status = resolve(host, port, false, &addrs);
-    RT_UNLOCK();
     DETECT(release, &netpoll_io_sync); /* for the acceptor */
     for (size_t i = 0; status == 0 && i < addrs.count; i++) {
         weft_conn *c = dial_one((struct sockaddr *)&addrs.addr[i],
@@ -306,15 +304,12 @@ weft_conn *weft_dial_tcp(const char *host, int port, int *error)
     return weft_dial_tcp_timeout(host, port, 0, error);
 }
 
-/* ---- the API: listen's body above passes its scheduling point taking
- * the runtime's lock (parallel mode), given back here ---- */
+/* ---- the API ---- */
 
 weft_listener *weft_listen_tcp(const char *host, int port, int *error)
 {
     runtime_init_if_needed();
-    weft_listener *l = listen_tcp(host, port, error);
-    RT_UNLOCK();
-    return l;
+    return listen_tcp(host, port, error);
 }
 
 weft_conn *weft_accept(weft_listener *l, int *error)

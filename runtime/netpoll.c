@@ -246,9 +246,7 @@ static void dir_ready(struct netpoll_dir *dir)
 static void deliver_one(const struct netpoll_event *e)
 {
     if (e->events & NETPOLL_DONE) {
-        RT_LOCK();
         blocking_call_done(e->desc);
-        RT_UNLOCK();
         return;
     }
     struct netpoll_desc *d = e->desc;
@@ -321,7 +319,7 @@ static void deadline_passed(void *arg)
 static void dir_init(struct netpoll_dir *dir, struct netpoll_desc *d)
 {
     *dir = (struct netpoll_dir){
-        .timer = {.fn = deadline_passed, .arg = dir, .fires_unlocked = true},
+        .timer = {.fn = deadline_passed, .arg = dir},
         .desc = d,
     };
 }

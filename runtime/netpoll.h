@@ -4,7 +4,7 @@
  * netpoll_epoll.go).
  *
  * The seam a scheduler uses is the first four functions: wait for events
- * (without the runtime's lock), deliver them (with it), ask whether anyone
+ * (holding no lock), deliver them, ask whether anyone
  * is parked on I/O, and interrupt a wait. Everything else is for the files
  * that park goroutines on descriptors (net.c, blocking.c).
  *
@@ -28,10 +28,10 @@
  * (lock), over its fields but fd, id and refs (atomic) and the pool's; the
  * operations below on a record are called holding it, and a goroutine
  * parks on a record holding it. A direction's deadline timer waits in a
- * worker's heap and fires outside its lock (fires_unlocked), then takes
+ * worker's heap and its function runs outside the heap's lock, then takes
  * the record's: the order is a record's lock, a timer heap's, the
  * scheduler's. Events are delivered under each record's lock; finished
- * blocking calls under the runtime's (blocking.c).
+ * blocking calls under their call's (blocking.c).
  */
 #ifndef WEFT_RUNTIME_NETPOLL_H
 #define WEFT_RUNTIME_NETPOLL_H
@@ -60,13 +60,13 @@ struct netpoll_event {
 /* ---- the seam ---- */
 
 /* Waits up to timeout_ns (-1 forever, 0 just poll) for armed descriptors;
- * never touches other runtime state, so a caller may wait without holding
- * the runtime's lock. Returns how many events it stored in events[0..max). */
+ * never touches other runtime state, so a caller may wait holding no
+ * lock. Returns how many events it stored in events[0..max). */
 size_t netpoll_wait(int64_t timeout_ns, struct netpoll_event *events,
                     size_t max);
 
 /* Makes runnable the goroutines these events concern (taking, in parallel
- * mode, each record's lock, and the runtime's for finished calls).
+ * mode, each record's lock, or each finished call's).
  * Under a strategy other than FIFO the events are taken in the order of
  * their descriptors' ids, so a seeded run wakes goroutines in the same
  * order every time. */
@@ -165,8 +165,8 @@ void netpoll_parked_add(int delta);
 void blocking_call_done(struct netpoll_completion *c);
 /* blocking.c: calls still running belong to the last run; drop them. */
 void blocking_run_start(void);
-/* weft_blocking inside an operation (its scheduling point passed, the
- * runtime's lock held in parallel mode, and held again on return). */
+/* weft_blocking inside an operation (its scheduling point passed, holding
+ * no lock). */
 void *blocking_run(void *(*fn)(void *arg), void *arg);
 
 /* ---- the scheduler's policy (netpoll_sched.c) ---- */

@@ -14,7 +14,6 @@ struct once_running {
     weft_once *once;
 };
 
-/* Under the runtime's lock. */
 static void once_complete(weft_once *o)
 {
     OBJECT_LOCK(&o->guard);

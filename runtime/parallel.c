@@ -35,8 +35,8 @@
  *    after its push. Both sides are sequentially consistent, so at least
  *    one sees the other: no work is left behind a sleeping worker.
  *  - Timers wait in per-worker heaps, each with its lock (a leaf but for
- *    what a firing takes: time.c), and in the runtime's heap under its
- *    lock; the netpoller is under the runtime's lock (parallel.h).
+ *    what a firing takes: time.c); one idle worker at a time waits in
+ *    epoll, and events are delivered under their records' locks.
  */
 #define _GNU_SOURCE
 #include "parallel.h"
@@ -62,41 +62,6 @@ enum {
     SPIN_PAUSES = 32,
     RUNNEXT_PAUSES = 256, /* some microseconds: steal_runnext */
 };
-
-/* The runtime's lock (parallel.h): timers, the netpoller, contexts,
- * conds, blocking calls. */
-static uint32_t runtime_lock;
-/* The thread (its ws) that holds it, or NULL: a crash report must not wait
- * for a lock its own thread holds. Written only by the holder. */
-static _Atomic(struct worker *) lock_holder;
-
-void rt_lock(void)
-{
-    lock_word_acquire(&runtime_lock);
-    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
-}
-
-void rt_unlock(void)
-{
-    atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
-    lock_word_release(&runtime_lock);
-}
-
-uint32_t *rt_lock_word(void)
-{
-    atomic_store_explicit(&lock_holder, NULL, memory_order_relaxed);
-    return &runtime_lock;
-}
-
-bool rt_lock_for_report(void)
-{
-    if (atomic_load_explicit(&lock_holder, memory_order_relaxed) == &ws)
-        return true;
-    if (!lock_word_acquire_for_report(&runtime_lock))
-        return false;
-    atomic_store_explicit(&lock_holder, &ws, memory_order_relaxed);
-    return true;
-}
 
 /* ---- the scheduler's lock: the global queue and the sleepers ---- */
 
@@ -615,7 +580,7 @@ bool parallel_start(unsigned maxprocs)
     rt.workers[0] = &ws;
     ws.index = 0;
     ws.tid = gettid();
-    ws.timers.earliest = rt.timers.earliest = INT64_MAX;
+    ws.timers.earliest = INT64_MAX;
     ws.idle = idle_context();
     rt.parallel = true;
     lock_annotations_start();
@@ -625,7 +590,6 @@ bool parallel_start(unsigned maxprocs)
     lock_hint_word(&sched.idle_count, sizeof sched.idle_count);
     lock_hint_word(&sched.spinning, sizeof sched.spinning);
     lock_hint_word(&sched.netpoll_polling, sizeof sched.netpoll_polling);
-    lock_hint_word(&rt.timers.earliest, sizeof rt.timers.earliest);
     lock_hint_word(&rt.main_exited, sizeof rt.main_exited);
     pthread_attr_t attr;
     pthread_attr_init(&attr);

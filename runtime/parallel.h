@@ -3,7 +3,7 @@
  *
  * An ordinary run (the implicit runtime, FIFO, no race detector, no trace,
  * no lock-order check) with more than one CPU runs goroutines on several
- * threads. There is no lock over the whole runtime on the fast paths:
+ * threads. There is no lock over the whole runtime:
  *  - each channel, mutex, rwmutex, waitgroup, once, cond and context has a
  *    lock of its own (lock.h), taken by its operations after their
  *    scheduling point and given back before they return; select takes its
@@ -12,14 +12,13 @@
  *  - each socket's netpoll record has a lock of its own (netpoll.h); any
  *    idle worker polls epoll, one at a time, and delivers under the
  *    records' locks;
- *  - sleeps, channel timers, context and I/O deadlines wait in per-worker
- *    timer heaps, each with its lock (time.c);
- *  - the runtime's lock (rt_lock) remains for what is not on those paths:
- *    name resolution in listen and dial, a cond's timed wait (the posix
- *    layer's), blocking calls and their completions.
- * Lock order: the runtime's lock; a netpoll record's; a worker's timer
- * heap (a timer sends on a channel); a context's, then its children's; a
- * cond's, then its mutex's; an object's; the scheduler's leaf lock.
+ *  - every timer (a sleep's, a channel's, a timed Cond wait's, a context's
+ *    or a socket's deadline) waits in a per-worker heap with its lock
+ *    (time.c); a timer's function runs outside it and takes what it needs;
+ *  - a blocking call's caller parks holding its call's lock (blocking.c).
+ * Lock order: a netpoll record's; a worker's timer heap (a timer sends on
+ * a channel); a context's, then its children's; a cond's, then its
+ * mutex's; an object's; the scheduler's leaf lock.
  *
  * A goroutine that parks holds the lock of what it waits on, so no one can
  * wake it yet; it switches to the next goroutine (or the worker's idle
@@ -32,37 +31,6 @@
 
 #include "lock.h"
 #include "runtime.h"
-
-void rt_lock(void);
-void rt_unlock(void);
-/* The runtime's lock's word, for a goroutine that parks holding it. */
-uint32_t *rt_lock_word(void);
-/* For a crash report: takes the lock unless this thread holds it already,
- * giving up after about a second (its holder may have crashed as well, or
- * been stopped); false if it could not. Never given back: the process
- * ends. */
-bool rt_lock_for_report(void);
-
-/* Around the operations still under the runtime's lock: one test when not
- * parallel. */
-#define RT_UNLOCK()                                                            \
-    do {                                                                       \
-        if (unlikely(rt.parallel))                                             \
-            rt_unlock();                                                       \
-    } while (0)
-#define RT_LOCK()                                                              \
-    do {                                                                       \
-        if (unlikely(rt.parallel))                                             \
-            rt_lock();                                                         \
-    } while (0)
-
-/* The scheduling point of an operation that runs under the runtime's lock:
- * returns holding it (parallel mode). */
-static inline void sched_point_rt(enum weft_op op, uint32_t *object)
-{
-    sched_point(op, object);
-    RT_LOCK();
-}
 
 /* Starts the workers if this run may be parallel; the calling thread is
  * worker 0. Returns whether it is. */

@@ -25,8 +25,7 @@ void runtime_thread_locals(void (*keep)(const void *address, size_t size))
 
 void posix_sync_point(enum weft_op op)
 {
-    sched_point_rt(op, NULL);
-    RT_UNLOCK();
+    sched_point(op, NULL);
 }
 
 void posix_sync_acquire(const void *object)

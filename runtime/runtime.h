@@ -52,8 +52,7 @@ struct select_wait;
 
 /* What must still happen when a goroutine ends midway through a runtime
  * call that runs the user's code (Go's defer, for the runtime's own use):
- * weft_exit runs the goroutine's hooks, innermost first, under the
- * runtime's lock. Each lives on the goroutine's stack, in the frame of the
+ * weft_exit runs the goroutine's hooks, innermost first. Each lives on the goroutine's stack, in the frame of the
  * call that pushed it. */
 struct exit_hook {
     struct exit_hook *next;
@@ -110,7 +109,10 @@ static inline uintptr_t *creation_stack(struct goroutine *g)
 
 struct timer_heap;
 
-/* A timer in a heap: fires by sending on chan, waking g, or calling fn. */
+/* A timer in a heap: fires by sending on chan, waking g, or calling fn.
+ * In parallel mode fn runs outside the heap's lock and takes the locks it
+ * needs; whoever made the timer keeps its memory until it is stopped
+ * (timer_cancel true) or fn has let go of it. */
 struct timer {
     int64_t when;
     int64_t period; /* > 0: a ticker */
@@ -124,10 +126,6 @@ struct timer {
     struct goroutine *g;
     void (*fn)(void *arg);
     void *arg;
-    /* fn takes the locks it needs (a context's deadline), and whoever made
-     * the timer keeps its memory until it fired or was stopped: it waits
-     * in a worker's heap and runs outside its lock (parallel mode) */
-    bool fires_unlocked;
 };
 
 
@@ -232,8 +230,7 @@ struct runtime {
     uintptr_t *visit_pcs;
     size_t visit_max, visit_count;
 
-    /* every timer in one thread; in parallel mode those that call a
-     * function, under the runtime's lock (time.c) */
+    /* every timer, in one thread (time.c) */
     struct timer_heap timers;
     uint64_t next_timer_seq;
     bool virtual_time;
@@ -291,14 +288,13 @@ static inline void runtime_init_if_needed(void)
  * counted and reported.
  *
  * The lock rule of production mode (parallel.h): sched_point takes no lock.
- * An operation then takes the lock of what it works on (its object's, or
- * the runtime's for timers, I/O, contexts and conds: sched_point_rt), and
+ * An operation then takes the lock of what it works on (its object's: a
+ * channel's, a cond's, a context's, a socket's record, a timer heap's), and
  * gives it back on every path that returns to the user's code; or it parks
  * holding it, and the context that runs next on its worker releases it,
  * once the parked goroutine's registers are saved (park_releasing), so
- * nobody can ready it before. A woken goroutine holds no object's lock
- * (park() alone takes the runtime's again). In one-thread mode no lock is
- * taken (OBJECT_LOCK, RT_LOCK and friends test rt.parallel). */
+ * nobody can ready it before. A woken goroutine holds no lock. In
+ * one-thread mode no lock is taken (OBJECT_LOCK tests rt.parallel). */
 void sched_point_slow(enum weft_op op, uint32_t *object);
 static inline void sched_point(enum weft_op op, uint32_t *object)
 {
@@ -311,8 +307,8 @@ static inline void sched_point(enum weft_op op, uint32_t *object)
 void runtime_switch_to(struct goroutine *next);
 void runtime_after_resume(void);
 
-/* Blocks the current goroutine until ready() is called on it. In parallel
- * mode it is called holding the runtime's lock, and returns holding it. */
+/* Blocks the current goroutine until ready() is called on it (one thread:
+ * in parallel mode, park_releasing the lock that guards what it waits on). */
 void park(enum wait_reason reason);
 /* The same holding the lock word (an object's, lock.h) that guards what
  * the goroutine waits on, or none (NULL): the lock is released once the

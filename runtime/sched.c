@@ -371,11 +371,6 @@ static inline void park_switching(enum wait_reason reason)
 
 void park(enum wait_reason reason)
 {
-    if (unlikely(rt.parallel)) {
-        park_releasing(reason, rt_lock_word());
-        rt_lock();
-        return;
-    }
     park_switching(reason);
 }
 

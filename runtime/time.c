@@ -12,24 +12,21 @@
  * t->heap_index.
  *
  * One thread: every timer is in rt.timers.
- * Parallel mode, as Go's per-P timers: a sleep's timer and a channel's
- * (after, timers, tickers) wait in the heap of the worker that first
- * started them, always the same one (a reset from elsewhere goes back
- * there), so one lock, that heap's, guards everything about the timer.
- * Any idle worker fires any heap's due timers holding its lock (but see
- * fires_unlocked below): the send
- * takes the channel's lock inside it, ready the scheduler's leaf lock, and
- * nothing that holds a channel's lock takes a heap's, so the order is
- * heap, object, leaf. Firing under the lock makes a cancel a barrier: once
- * timer_cancel has the heap's lock, the timer has fired completely or not
- * at all, and its memory may go (weft_chan_free). A ticker stays queued
- * while it fires.
- * A context's deadline (fires_unlocked) waits in a worker's heap too, but
- * its function runs outside the heap's lock, since it takes contexts' and
- * stops other timers; the context's reference keeps the timer's memory.
- * Other timers that call a function (a cond's timed wait, an I/O deadline)
- * work on state under the runtime's lock: they wait in rt.timers, guarded
- * by that lock, and fire holding it.
+ * Parallel mode, as Go's per-P timers: every timer waits in the heap of
+ * the worker that first started it, always the same one (a reset from
+ * elsewhere goes back there), so one lock, that heap's, guards everything
+ * about the timer. Any idle worker fires any heap's due timers holding its
+ * lock: a channel's send takes the channel's lock inside it, a sleep's
+ * ready the scheduler's leaf lock, and nothing that holds a channel's lock
+ * takes a heap's, so the order is heap, object, leaf. Firing under the
+ * lock makes a cancel a barrier: once timer_cancel has the heap's lock,
+ * the timer has fired completely or not at all, and its memory may go
+ * (weft_chan_free). A ticker stays queued while it fires.
+ * A timer that calls a function (a context's deadline, a timed Cond wait,
+ * a socket's deadline) is popped under the lock, and its function runs
+ * outside it, since it takes the locks of what it works on (which may be
+ * held while their owners start or stop timers); its maker keeps the
+ * memory until it stopped the timer or the function let go of it.
  * Each heap publishes its earliest deadline (an atomic store) for idle
  * workers choosing how long to sleep; a timer that becomes a heap's first
  * wakes a sleeper to look again (parallel_timer_changed, whose fence
@@ -156,8 +153,8 @@ static void heap_clear(struct timer_heap *h)
 
 /* ---- starting and cancelling ---- */
 
-/* A worker's heap has a lock of its own; rt.timers needs none (one
- * thread) or is under the runtime's, which the caller holds. */
+/* A worker's heap has a lock of its own; rt.timers (one thread) needs
+ * none. */
 static void heap_lock(struct timer_heap *h)
 {
     if (h != &rt.timers)
@@ -175,7 +172,7 @@ static void heap_unlock(struct timer_heap *h)
 static struct timer_heap *home_of(struct timer *t)
 {
     if (!t->home) {
-        bool own_heap = unlikely(rt.parallel) && (!t->fn || t->fires_unlocked);
+        bool own_heap = unlikely(rt.parallel);
         t->home = own_heap ? &ws.timers : &rt.timers;
         t->seq = own_heap ? ++ws.timer_seq : ++rt.next_timer_seq;
     }
@@ -373,11 +370,6 @@ void timers_fire_due(void)
     int64_t now = clock_now();
     if (earliest_hint(&ws.timers) <= now)
         worker_heap_fire(&ws.timers, now);
-    if (earliest_hint(&rt.timers) <= now) {
-        rt_lock();
-        timers_advance(false);
-        rt_unlock();
-    }
     for (unsigned i = 0; i < rt.worker_count; i++) {
         struct worker *w = __atomic_load_n(&rt.workers[i], __ATOMIC_ACQUIRE);
         if (w && w != &ws && earliest_hint(&w->timers) <= now)
@@ -387,7 +379,7 @@ void timers_fire_due(void)
 
 int64_t timers_earliest(void)
 {
-    int64_t earliest = earliest_hint(&rt.timers);
+    int64_t earliest = INT64_MAX;
     for (unsigned i = 0; i < rt.worker_count; i++) {
         struct worker *w = __atomic_load_n(&rt.workers[i], __ATOMIC_ACQUIRE);
         if (w) {

@@ -16,6 +16,7 @@
 #include <weft.h>
 
 #include "child.h"
+#include "posix_hooks.h" /* cond_wait_until: a timed Wait */
 
 enum { WORKERS = 4, ROUNDS = 5 };
 
@@ -494,6 +495,58 @@ Test(parallel, contexts_cancelled_across_workers)
     weft_waitgroup_wait(&waiters_done);
     cr_assert_eq(wrong_errors, 0);
     weft_context_free(root_context);
+}
+
+/* ---- timed cond waits (the posix layer's) across workers ---- */
+
+enum { TIMED_WAITERS = 16, TIMED_ROUNDS = 40 };
+
+static weft_mutex timed_lock;
+static weft_cond timed_cond = WEFT_COND_INIT(&timed_lock);
+static weft_waitgroup timed_waiters;
+static long tokens, taken, timeouts;
+
+/* Each round waits up to 100 µs for a token another worker signals, or
+ * times out (its timer firing on any worker while Signals come): no token
+ * is lost or taken twice. */
+static void wait_timed(void *arg)
+{
+    (void)arg;
+    for (int round = 0; round < TIMED_ROUNDS; round++) {
+        weft_mutex_lock(&timed_lock);
+        while (tokens == 0)
+            if (!cond_wait_until(&timed_cond,
+                                 weft_now() + 100 * WEFT_MICROSECOND)) {
+                timeouts++;
+                break;
+            }
+        if (tokens > 0) {
+            tokens--;
+            taken++;
+        }
+        weft_mutex_unlock(&timed_lock);
+    }
+    weft_waitgroup_done(&timed_waiters);
+}
+
+Test(parallel, timed_cond_waits_time_out_or_take_a_signal)
+{
+    parallel_mode();
+    weft_waitgroup_add(&timed_waiters, TIMED_WAITERS);
+    for (int i = 0; i < TIMED_WAITERS; i++)
+        weft_go(wait_timed, NULL);
+    long given = 0;
+    for (int i = 0; i < TIMED_WAITERS * TIMED_ROUNDS / 2; i++) {
+        weft_mutex_lock(&timed_lock);
+        tokens++;
+        given++;
+        weft_cond_signal(&timed_cond);
+        weft_mutex_unlock(&timed_lock);
+        if (i % 8 == 0)
+            weft_sleep(50 * WEFT_MICROSECOND);
+    }
+    weft_waitgroup_wait(&timed_waiters);
+    cr_assert_eq(taken + tokens, given, "tokens lost or made up");
 }
 
 /* ---- every core ---- */
