@@ -57,6 +57,15 @@ static inline bool concurrent(uint64_t old)
            cell_epoch(old) > vclock_get(&det.cur->clock, tid);
 }
 
+/* Whether every cell of a word is ordered before the access, from its
+ * last cell alone: that one is, and the others are ordered before it
+ * (STACK_ORDERED), so before the access too. (An epoch of a goroutine in
+ * a clock comes with all that goroutine knew in that epoch.) */
+static inline bool all_ordered(uint64_t last_cell, uint32_t last_entry)
+{
+    return (last_entry & STACK_ORDERED) && !concurrent(last_cell);
+}
+
 /* Reports the first of the word's cells that races with cell. */
 static __attribute__((noinline, cold)) void
 report_first_race(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
@@ -82,11 +91,9 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     uint64_t last_cell = *shadow_cell(cells, stacks, last);
     uint32_t last_entry = *shadow_stack(stacks, last);
     /* Which cells are concurrent with the access, one bit each: none when
-     * the last cell is this goroutine's now with every other ordered
-     * before it. */
+     * all are ordered before it. */
     unsigned concurrent_bits = 0;
-    if (!(last_entry & STACK_ORDERED) ||
-        ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) != 0) {
+    if (!all_ordered(last_cell, last_entry)) {
         bool racing = false;
 #pragma GCC unroll 4
         for (int i = 0; i < SHADOW_CELLS; i++) {
@@ -276,8 +283,7 @@ access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
     uint64_t mask = cell_mask(cell);
     uint64_t last_cell = *shadow_cell(cells, stacks, count - 1);
     uint32_t *last_stack = shadow_stack(stacks, count - 1);
-    bool mine = (*last_stack & STACK_ORDERED) &&
-                ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
+    bool ordered = all_ordered(last_cell, *last_stack);
     uint64_t keep = keep_bits(cell, mask);
     bool writes = true, any_concurrent = false;
     unsigned give_way = 0; /* one bit a cell */
@@ -286,7 +292,7 @@ access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
         if (i == count)
             break;
         uint64_t old = *shadow_cell(cells, stacks, i);
-        if (!mine && concurrent(old)) {
+        if (!ordered && concurrent(old)) {
             if (conflicts(cell, old))
                 goto general;
             any_concurrent = true;
@@ -385,10 +391,9 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
     if (!cell_same_kind(*last, cell)) {
         if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) ==
                 CELL_BYTES_AND_WRITE &&
-            (last_entry & STACK_ORDERED) &&
-            ((*last ^ det.cur_bits) >> CELL_TID_SHIFT) == 0) {
+            all_ordered(*last, last_entry)) {
             /* a plain write of the whole word, every cell ordered before
-             * it (the last is this goroutine's now): each gives way */
+             * it: each gives way */
             cells[0] = cell;
             stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
             for (int i = 1; i < count; i++)
