@@ -57,17 +57,25 @@ static inline bool concurrent(uint64_t old)
            cell_epoch(old) > vclock_get(&det.cur->clock, tid);
 }
 
+/* Whether every cell of a word is ordered before the access, from its
+ * last cell alone: that one is, and the others are ordered before it
+ * (STACK_ORDERED), so before the access too. (An epoch of a goroutine in
+ * a clock comes with all that goroutine knew in that epoch.) */
+static inline bool all_ordered(uint64_t last_cell, uint32_t last_entry)
+{
+    return (last_entry & STACK_ORDERED) && !concurrent(last_cell);
+}
+
 /* Reports the first of the word's cells that races with cell. */
 static __attribute__((noinline, cold)) void
-report_first_race(const uint64_t *cells, const uint32_t *stacks, int count,
-                  uint64_t cell, uint32_t entry, uintptr_t addr,
-                  unsigned concurrent_bits)
+report_first_race(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
+                  uint32_t entry, uintptr_t addr, unsigned concurrent_bits)
 {
     for (int i = 0; i < count; i++) {
-        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        uint64_t old = *shadow_cell(cells, stacks, i);
         if ((concurrent_bits & (1u << i)) && conflicts(cell, old)) {
             report_race(addr, cell, entry, old,
-                        stacks[i * SHADOW_STACK_STRIDE] & STACK_ENTRY_MASK);
+                        *shadow_stack(stacks, i) & STACK_ENTRY_MASK);
             return;
         }
     }
@@ -80,20 +88,18 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
                uint32_t entry, uintptr_t addr)
 {
     int last = count - 1;
-    uint64_t last_cell = cells[last * SHADOW_CELL_STRIDE];
-    uint32_t last_entry = stacks[last * SHADOW_STACK_STRIDE];
+    uint64_t last_cell = *shadow_cell(cells, stacks, last);
+    uint32_t last_entry = *shadow_stack(stacks, last);
     /* Which cells are concurrent with the access, one bit each: none when
-     * the last cell is this goroutine's now with every other ordered
-     * before it. */
+     * all are ordered before it. */
     unsigned concurrent_bits = 0;
-    if (!(last_entry & STACK_ORDERED) ||
-        ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) != 0) {
+    if (!all_ordered(last_cell, last_entry)) {
         bool racing = false;
 #pragma GCC unroll 4
         for (int i = 0; i < SHADOW_CELLS; i++) {
             if (i == count)
                 break;
-            uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+            uint64_t old = *shadow_cell(cells, stacks, i);
             if (concurrent(old)) {
                 concurrent_bits |= 1u << i;
                 racing |= conflicts(cell, old);
@@ -115,19 +121,18 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
     uint64_t keep = keep_bits(cell, speaks);
     bool writes = true;
     unsigned kept_concurrent = 0;
-    uint64_t *to = cells, *shared = NULL;
-    uint32_t *to_stack = stacks;
+    int to = 0, shared = -1; /* slots */
     /* kept cells move down over those that give way */
 #pragma GCC unroll 4
     for (int i = 0; i < SHADOW_CELLS; i++) {
         if (i == count)
             break;
-        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        uint64_t old = *shadow_cell(cells, stacks, i);
         uint64_t now = old;
         if (concurrent_bits & (1u << i)) {
-            kept_concurrent |= 1u << (to - cells) / SHADOW_CELL_STRIDE;
+            kept_concurrent |= 1u << to;
         } else if (cell_same_kind(old, cell) &&
-                   (stacks[i * SHADOW_STACK_STRIDE] & STACK_ENTRY_MASK) ==
+                   (*shadow_stack(stacks, i) & STACK_ENTRY_MASK) ==
                        share_entry) {
             now = old | mask; /* the same access in this epoch */
             shared = to;
@@ -136,29 +141,30 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
         } else {
             writes &= (old & CELL_WRITE) != 0;
         }
-        if (to != &cells[i * SHADOW_CELL_STRIDE]) {
-            *to = now;
-            *to_stack = stacks[i * SHADOW_STACK_STRIDE] & STACK_ENTRY_MASK;
+        if (to != i) {
+            *shadow_cell(cells, stacks, to) = now;
+            *shadow_stack(stacks, to) =
+                *shadow_stack(stacks, i) & STACK_ENTRY_MASK;
         } else if (now != old) {
-            *to = now;
+            *shadow_cell(cells, stacks, to) = now;
         }
-        to += SHADOW_CELL_STRIDE;
-        to_stack += SHADOW_STACK_STRIDE;
+        to++;
     }
-    int out = (int)((to - cells) / SHADOW_CELL_STRIDE);
+    int out = to;
     /* slots emptied; one that was empty is never written */
-    for (uint64_t *empty = to; empty < &cells[count * SHADOW_CELL_STRIDE];
-         empty += SHADOW_CELL_STRIDE)
-        *empty = 0;
-    uint32_t *flagged;
-    if (shared) {
-        if (shared != to - SHADOW_CELL_STRIDE)
+    for (int empty = to; empty < count; empty++)
+        *shadow_cell(cells, stacks, empty) = 0;
+    int flagged;
+    if (shared >= 0) {
+        if (shared != out - 1)
             return; /* not last: no flags */
-        flagged = to_stack - SHADOW_STACK_STRIDE;
+        flagged = shared;
     } else if (likely(out < SHADOW_CELLS)) {
-        *to = cell;
-        *to_stack = entry;
-        flagged = to_stack;
+        if (out == 2)
+            *shadow_slot2_used(stacks, addr) = 1;
+        *shadow_cell(cells, stacks, out) = cell;
+        *shadow_stack(stacks, out) = entry;
+        flagged = out;
         out++;
     } else {
         /* a full word: replace an access ordered before this one, else
@@ -166,13 +172,13 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
         unsigned ordered = ~kept_concurrent & ((1u << SHADOW_CELLS) - 1);
         int slot = ordered ? __builtin_ctz(ordered)
                            : (int)(cell_epoch(cell) % SHADOW_CELLS);
-        cells[slot * SHADOW_CELL_STRIDE] = cell;
-        stacks[slot * SHADOW_STACK_STRIDE] = entry;
+        *shadow_cell(cells, stacks, slot) = cell;
+        *shadow_stack(stacks, slot) = entry;
         return; /* not last: no flags */
     }
     /* the cell last written keeps its flags only if it is still last */
-    if (out > 1 && (flagged[-SHADOW_STACK_STRIDE] & ~STACK_ENTRY_MASK))
-        flagged[-SHADOW_STACK_STRIDE] &= STACK_ENTRY_MASK;
+    if (out > 1 && (*shadow_stack(stacks, flagged - 1) & ~STACK_ENTRY_MASK))
+        *shadow_stack(stacks, flagged - 1) &= STACK_ENTRY_MASK;
     uint32_t flags = 0;
     if (kept_concurrent == 0) {
         flags = STACK_ORDERED;
@@ -181,7 +187,8 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
             (out == 1 || (!(cell & CELL_WRITE) && writes)))
             flags |= STACK_FREE;
     }
-    *flagged = (*flagged & STACK_ENTRY_MASK) | flags;
+    *shadow_stack(stacks, flagged) =
+        (*shadow_stack(stacks, flagged) & STACK_ENTRY_MASK) | flags;
 }
 
 /* The depot node of an access at pc under the current call stack is
@@ -229,14 +236,14 @@ static inline __attribute__((always_inline)) void
 access_share_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
                      uint32_t entry, uintptr_t addr, int count)
 {
-    uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
-    uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    uint64_t last_cell = *shadow_cell(cells, stacks, count - 1);
+    uint32_t last_entry = *shadow_stack(stacks, count - 1);
     /* all others ordered before this goroutine, and all give way to the
      * access with the cell it shares */
     uint64_t keep = keep_bits(cell, cell_mask(cell) | cell_mask(last_cell));
     bool mine = last_entry & STACK_ORDERED;
     for (int i = 0; i < count - 1; i++) {
-        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
+        uint64_t old = *shadow_cell(cells, stacks, i);
         if (!gives_way(old, cell, keep) || (!mine && concurrent(old))) {
             access_rebuild(cells, stacks, count, cell, entry, addr);
             return;
@@ -245,7 +252,7 @@ access_share_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
     cells[0] = last_cell | cell_mask(cell);
     stacks[0] = entry | STACK_ORDERED | STACK_FREE;
     for (int i = 1; i < count; i++)
-        cells[i * SHADOW_CELL_STRIDE] = 0;
+        *shadow_cell(cells, stacks, i) = 0;
 }
 
 ACCESS_FOR_COUNT(access_share, 1)
@@ -274,10 +281,9 @@ access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
                    uint32_t entry, uintptr_t addr, int count)
 {
     uint64_t mask = cell_mask(cell);
-    uint64_t last_cell = cells[(count - 1) * SHADOW_CELL_STRIDE];
-    uint32_t *last_stack = &stacks[(count - 1) * SHADOW_STACK_STRIDE];
-    bool mine = (*last_stack & STACK_ORDERED) &&
-                ((last_cell ^ det.cur_bits) >> CELL_TID_SHIFT) == 0;
+    uint64_t last_cell = *shadow_cell(cells, stacks, count - 1);
+    uint32_t *last_stack = shadow_stack(stacks, count - 1);
+    bool ordered = all_ordered(last_cell, *last_stack);
     uint64_t keep = keep_bits(cell, mask);
     bool writes = true, any_concurrent = false;
     unsigned give_way = 0; /* one bit a cell */
@@ -285,8 +291,8 @@ access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
     for (int i = 0; i < SHADOW_CELLS - 1; i++) {
         if (i == count)
             break;
-        uint64_t old = cells[i * SHADOW_CELL_STRIDE];
-        if (!mine && concurrent(old)) {
+        uint64_t old = *shadow_cell(cells, stacks, i);
+        if (!ordered && concurrent(old)) {
             if (conflicts(cell, old))
                 goto general;
             any_concurrent = true;
@@ -309,14 +315,14 @@ access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
             if (give_way & (1u << i))
                 continue;
             if (out != i) {
-                cells[out * SHADOW_CELL_STRIDE] = cells[i * SHADOW_CELL_STRIDE];
-                stacks[out * SHADOW_STACK_STRIDE] =
-                    stacks[i * SHADOW_STACK_STRIDE];
+                *shadow_cell(cells, stacks, out) =
+                    *shadow_cell(cells, stacks, i);
+                *shadow_stack(stacks, out) = *shadow_stack(stacks, i);
             }
             out++;
         }
         for (int i = out + 1; i < count; i++)
-            cells[i * SHADOW_CELL_STRIDE] = 0;
+            *shadow_cell(cells, stacks, i) = 0;
     }
     uint32_t flags = 0;
     if (!any_concurrent) {
@@ -327,9 +333,11 @@ access_new_counted(uint64_t *cells, uint32_t *stacks, uint64_t cell,
             flags |= STACK_FREE;
     }
     if (out > 0)
-        stacks[(out - 1) * SHADOW_STACK_STRIDE] &= STACK_ENTRY_MASK;
-    cells[out * SHADOW_CELL_STRIDE] = cell;
-    stacks[out * SHADOW_STACK_STRIDE] = entry | flags;
+        *shadow_stack(stacks, out - 1) &= STACK_ENTRY_MASK;
+    if (out == 2)
+        *shadow_slot2_used(stacks, addr) = 1;
+    *shadow_cell(cells, stacks, out) = cell;
+    *shadow_stack(stacks, out) = entry | flags;
     return;
 general:
     access_rebuild(cells, stacks, count, cell, entry, addr);
@@ -361,8 +369,8 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
         stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
         return;
     }
-    uint64_t *last = &cells[(count - 1) * SHADOW_CELL_STRIDE];
-    uint32_t last_entry = stacks[(count - 1) * SHADOW_STACK_STRIDE];
+    uint64_t *last = shadow_cell(cells, stacks, count - 1);
+    uint32_t last_entry = *shadow_stack(stacks, count - 1);
     if (count == 1 && !cell_same_kind(*last, cell) && !concurrent(*last)) {
         /* one cell, ordered before the access: it gives way, or the access
          * takes a second cell */
@@ -374,24 +382,22 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
             return;
         }
         stacks[0] = last_entry & STACK_ENTRY_MASK;
-        cells[SHADOW_CELL_STRIDE] = cell;
+        cells[1] = cell;
         /* a read after a write: sharing needs nothing else */
-        stacks[SHADOW_STACK_STRIDE] =
-            entry | STACK_ORDERED |
-            (!(cell & CELL_WRITE) && (old & CELL_WRITE) ? free : 0);
+        stacks[1] = entry | STACK_ORDERED |
+                    (!(cell & CELL_WRITE) && (old & CELL_WRITE) ? free : 0);
         return;
     }
     if (!cell_same_kind(*last, cell)) {
         if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) ==
                 CELL_BYTES_AND_WRITE &&
-            (last_entry & STACK_ORDERED) &&
-            ((*last ^ det.cur_bits) >> CELL_TID_SHIFT) == 0) {
+            all_ordered(*last, last_entry)) {
             /* a plain write of the whole word, every cell ordered before
-             * it (the last is this goroutine's now): each gives way */
+             * it: each gives way */
             cells[0] = cell;
             stacks[0] = entry | STACK_ORDERED | (size_code ? STACK_FREE : 0);
             for (int i = 1; i < count; i++)
-                cells[i * SHADOW_CELL_STRIDE] = 0;
+                *shadow_cell(cells, stacks, i) = 0;
         } else if (count < SHADOW_CELLS)
             access_new(cells, stacks, cell, entry, addr, count);
         else
@@ -414,9 +420,9 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
 static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
                                      uint64_t cell, uint32_t entry)
 {
-    uint64_t *old = &cells[SHADOW_CELL_STRIDE];
+    uint64_t *old = &cells[1];
     if ((cell & CELL_WRITE) || !cell_same_kind(*old, cell) ||
-        stacks[SHADOW_STACK_STRIDE] != (entry | STACK_ORDERED | STACK_FREE))
+        stacks[1] != (entry | STACK_ORDERED | STACK_FREE))
         return false;
     *old |= cell_mask(cell);
     return true;
@@ -436,7 +442,7 @@ access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
         access_counted(cells, stacks, cell, entry, addr, 0);
         return;
     }
-    if (cells[SHADOW_CELL_STRIDE] == 0) {
+    if (cells[1] == 0) {
         /* the one cell is this entry's, free to share: it takes the bytes */
         if (cell_same_kind(first, cell) &&
             stacks[0] == (entry | STACK_ORDERED | STACK_FREE))
@@ -448,15 +454,17 @@ access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
     if (access_share_free(cells, stacks, cell, entry))
         return;
     /* the first two cells do not cover it (access_in_cells); the others
-     * may */
-    uint64_t third = cells[2 * SHADOW_CELL_STRIDE];
-    if (third == 0) {
+     * may, where there are any (no look at a page of slot 2 no word
+     * uses) */
+    uint64_t third;
+    if (!*shadow_slot2_used(stacks, addr) ||
+        (third = *shadow_cell(cells, stacks, 2)) == 0) {
         access_counted(cells, stacks, cell, entry, addr, 2);
         return;
     }
     if (cell_covers(third, cell))
         return;
-    uint64_t fourth = cells[3 * SHADOW_CELL_STRIDE];
+    uint64_t fourth = *shadow_cell(cells, stacks, 3);
     if (fourth == 0) {
         access_counted(cells, stacks, cell, entry, addr, 3);
         return;
@@ -489,18 +497,18 @@ void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
     if (words & 1)
         access_entered(cells, cell, addr, entry);
     if (words & 2)
-        access_entered(cells + 1, cell, addr + 8, entry);
+        access_entered(cells + 2, cell, addr + 8, entry);
 }
 
 /* The words of [addr, stop), one chunk's, whose cells start at cells:
- * consecutive words' cells are consecutive in each slot's array, so the
+ * consecutive words' cells are consecutive in each pair's array, so the
  * run walks them without looking the shadow up again, each word's check
  * inline (a whole word in this epoch already: two loads, two compares). */
 static void access_run(uint64_t *cells, uintptr_t addr, uintptr_t stop,
                        unsigned kind, uintptr_t pc)
 {
     uint64_t bits = det.cur_bits | kind;
-    for (; addr < stop; cells++) {
+    for (; addr < stop; cells += 2) {
         uintptr_t word_end = (addr | 7) + 1;
         uintptr_t piece_end = stop < word_end ? stop : word_end;
         uint64_t cell =

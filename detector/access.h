@@ -118,7 +118,7 @@ static inline void access_in_cells(uint64_t *cells, uint64_t cell,
                                    uintptr_t pc)
 {
     if (likely(cell_covers(cells[0], cell)) ||
-        cell_covers(cells[SHADOW_CELL_STRIDE], cell))
+        cell_covers(cells[1], cell))
         return;
     access_slow(cells, cell, addr, size_code, pc);
 }
@@ -178,7 +178,7 @@ static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
     /* the whole word (aligned, as it stays inside one): one compare a cell */
     uint64_t cell = det.cur_bits | kind | 0xff;
     if (likely(cell_covers_word(cells[0], cell, kind)) ||
-        cell_covers_word(cells[SHADOW_CELL_STRIDE], cell, kind))
+        cell_covers_word(cells[1], cell, kind))
         return;
     access_slow(cells, cell, addr, access_size_code(addr, 8), pc);
 }
@@ -200,10 +200,10 @@ static inline void access_entry16(uintptr_t addr, unsigned kind, uintptr_t pc,
     uint64_t cell = det.cur_bits | kind | 0xff;
     unsigned words = 0; /* those the fast path does not cover */
     if (!cell_covers_word(cells[0], cell, kind) &&
-        !cell_covers_word(cells[SHADOW_CELL_STRIDE], cell, kind))
+        !cell_covers_word(cells[1], cell, kind))
         words = 1;
-    if (!cell_covers_word(cells[1], cell, kind) &&
-        !cell_covers_word(cells[1 + SHADOW_CELL_STRIDE], cell, kind))
+    if (!cell_covers_word(cells[2], cell, kind) &&
+        !cell_covers_word(cells[3], cell, kind))
         words |= 2;
     if (words)
         access_slow_pair(cells, cell, addr, pc, words);

@@ -63,10 +63,11 @@ static void clear_words(char *chunk, size_t first, size_t last)
 {
     uint64_t *slot0 = (uint64_t *)chunk;
     for (size_t word = first; word < last; word++) {
-        uint64_t *cells = &slot0[word];
+        uint64_t *cells = &slot0[2 * word];
+        uint32_t *stacks = shadow_stacks(cells, word * 8);
         /* packed: the first empty slot ends the word's cells */
-        for (int k = 0; k < SHADOW_CELLS && cells[k * SHADOW_CELL_STRIDE]; k++)
-            cells[k * SHADOW_CELL_STRIDE] = 0;
+        for (int k = 0; k < SHADOW_CELLS && *shadow_cell(cells, stacks, k); k++)
+            *shadow_cell(cells, stacks, k) = 0;
     }
 }
 
@@ -79,7 +80,7 @@ static void give_back(uintptr_t from, uintptr_t to)
         madvise((void *)first, last - first, MADV_DONTNEED);
 }
 
-/* Empties cells [first, last) of one slot's array: the whole pages given
+/* Empties cells [first, last) of one array: the whole pages given
  * back, the cells at the edges emptied where they hold something. */
 static void clear_slot(uint64_t *slot, size_t first, size_t last)
 {
@@ -103,10 +104,14 @@ static void clear_chunk(char *chunk, size_t first, size_t last)
         clear_words(chunk, first, last);
         return;
     }
-    for (int k = 0; k < SHADOW_CELLS; k++) {
-        clear_slot((uint64_t *)chunk + k * SHADOW_CELL_STRIDE, first, last);
-        uint32_t *stacks = (uint32_t *)(chunk + SHADOW_STACKS_OFFSET) +
-                           k * SHADOW_STACK_STRIDE;
+    clear_slot((uint64_t *)chunk, 2 * first, 2 * last);
+    for (int k = 2; k < SHADOW_CELLS; k++)
+        clear_slot((uint64_t *)(chunk + SHADOW_SLOT2_OFFSET +
+                                (k - 2) * SHADOW_SLOT_BYTES),
+                   first, last);
+    for (int pair = 0; pair < SHADOW_CELLS / 2; pair++) {
+        uint64_t *stacks = (uint64_t *)(chunk + SHADOW_STACKS_OFFSET +
+                                        pair * SHADOW_SLOT_BYTES);
         give_back((uintptr_t)&stacks[first], (uintptr_t)&stacks[last]);
     }
 }

@@ -8,15 +8,27 @@
  * chunks made on first use. Globals, the heap and goroutine stacks are all
  * covered; addresses beyond 47 bits are not checked.
  *
- * Inside a chunk, each cell slot is an array of its own (slot k of every
- * word), and so is each slot's stack entries. A word's cells are packed:
- * slot k holds an access only if slots 0..k-1 do. So where words never
- * need more than one or two cells, the pages of the other slots are never
- * written and never become resident. (The arrays are a few cache lines
- * more than 4 MiB apart, so that a word's cells do not share a cache set.)
+ * Inside a chunk, slots 0 and 1 of a word lie side by side (16 bytes, in
+ * one cache line) in an array of their own; slots 2 and 3 are an array
+ * each (8 bytes a word); the stack entries are two arrays of pairs (8
+ * bytes a word each), slots 0 and 1, slots 2 and 3. A word's cells are
+ * packed: slot k holds an access only if slots 0..k-1 do. So a check that
+ * finds its cell in slot 0 or 1 touches one line of shadow, and where
+ * words never need more than one or two cells, the pages of the other
+ * slots are never written and never become resident. Every array but the
+ * first is 8 bytes a word, so from a word's stack entries the others are
+ * a constant away. (The arrays are a few cache lines more than a power of
+ * two apart, so that a word's cells do not share a cache set.)
  *
- * Invariant: a stack entry means something only beside a non-empty cell;
- * clearing memory empties cells and leaves stacks as they are.
+ * A byte for each page of slot 2's array says whether a cell was ever put
+ * in slot 2 of one of its words: a word of two cells is told from one of
+ * more without a look at a page of slots no word needs (reading such a
+ * page maps the zero page, a TLB entry for every page).
+ *
+ * Invariants: a stack entry means something only beside a non-empty cell;
+ * clearing memory empties cells and leaves stacks as they are. A word with
+ * a cell in slot 2 has its page's byte set (it stays set when the cells
+ * go).
  */
 #ifndef WEFT_DETECTOR_SHADOW_H
 #define WEFT_DETECTOR_SHADOW_H
@@ -30,25 +42,52 @@ enum {
     SHADOW_ADDRESS_BITS = 47,
     SHADOW_TOP_ENTRIES = 1 << (SHADOW_ADDRESS_BITS - SHADOW_CHUNK_SHIFT),
     SHADOW_WORDS = 1 << (SHADOW_CHUNK_SHIFT - 3),
-    /* cell k of a word is cells[k * SHADOW_CELL_STRIDE], its stack entry
-     * stacks[k * SHADOW_STACK_STRIDE] */
-    SHADOW_CELL_STRIDE = SHADOW_WORDS + 3 * 8,
-    SHADOW_STACK_STRIDE = SHADOW_WORDS + 5 * 16,
-    SHADOW_STACKS_OFFSET = SHADOW_CELLS * SHADOW_CELL_STRIDE * 8,
+    /* the arrays' sizes in bytes, padded: slots 0 and 1, the others */
+    SHADOW_PAIR_BYTES = 16 * SHADOW_WORDS + 3 * 64,
+    SHADOW_SLOT_BYTES = 8 * SHADOW_WORDS + 5 * 64,
+    /* where the arrays of 8 bytes a word start in a chunk: stack entries
+     * (slots 0 and 1, then 2 and 3), slot 2, slot 3 */
+    SHADOW_STACKS_OFFSET = SHADOW_PAIR_BYTES,
+    SHADOW_SLOT2_OFFSET = SHADOW_STACKS_OFFSET + 2 * SHADOW_SLOT_BYTES,
+    SHADOW_USED_OFFSET = SHADOW_SLOT2_OFFSET + 2 * SHADOW_SLOT_BYTES,
+    /* one byte for each page of slot 2's cells (512 words) */
+    SHADOW_USED_WORDS_SHIFT = 9,
     SHADOW_CHUNK_BYTES =
-        SHADOW_STACKS_OFFSET + SHADOW_CELLS * SHADOW_STACK_STRIDE * 4,
+        SHADOW_USED_OFFSET + (SHADOW_WORDS >> SHADOW_USED_WORDS_SHIFT),
 };
+
+/* The offset of the word holding addr in its chunk's memory (8 a word). */
+static inline uintptr_t shadow_offset(uintptr_t addr)
+{
+    return addr & (((uintptr_t)1 << SHADOW_CHUNK_SHIFT) - 8);
+}
+
+/* Cell k of a word whose cells are cells (slot 0) and stack entries
+ * stacks (shadow_stacks); the next word's cells are cells + 2. */
+static inline uint64_t *shadow_cell(uint64_t *cells, uint32_t *stacks, int k)
+{
+    if (k < 2)
+        return cells + k;
+    return (uint64_t *)((char *)stacks +
+                        (SHADOW_SLOT2_OFFSET - SHADOW_STACKS_OFFSET) +
+                        (k - 2) * SHADOW_SLOT_BYTES);
+}
+
+/* The stack entry of cell k, stacks the word's. */
+static inline uint32_t *shadow_stack(uint32_t *stacks, int k)
+{
+    return stacks + (k & 1) + (k >> 1) * (SHADOW_SLOT_BYTES / 4);
+}
 
 extern char **shadow_top;
 
 char *shadow_chunk_create(uintptr_t index);
 
-/* The cells of the word holding addr, in its chunk: slot 0; slot k is
- * cells[k * SHADOW_CELL_STRIDE]. */
+/* The cells of the word holding addr, in its chunk: slot 0 (shadow_cell
+ * finds the others). */
 static inline uint64_t *shadow_chunk_cells(char *chunk, uintptr_t addr)
 {
-    return (uint64_t *)(chunk +
-                        (addr & (((uintptr_t)1 << SHADOW_CHUNK_SHIFT) - 8)));
+    return (uint64_t *)(chunk + 2 * shadow_offset(addr));
 }
 
 /* The cells of the word holding addr, or NULL where nothing is checked. */
@@ -64,12 +103,22 @@ static inline uint64_t *shadow_cells(uintptr_t addr)
     return shadow_chunk_cells(chunk, addr);
 }
 
-/* The stack entries beside cells, the cells of the word holding addr. */
+/* The stack entries beside cells, the cells of the word holding addr:
+ * slot 0's and 1's side by side (shadow_stack finds the others). */
 static inline uint32_t *shadow_stacks(uint64_t *cells, uintptr_t addr)
 {
-    uintptr_t offset = addr & (((uintptr_t)1 << SHADOW_CHUNK_SHIFT) - 8);
-    return (uint32_t *)((char *)cells - offset + SHADOW_STACKS_OFFSET +
-                        offset / 2);
+    return (uint32_t *)((char *)cells - shadow_offset(addr) +
+                        SHADOW_STACKS_OFFSET);
+}
+
+/* The byte that says whether a word near addr, whose stack entries are
+ * stacks, may hold more than two cells. */
+static inline uint8_t *shadow_slot2_used(uint32_t *stacks, uintptr_t addr)
+{
+    uintptr_t offset = shadow_offset(addr);
+    return (uint8_t *)stacks - offset +
+           (SHADOW_USED_OFFSET - SHADOW_STACKS_OFFSET) +
+           (offset >> (3 + SHADOW_USED_WORDS_SHIFT));
 }
 
 void shadow_init(void);
