@@ -179,14 +179,20 @@ static struct timer_heap *home_of(struct timer *t)
     return t->home;
 }
 
+/* Queues t in h, whose lock is held. */
+static void queue_in(struct timer_heap *h, struct timer *t)
+{
+    heap_push(h, t);
+    if (unlikely(rt.parallel) && h->timers[0] == t)
+        parallel_timer_changed(); /* a sleeper may wait past it */
+}
+
 /* Queues t in its heap, locked; t is not queued. */
 static struct timer_heap *push_locked(struct timer *t)
 {
     struct timer_heap *h = home_of(t);
     heap_lock(h);
-    heap_push(h, t);
-    if (unlikely(rt.parallel) && h->timers[0] == t)
-        parallel_timer_changed(); /* a sleeper may wait past it */
+    queue_in(h, t);
     return h;
 }
 
@@ -225,9 +231,7 @@ bool timer_restart(struct timer *t, int64_t when, int64_t period)
         heap_remove(h, t);
     t->when = when;
     t->period = period;
-    heap_push(h, t);
-    if (unlikely(rt.parallel) && h->timers[0] == t)
-        parallel_timer_changed();
+    queue_in(h, t);
     heap_unlock(h);
     return queued;
 }
