@@ -180,8 +180,8 @@ static void parse_options(int argc, char **argv, int first,
         if (strcmp(arg, "--strategy") == 0) {
             struct strategy_spec spec;
             if (!strategy_spec_parse(value, &spec))
-                fail_usage("unknown strategy '%s' (surw, pct[:D], pos, random, "
-                           "dfs[:B])",
+                fail_usage("unknown strategy '%s' (surw, surw:abreast, "
+                           "pct[:D], pos, random, dfs[:B])",
                            value);
             o->strategy = value;
         } else if (strcmp(arg, "--iterations") == 0) {
