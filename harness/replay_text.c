@@ -74,8 +74,8 @@ const char *replay_text_parse(const char *text, char *copy, size_t size,
         return "empty: expected \"STRATEGY seed SEED\" or a schedule string";
     if (!is_schedule_string(word)) {
         if (!strategy_spec_parse(word, &out->spec))
-            return "unknown strategy (surw, pct:D:K, pos, random, dfs[:B], "
-                   "confirm)";
+            return "unknown strategy (surw, surw:abreast, pct:D:K, pos, "
+                   "random, dfs[:B], confirm)";
         word = next_word(&cursor);
     }
     if (word && is_schedule_string(word)) {

@@ -33,7 +33,8 @@ static const char usage[] =
     "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
     "          --schedule-file FILE)\n"
     "       %s list\n"
-    "strategies: surw (the default), pct[:D], pos, random, dfs[:B]\n";
+    "strategies: surw (the default), surw:abreast, pct[:D], pos, random,\n"
+    "          dfs[:B]\n";
 
 _Noreturn static void fail_usage(const char *format, ...)
 {
@@ -180,8 +181,8 @@ static void parse_options(int argc, char **argv, int first,
         if (strcmp(arg, "--strategy") == 0) {
             struct strategy_spec spec;
             if (!strategy_spec_parse(value, &spec))
-                fail_usage("unknown strategy '%s' (surw, pct[:D], pos, random, "
-                           "dfs[:B])",
+                fail_usage("unknown strategy '%s' (surw, surw:abreast, "
+                           "pct[:D], pos, random, dfs[:B])",
                            value);
             o->strategy = value;
         } else if (strcmp(arg, "--iterations") == 0) {

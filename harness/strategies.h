@@ -46,12 +46,15 @@ struct strategy_spec {
     unsigned depth; /* pct: bug depth d; dfs: preemption bound */
     uint64_t steps; /* pct: the step count k its change points span */
     bool full;      /* dfs: without the sleep-set reduction */
+    /* surw: three quarters of the objects interesting, and half the
+     * schedules walking abreast ("surw:abreast", strategy_surw.c) */
+    bool abreast;
     struct goroutine_profile profile; /* surw */
 };
 
 /* Parses "random", "pct", "pct:D", "pct:D:K", "dfs", "dfs:B",
  * "dfs:B:full" (no reduction: for measuring the reduction), "pos",
- * "surw". */
+ * "surw", "surw:abreast". */
 bool strategy_spec_parse(const char *text, struct strategy_spec *out);
 /* "random", "pct:3:200", "dfs:2": parses back to the same spec. */
 void strategy_spec_format(const struct strategy_spec *spec, char *out,

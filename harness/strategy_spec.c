@@ -1,7 +1,7 @@
 /*
  * Strategy specs: which strategy a schedule runs under, with its
  * parameters, and their text form ("random", "pct:3:200", "dfs:2", "pos",
- * "surw"), which
+ * "surw", "surw:abreast"), which
  * parses back to the same spec.
  */
 #include <stdio.h>
@@ -23,8 +23,9 @@ bool strategy_spec_parse(const char *text, struct strategy_spec *out)
         out->kind = STRATEGY_POS;
         return true;
     }
-    if (strcmp(text, "surw") == 0) {
+    if (strcmp(text, "surw") == 0 || strcmp(text, "surw:abreast") == 0) {
         out->kind = STRATEGY_SURW;
+        out->abreast = text[4] == ':';
         return true;
     }
     if (strcmp(text, "confirm") == 0) { /* replays only: see harness.h */
@@ -83,7 +84,7 @@ void strategy_spec_format(const struct strategy_spec *spec, char *out,
         snprintf(out, size, "pos");
         break;
     case STRATEGY_SURW:
-        snprintf(out, size, "surw");
+        snprintf(out, size, spec->abreast ? "surw:abreast" : "surw");
         break;
     }
 }

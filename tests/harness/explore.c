@@ -367,8 +367,8 @@ Test(harness, bad_input_gets_a_one_line_reason)
     expect_usage_error("replay " BUGS " --test double_close --schedule v1:0.x",
                        "weft: corrupt schedule: expected a decision index\n");
     expect_usage_error("test " BUGS " --strategy fast",
-                       "weft: unknown strategy 'fast' (surw, pct[:D], pos, "
-                       "random, dfs[:B])\n");
+                       "weft: unknown strategy 'fast' (surw, surw:abreast, "
+                       "pct[:D], pos, random, dfs[:B])\n");
     expect_usage_error(
         "test " BUGS " --shard 3/2",
         "weft: --shard expects I/N with 0 <= I < N, not '3/2'\n");
@@ -388,11 +388,12 @@ Test(harness, bad_input_gets_a_one_line_reason)
                        "weft: --iterations needs a value\n");
     /* numbers that used to wrap or saturate silently */
     expect_usage_error("test " BUGS " --strategy pct:3:-1",
-                       "weft: unknown strategy 'pct:3:-1' (surw, pct[:D], "
-                       "pos, random, dfs[:B])\n");
+                       "weft: unknown strategy 'pct:3:-1' (surw, "
+                       "surw:abreast, pct[:D], pos, random, dfs[:B])\n");
     expect_usage_error("test " BUGS " --strategy pct:3:99999999999999999999",
                        "weft: unknown strategy 'pct:3:99999999999999999999' "
-                       "(surw, pct[:D], pos, random, dfs[:B])\n");
+                       "(surw, surw:abreast, pct[:D], pos, random, "
+                       "dfs[:B])\n");
     expect_usage_error(
         "test " BUGS " --shard 0/-1",
         "weft: --shard expects I/N with 0 <= I < N, not '0/-1'\n");

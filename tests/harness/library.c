@@ -284,8 +284,8 @@ Test(library, a_replay_text_that_names_no_schedule_is_refused_with_a_reason)
                          "schedule string"},
         {"v1:0 fast", "expected preempt-on-access or no-lock-order after the "
                       "schedule"},
-        {"sideways seed 0x1", "unknown strategy (surw, pct:D:K, pos, random, "
-                              "dfs[:B], confirm)"},
+        {"sideways seed 0x1", "unknown strategy (surw, surw:abreast, "
+                              "pct:D:K, pos, random, dfs[:B], confirm)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char arguments[256], expected[512];
