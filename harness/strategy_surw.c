@@ -43,7 +43,7 @@ enum { WEIGHED_MAX = 256 };
 struct surw_strategy {
     struct weft_strategy base;
     uint64_t rng[4];
-    uint64_t interesting_key; /* from the seed: which objects */
+    uint64_t interesting_key;  /* from the seed: which objects */
     uint64_t interesting_mask; /* an object is interesting where its hash
                                   has a bit of the mask set */
     bool abreast; /* surw:abreast, from the seed: the fewest points passed */
@@ -68,7 +68,8 @@ static bool interesting(const struct surw_strategy *s,
     if (touches_nothing_shared(o->op))
         return false;
     /* atomics and accesses name no object: always interesting */
-    return o->object == 0 || (mix(s->interesting_key ^ o->object) & s->interesting_mask) != 0;
+    return o->object == 0 ||
+           (mix(s->interesting_key ^ o->object) & s->interesting_mask) != 0;
 }
 
 static uint64_t passed(struct surw_strategy *s, uint64_t id)
@@ -132,7 +133,8 @@ static size_t surw_choose(struct weft_strategy *self,
         return (size_t)weft_random_below(s->rng, c->count);
     if (c->count > s->weights_capacity) {
         s->weights_capacity = c->count * 2;
-        s->weights = realloc(s->weights, s->weights_capacity * sizeof(uint64_t));
+        s->weights =
+            realloc(s->weights, s->weights_capacity * sizeof(uint64_t));
         if (!s->weights)
             abort();
     }

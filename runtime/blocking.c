@@ -41,7 +41,7 @@ struct blocking_call {
     void *arg;
     void *result;
     struct goroutine *g;
-    uint64_t run; /* pool.run when it was made */
+    uint64_t run;  /* pool.run when it was made */
     uint32_t lock; /* parallel mode: see the invariants */
     struct blocking_call *next;
 };

@@ -29,7 +29,7 @@ struct cond_waiter {
     struct waiter waiter; /* first: what the queue holds */
     weft_cond *cond;
     bool parked;
-    bool timed_out; /* cond_wait_until's deadline took it off the queue */
+    bool timed_out;    /* cond_wait_until's deadline took it off the queue */
     bool timeout_done; /* that deadline's function has let go of it */
 };
 

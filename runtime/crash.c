@@ -16,9 +16,9 @@
  *    other thread that crashes or exits waits for the owner to end the
  *    process, so a report is never cut short and its status is the crash's.
  *  - The reporter first stops the world: it stops every other worker
- *    where it is (what they were doing, a goroutine's state half changed
- *    under an object's lock included: the report is then best effort, as
- *    for the program's own data). Then it allocates only from a region of its own
+ *    where it is (a goroutine's state may be half changed under an
+ *    object's lock: the report is then best effort, as for the program's
+ *    own data). Then it allocates only from a region of its own
  *    (support/heap.h), so a crash inside malloc, or a worker stopped inside
  *    it, cannot hold a lock the report needs, and prints through a stream
  *    of its own (a stopped worker may hold stderr's lock).
@@ -390,8 +390,8 @@ void crash_print_goroutines(FILE *out, void *ucontext)
 {
     struct unwind_start start = {.context = *(ucontext_t *)ucontext,
                                  .exact = true};
-    print_goroutines(out, ws.current, &start, CRASH_INNERMOST,
-                     CRASH_OUTERMOST, true);
+    print_goroutines(out, ws.current, &start, CRASH_INNERMOST, CRASH_OUTERMOST,
+                     true);
 }
 
 static void report(FILE *out, int sig, siginfo_t *info, ucontext_t *uc,
@@ -412,8 +412,8 @@ static void report(FILE *out, int sig, siginfo_t *info, ucontext_t *uc,
         print_stack_limit(out, g);
         fprintf(out, "fatal error: goroutine %llu: stack overflow\n",
                 (unsigned long long)g->id);
-        print_goroutines(out, g, &start, OVERFLOW_INNERMOST,
-                         OVERFLOW_OUTERMOST, world_stopped);
+        print_goroutines(out, g, &start, OVERFLOW_INNERMOST, OVERFLOW_OUTERMOST,
+                         world_stopped);
         return;
     }
     print_cause(out, sig, info);

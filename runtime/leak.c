@@ -30,7 +30,8 @@ static bool anyone_sleeping(void)
  * virtual nanosecond per step, and a sleep of milliseconds would hang. */
 static int64_t until_next_timer(void)
 {
-    int64_t wait = rt.timers.count ? rt.timers.timers[0]->when - clock_now() : 0;
+    int64_t wait =
+        rt.timers.count ? rt.timers.timers[0]->when - clock_now() : 0;
     return wait > 0 ? wait : 1;
 }
 

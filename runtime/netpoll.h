@@ -101,7 +101,7 @@ struct netpoll_dir {
     int64_t deadline;          /* weft_now() instant; 0: none */
     struct timer timer;        /* fires at the deadline while parked */
     bool ready;                /* an edge came while nobody waited */
-    struct netpoll_desc *desc;  /* whose direction: the timer's function */
+    struct netpoll_desc *desc; /* whose direction: the timer's function */
 };
 
 struct netpoll_desc {

@@ -52,8 +52,8 @@ struct select_wait;
 
 /* What must still happen when a goroutine ends midway through a runtime
  * call that runs the user's code (Go's defer, for the runtime's own use):
- * weft_exit runs the goroutine's hooks, innermost first. Each lives on the goroutine's stack, in the frame of the
- * call that pushed it. */
+ * weft_exit runs the goroutine's hooks, innermost first. Each lives on
+ * the goroutine's stack, in the frame of the call that pushed it. */
 struct exit_hook {
     struct exit_hook *next;
     void (*run)(struct exit_hook *hook);

@@ -103,8 +103,8 @@ static bool read_long(weft_conn *c, long *v)
 static void dial_echo(void *arg)
 {
     (void)arg;
-    weft_conn *c = weft_dial_tcp("127.0.0.1", weft_listener_port(listener),
-                                 NULL);
+    weft_conn *c =
+        weft_dial_tcp("127.0.0.1", weft_listener_port(listener), NULL);
     long echoed = 0;
     for (long i = 0; c && i < MESSAGES; i++) {
         long back = -1;
