@@ -33,7 +33,7 @@ static const char usage[] =
     "       %s replay --test T (--seed S [--strategy S] | --schedule STRING |\n"
     "          --schedule-file FILE)\n"
     "       %s list\n"
-    "strategies: surw (the default), surw:abreast, pct[:D], pos, random,\n"
+    "strategies: surw:abreast (the default), surw, pct[:D], pos, random,\n"
     "          dfs[:B]\n";
 
 _Noreturn static void fail_usage(const char *format, ...)

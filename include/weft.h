@@ -644,8 +644,9 @@ enum weft_isolation {
 
 /** How to explore. Zero means defaults. */
 struct weft_explore_options {
-    /** "surw", "pct", "pct:D", "pos", "random", "dfs", "dfs:B", or NULL
-     * for the default portfolio (surw alone: docs/search.md says why). */
+    /** "surw:abreast", "surw", "pct", "pct:D", "pos", "random", "dfs",
+     * "dfs:B", or NULL for the default portfolio (surw:abreast alone:
+     * docs/search.md says why). */
     const char *strategy;
     uint64_t iterations;        /**< schedules to run (default 1000) */
     int64_t time_budget_ns;     /**< stop after this long, if > 0 */

@@ -129,9 +129,10 @@ Test(library, a_wrapped_check_names_the_tests_line_and_its_replay_replays)
     expect_line(&e, "goroutine 1 [running]:");
     expect_line(&e, "  lost_deposit() " SOURCE ":%d", check);
     expect_line(&e, "--- assertion failed in lost_deposit");
-    expect_line(&e, "    strategy surw, seed 0x*");
+    expect_line(&e, "    strategy surw:abreast, seed 0x*");
     expect_line(&e, "    schedule v1:*");
-    expect_line(&e, "    replay: weft_replay(lost_deposit, \"surw seed 0x*");
+    expect_line(
+        &e, "    replay: weft_replay(lost_deposit, \"surw:abreast seed 0x*");
     assert_lines(block, &e);
     /* the minimised steps name the test's weft_go, not the wrapper's */
     char spawn[512];
@@ -158,7 +159,7 @@ Test(library, a_leak_names_the_tests_go_and_lists_no_step_of_the_leak_check)
     expect_line(&e, "created by goroutine 1 at:");
     expect_line(&e, "  forgotten_receiver() " SOURCE ":%d", spawn);
     expect_line(&e, "--- goroutine leak in forgotten_receiver");
-    expect_line(&e, "    strategy surw, seed 0x*");
+    expect_line(&e, "    strategy surw:abreast, seed 0x*");
     expect_line(&e, "    schedule v1:*");
     expect_line(&e, "    replay: weft_replay(forgotten_receiver, \"*");
     assert_lines(block, &e);
@@ -253,22 +254,25 @@ Test(library, a_race_names_the_tests_go_and_the_replay_call_on_its_line)
     expect_line(&e, "  access: *");
     expect_line(&e, "Previous write of size 8 at 0x*");
     expect_line(&e, "  add_to_total() " SOURCE ":%d", add);
-    expect_line(&e, "Goroutine 3 (running) created at:");
-    expect_line(&e, "  racy_total() " SOURCE ":%d", go + 1);
-    /* surw's schedule races before goroutine 2 is done */
+    /* the default's schedule: goroutine 3 writes, then goroutine 2 reads
+     * before either is done */
     expect_line(&e, "Goroutine 2 (running) created at:");
     expect_line(&e, "  racy_total() " SOURCE ":%d", go);
+    expect_line(&e, "Goroutine 3 (running) created at:");
+    expect_line(&e, "  racy_total() " SOURCE ":%d", go + 1);
     expect_line(&e, "Schedule: seed 0x*");
     expect_line(&e, "==================");
     expect_line(&e, "...");
     expect_line(&e, "--- data race in racy_total");
-    expect_line(&e, "    strategy surw, seed 0x*");
+    expect_line(&e, "    strategy surw:abreast, seed 0x*");
     expect_line(&e, "    schedule v1:*");
-    expect_line(&e, "    replay: weft_replay(racy_total, \"surw seed 0x*");
+    expect_line(&e,
+                "    replay: weft_replay(racy_total, \"surw:abreast seed 0x*");
     assert_lines(block, &e);
     /* the race's own replay line names the call too */
-    cr_assert(strstr(block, " — replay: weft_replay(racy_total, \"surw seed "
-                            "0x"),
+    cr_assert(strstr(block,
+                     " — replay: weft_replay(racy_total, \"surw:abreast seed "
+                     "0x"),
               "%s", block);
     expect_replayed_in(FRAMEWORK_RACE_BINARY, "racy_total", block, WEFT_RACE);
     free(block);

@@ -1,15 +1,33 @@
-/* The dining philosophers sample, as its README says: the lock-order cycle
- * is reported, then confirmed by a schedule that deadlocks and replays;
- * the lower-fork-first version passes. */
+/* The dining philosophers sample, as its README says: the default walks
+ * the philosophers abreast into the deadlock in its first schedule, which
+ * replays; under surw the lock-order cycle is reported, then confirmed by
+ * a schedule that deadlocks and replays; the lower-fork-first version
+ * passes. */
 #include "report_lines.h"
 #include "sample_test.h"
+
+Test(samples, philosophers_deadlock_is_found_at_once_and_replayed)
+{
+    static struct run found;
+    weft_test_sample(&found, "");
+    cr_assert_eq(found.status, 1, "%s", found.output);
+    expect_output(&found, "weft: left_fork_first: deadlock found in "
+                          "schedule 1\n");
+    expect_output(&found, "fatal error: all goroutines are asleep - "
+                          "deadlock!\n");
+    expect_output(&found, "--- deadlock in left_fork_first\n"
+                          "    strategy surw:abreast, seed 0x");
+    expect_output(&found, "FAIL  left_fork_first: deadlock\n");
+    expect_output(&found, "ok    lower_fork_first: 1000 schedules");
+    expect_replays(&found, "left_fork_first");
+}
 
 Test(samples, philosophers_cycle_is_reported_confirmed_and_replayed)
 {
     static struct run found, replayed;
     /* from the source tree, so reports name files as the README does */
-    run_command(&found, "cd %s && %s test %s", WEFT_SOURCE_DIR, WEFT_COMMAND,
-                SAMPLE);
+    run_command(&found, "cd %s && %s test %s --strategy surw", WEFT_SOURCE_DIR,
+                WEFT_COMMAND, SAMPLE);
     cr_assert_eq(found.status, 1, "%s", found.output);
     const char *lines[] = {
         "weft: left_fork_first: potential deadlock found in schedule 1\n",
