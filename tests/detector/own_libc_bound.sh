@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # weft's own libc calls bind to its unchecked entries (support/own_libc.h):
-# in libweft.a only interceptors.c (which defines them) refers to memcpy, malloc, ... by name (a
-# file built without the header, or a copy the compiler wrote itself, would
-# show here), and libweft.so exports none of the weft_own_* entries.
+# of libweft's objects (weft_internal, the archive of them as they are),
+# only interceptors.c (which defines them) refers to memcpy, malloc, ... by
+# name (a file built without the header, or a copy the compiler wrote
+# itself, would show here), and libweft.so exports none of the weft_own_*
+# entries.
 set -euo pipefail
 header=$1 archive=$2 shared=$3
 names=$(sed -n 's/^ *X([^,]*, *\([a-z_]*\),.*/\1/p' "$header" | paste -sd'|')
