@@ -9,6 +9,7 @@
  */
 #include "shadow.h"
 
+#include <stdlib.h>
 #include <sys/mman.h>
 
 #include "detector.h"

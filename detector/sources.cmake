@@ -11,5 +11,5 @@ set(WEFT_ADAPTER_SOURCES detector/tsan_abi.c detector/runtime_link.c)
 # interceptors.c defines memcpy, strlen, ... for the program: its loops must
 # stay loops, and it calls weft's own entries by name (own_libc.h).
 set_source_files_properties(detector/interceptors.c PROPERTIES
-  COMPILE_OPTIONS "-fno-builtin;-fno-tree-loop-distribute-patterns"
+  COMPILE_OPTIONS "-fno-builtin;$<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>"
   COMPILE_DEFINITIONS WEFT_DEFINES_LIBC)

@@ -148,6 +148,10 @@ size_t weft_chan_elem_size(const weft_chan *c);
  *     int v; weft_chan_range(c, v) { use(v); } */
 #define weft_chan_range(c, var) while (weft_chan_recv_ok((c), &(var)))
 
+/** How WEFT_CHAN_TYPE declares its functions: a program uses some of them
+ * (clang warns of an unused static inline function in a .c file). */
+#define WEFT_CHAN_FUNCTION static inline __attribute__((unused))
+
 /** Declares a typed channel, name, with inline functions name_make(cap),
  * name_send(c, v), name_recv(c), name_recv_ok(c, &v), name_close(c),
  * name_free(c), so values need no casts:
@@ -155,37 +159,37 @@ size_t weft_chan_elem_size(const weft_chan *c);
  *     int_chan *c = int_chan_make(0); int_chan_send(c, 42); */
 #define WEFT_CHAN_TYPE(name, type)                                             \
     typedef struct name name;                                                  \
-    static inline name *name##_make(size_t capacity)                           \
+    WEFT_CHAN_FUNCTION name *name##_make(size_t capacity)                      \
     {                                                                          \
         return (name *)weft_chan_make(sizeof(type), capacity);                 \
     }                                                                          \
-    static inline weft_chan *name##_chan(name *c)                              \
+    WEFT_CHAN_FUNCTION weft_chan *name##_chan(name *c)                         \
     {                                                                          \
         return (weft_chan *)c;                                                 \
     }                                                                          \
-    static inline void name##_send(name *c, type value)                        \
+    WEFT_CHAN_FUNCTION void name##_send(name *c, type value)                   \
     {                                                                          \
         weft_chan_send((weft_chan *)c, &value);                                \
     }                                                                          \
-    static inline type name##_recv(name *c)                                    \
+    WEFT_CHAN_FUNCTION type name##_recv(name *c)                               \
     {                                                                          \
         type value;                                                            \
         weft_chan_recv((weft_chan *)c, &value);                                \
         return value;                                                          \
     }                                                                          \
-    static inline bool name##_recv_ok(name *c, type *value)                    \
+    WEFT_CHAN_FUNCTION bool name##_recv_ok(name *c, type *value)               \
     {                                                                          \
         return weft_chan_recv_ok((weft_chan *)c, value);                       \
     }                                                                          \
-    static inline void name##_close(name *c)                                   \
+    WEFT_CHAN_FUNCTION void name##_close(name *c)                              \
     {                                                                          \
         weft_chan_close((weft_chan *)c);                                       \
     }                                                                          \
-    static inline void name##_free(name *c)                                    \
+    WEFT_CHAN_FUNCTION void name##_free(name *c)                               \
     {                                                                          \
         weft_chan_free((weft_chan *)c);                                        \
     }                                                                          \
-    static inline size_t name##_len(name *c)                                   \
+    WEFT_CHAN_FUNCTION size_t name##_len(name *c)                              \
     {                                                                          \
         return weft_chan_len((weft_chan *)c);                                  \
     }

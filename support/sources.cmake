@@ -8,7 +8,7 @@ set(WEFT_SUPPORT_SOURCES
 # own_libc.c defines weft's unchecked memcpy, malloc, ... (own_libc.h): its
 # loops must stay loops, and it sees the entries by their own names.
 set_source_files_properties(support/own_libc.c PROPERTIES
-  COMPILE_OPTIONS "-fno-builtin;-fno-tree-loop-distribute-patterns"
+  COMPILE_OPTIONS "-fno-builtin;$<$<C_COMPILER_ID:GNU>:-fno-tree-loop-distribute-patterns>"
   COMPILE_DEFINITIONS WEFT_DEFINES_LIBC)
 # Disassembly of access sites in race reports and of faulting instructions.
 pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone)

@@ -220,7 +220,8 @@ static void read_pair(void *arg)
 Test(parallel, rwmutex_readers_never_see_a_half_write)
 {
     parallel_mode();
-    pair_a = pair_b = torn_reads = 0;
+    pair_a = pair_b = 0;
+    torn_reads = 0;
     weft_waitgroup_add(&pair_users, 8);
     for (int i = 0; i < 2; i++)
         weft_go(write_pair, NULL);
@@ -566,7 +567,7 @@ static void spin_and_record(void *arg)
         threads_seen[atomic_fetch_add(&distinct_threads, 1) % 64] = me;
     volatile unsigned long x = 0;
     for (unsigned long i = 0; i < 20000000; i++) /* no weft call: busy */
-        x += i;
+        x = x + i;
     weft_waitgroup_done(&spinners);
 }
 
