@@ -28,6 +28,10 @@ struct sync_events {
     void (*acquire)(const void *sync);
     /* sync's clock joins the current goroutine's clock */
     void (*release)(const void *sync);
+    /* acquire, then release, through sync in one step (a channel
+     * operation meets its peer's clock and leaves its own): one lookup of
+     * sync, one pass over the clocks */
+    void (*acquire_release)(const void *sync);
     /* sync's clock becomes the current goroutine's clock */
     void (*release_store)(const void *sync);
     /* g, parked, has its operation completed by the current goroutine
