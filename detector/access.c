@@ -428,9 +428,36 @@ static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
     return true;
 }
 
-/* access_slow once the access's stack entry is known. */
+/* A plain write of the whole word to a word of one or two cells, every
+ * one ordered before it (its last cell says so): each gives way, and the
+ * write becomes the word's only cell, with no count of the word's cells
+ * and no look at them one by one (a variable or an array rewritten after
+ * another goroutine's or this one's earlier accesses). As access_counted
+ * would make it. */
+static inline bool access_overwrite(uint64_t *cells, uint32_t *stacks,
+                                    uint64_t cell, uint32_t entry,
+                                    uintptr_t addr)
+{
+    int last = cells[1] != 0;
+    if (last && *shadow_slot2_used(stacks, addr) &&
+        *shadow_cell(cells, stacks, 2) != 0)
+        return false;
+    if (!all_ordered(cells[last], stacks[last]))
+        return false;
+    cells[0] = cell;
+    stacks[0] =
+        entry | STACK_ORDERED | (entry >> STACK_SIZE_SHIFT ? STACK_FREE : 0);
+    if (last)
+        cells[1] = 0;
+    return true;
+}
+
+/* access_slow once the access's stack entry is known; overwrite (a
+ * constant where inlined) says the access is a plain write of the whole
+ * word. */
 static inline __attribute__((always_inline)) void
-access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
+access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry,
+               bool overwrite)
 {
     uint32_t *stacks = shadow_stacks(cells, addr);
     /* Cells are packed: the first empty slot ends them. Each count is
@@ -442,6 +469,8 @@ access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
         access_counted(cells, stacks, cell, entry, addr, 0);
         return;
     }
+    if (overwrite && access_overwrite(cells, stacks, cell, entry, addr))
+        return;
     if (cells[1] == 0) {
         /* the one cell is this entry's, free to share: it takes the bytes */
         if (cell_same_kind(first, cell) &&
@@ -483,7 +512,31 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
         return;
     }
     access_entered(cells, cell, addr,
-                   site->node | size_code << STACK_SIZE_SHIFT);
+                   site->node | size_code << STACK_SIZE_SHIFT, false);
+}
+
+void access_slow_overwrite(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                           uintptr_t pc)
+{
+    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    unsigned size_code = access_size_code(addr, 8);
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
+        access_slow_new_site(cells, cell, addr, size_code, pc);
+        return;
+    }
+    access_entered(cells, cell, addr,
+                   site->node | size_code << STACK_SIZE_SHIFT, true);
+}
+
+/* access_entered for each word of a pair that words names. */
+static inline __attribute__((always_inline)) void
+access_pair_entered(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                    uint32_t entry, unsigned words, bool overwrite)
+{
+    if (words & 1)
+        access_entered(cells, cell, addr, entry, overwrite);
+    if (words & 2)
+        access_entered(cells + 2, cell, addr + 8, entry, overwrite);
 }
 
 void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
@@ -494,10 +547,10 @@ void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
         *site = (struct access_site){pc, det.cur_stack,
                                      depot_child(det.cur_stack, pc)};
     uint32_t entry = site->node; /* pieces of a range: no size code */
-    if (words & 1)
-        access_entered(cells, cell, addr, entry);
-    if (words & 2)
-        access_entered(cells + 2, cell, addr + 8, entry);
+    if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) == CELL_BYTES_AND_WRITE)
+        access_pair_entered(cells, cell, addr, entry, words, true);
+    else
+        access_pair_entered(cells, cell, addr, entry, words, false);
 }
 
 /* The words of [addr, stop), one chunk's, whose cells start at cells:
