@@ -374,16 +374,19 @@ static inline void access_beside_one(uint64_t *cells, uint32_t *stacks,
 {
     uint64_t old = cells[0];
     uint32_t free = entry >> STACK_SIZE_SHIFT ? STACK_FREE : 0;
-    if (gives_way(old, cell, keep_bits(cell, cell))) {
+    uint32_t flags = STACK_ORDERED;
+    if (old & ~cell & CELL_WRITE) {
+        /* a read after a write: the write stays, and sharing needs
+         * nothing else (tested first: the commonest case) */
+        flags |= free;
+    } else if (gives_way(old, cell, keep_bits(cell, cell))) {
         cells[0] = cell;
         stacks[0] = entry | STACK_ORDERED | free;
         return;
     }
     stacks[0] &= STACK_ENTRY_MASK;
     cells[1] = cell;
-    /* a read after a write: sharing needs nothing else */
-    stacks[1] = entry | STACK_ORDERED |
-                (!(cell & CELL_WRITE) && (old & CELL_WRITE) ? free : 0);
+    stacks[1] = entry | flags;
 }
 
 /* The word holds count cells, none of which covers the access. */
