@@ -446,6 +446,13 @@ static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
     return true;
 }
 
+/* The stack entry of an access's cell alone in its word: ordered, and
+ * free to share if it has a size code. */
+static inline uint32_t stack_entry_alone(uint32_t entry)
+{
+    return entry | STACK_ORDERED | (entry >> STACK_SIZE_SHIFT ? STACK_FREE : 0);
+}
+
 /* A plain write of the whole word to a word of one or two cells, every
  * one ordered before it (its last cell says so): each gives way, and the
  * write becomes the word's only cell, with no count of the word's cells
@@ -463,8 +470,7 @@ static inline bool access_overwrite(uint64_t *cells, uint32_t *stacks,
     if (!all_ordered(cells[last], stacks[last]))
         return false;
     cells[0] = cell;
-    stacks[0] =
-        entry | STACK_ORDERED | (entry >> STACK_SIZE_SHIFT ? STACK_FREE : 0);
+    stacks[0] = stack_entry_alone(entry);
     if (last)
         cells[1] = 0;
     return true;
@@ -572,7 +578,7 @@ void access_slow_overwrite(uint64_t *cells, uint64_t cell, uintptr_t addr,
                            uintptr_t pc)
 {
     const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
-    unsigned size_code = access_size_code(addr, 8);
+    unsigned size_code = access_size_code(8, 8); /* a word: aligned */
     if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
         access_slow_new_site(cells, cell, addr, size_code, pc);
         return;
@@ -619,7 +625,9 @@ void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
         access_slow_pair_new_site(cells, cell, addr, pc, words);
         return;
     }
-    uint32_t entry = site->node; /* pieces of a range: no size code */
+    /* pieces of a range: no size code (the mask says so to the
+     * compiler: a node has no bits above it) */
+    uint32_t entry = site->node & STACK_NODE_MASK;
     if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) == CELL_BYTES_AND_WRITE)
         access_pair_quick(cells, cell, addr, entry, words, true);
     else
