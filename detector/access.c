@@ -549,6 +549,7 @@ static __attribute__((noinline)) void access_slow_entered(uint64_t *cells,
     access_entered(cells, cell, addr, entry);
 }
 
+/* access_entered for each word of a pair that words names. */
 static __attribute__((noinline)) void
 access_pair_entered(uint64_t *cells, uint64_t cell, uintptr_t addr,
                     uint32_t entry, unsigned words)
@@ -578,7 +579,7 @@ void access_slow_overwrite(uint64_t *cells, uint64_t cell, uintptr_t addr,
                            uintptr_t pc)
 {
     const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
-    unsigned size_code = access_size_code(8, 8); /* a word: aligned */
+    unsigned size_code = 4; /* 1 + log2(8): a whole word is aligned */
     if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
         access_slow_new_site(cells, cell, addr, size_code, pc);
         return;

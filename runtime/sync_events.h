@@ -28,9 +28,8 @@ struct sync_events {
     void (*acquire)(const void *sync);
     /* sync's clock joins the current goroutine's clock */
     void (*release)(const void *sync);
-    /* acquire, then release, through sync in one step (a channel
-     * operation meets its peer's clock and leaves its own): one lookup of
-     * sync, one pass over the clocks */
+    /* acquire, then release, through sync, as one event (a channel
+     * operation meets its peer's clock and leaves its own) */
     void (*acquire_release)(const void *sync);
     /* sync's clock becomes the current goroutine's clock */
     void (*release_store)(const void *sync);
