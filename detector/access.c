@@ -358,6 +358,37 @@ static inline void access_new(uint64_t *cells, uint32_t *stacks, uint64_t cell,
         access_new3(cells, stacks, cell, entry, addr);
 }
 
+/* Whether the access cell may take access_beside_one's way past a word's
+ * one cell, old: old is not of its kind and is ordered before it. */
+static inline bool beside_one(uint64_t old, uint64_t cell)
+{
+    return !cell_same_kind(old, cell) && !concurrent(old);
+}
+
+/* The word's one cell, ordered before the access and not of its kind (a
+ * word's first access in this epoch after another goroutine's, or after
+ * this one's in an earlier epoch): it gives way, or the access takes a
+ * second cell. */
+static inline void access_beside_one(uint64_t *cells, uint32_t *stacks,
+                                     uint64_t cell, uint32_t entry)
+{
+    uint64_t old = cells[0];
+    uint32_t free = entry >> STACK_SIZE_SHIFT ? STACK_FREE : 0;
+    uint32_t flags = STACK_ORDERED;
+    if (old & ~cell & CELL_WRITE) {
+        /* a read after a write: the write stays, and sharing needs
+         * nothing else (tested first: the commonest case) */
+        flags |= free;
+    } else if (gives_way(old, cell, keep_bits(cell, cell))) {
+        cells[0] = cell;
+        stacks[0] = entry | STACK_ORDERED | free;
+        return;
+    }
+    stacks[0] &= STACK_ENTRY_MASK;
+    cells[1] = cell;
+    stacks[1] = entry | flags;
+}
+
 /* The word holds count cells, none of which covers the access. */
 static inline void access_counted(uint64_t *cells, uint32_t *stacks,
                                   uint64_t cell, uint32_t entry, uintptr_t addr,
@@ -371,21 +402,8 @@ static inline void access_counted(uint64_t *cells, uint32_t *stacks,
     }
     uint64_t *last = shadow_cell(cells, stacks, count - 1);
     uint32_t last_entry = *shadow_stack(stacks, count - 1);
-    if (count == 1 && !cell_same_kind(*last, cell) && !concurrent(*last)) {
-        /* one cell, ordered before the access: it gives way, or the access
-         * takes a second cell */
-        uint64_t old = *last;
-        uint32_t free = size_code ? STACK_FREE : 0;
-        if (gives_way(old, cell, keep_bits(cell, cell))) {
-            cells[0] = cell;
-            stacks[0] = entry | STACK_ORDERED | free;
-            return;
-        }
-        stacks[0] = last_entry & STACK_ENTRY_MASK;
-        cells[1] = cell;
-        /* a read after a write: sharing needs nothing else */
-        stacks[1] = entry | STACK_ORDERED |
-                    (!(cell & CELL_WRITE) && (old & CELL_WRITE) ? free : 0);
+    if (count == 1 && beside_one(*last, cell)) {
+        access_beside_one(cells, stacks, cell, entry);
         return;
     }
     if (!cell_same_kind(*last, cell)) {
@@ -425,6 +443,36 @@ static inline bool access_share_free(uint64_t *cells, const uint32_t *stacks,
         stacks[1] != (entry | STACK_ORDERED | STACK_FREE))
         return false;
     *old |= cell_mask(cell);
+    return true;
+}
+
+/* The stack entry of an access's cell alone in its word: ordered, and
+ * free to share if it has a size code. */
+static inline uint32_t stack_entry_alone(uint32_t entry)
+{
+    return entry | STACK_ORDERED | (entry >> STACK_SIZE_SHIFT ? STACK_FREE : 0);
+}
+
+/* A plain write of the whole word to a word of one or two cells, every
+ * one ordered before it (its last cell says so): each gives way, and the
+ * write becomes the word's only cell, with no count of the word's cells
+ * and no look at them one by one (a variable or an array rewritten after
+ * another goroutine's or this one's earlier accesses). As access_counted
+ * would make it. */
+static inline bool access_overwrite(uint64_t *cells, uint32_t *stacks,
+                                    uint64_t cell, uint32_t entry,
+                                    uintptr_t addr)
+{
+    int last = cells[1] != 0;
+    if (last && *shadow_slot2_used(stacks, addr) &&
+        *shadow_cell(cells, stacks, 2) != 0)
+        return false;
+    if (!all_ordered(cells[last], stacks[last]))
+        return false;
+    cells[0] = cell;
+    stacks[0] = stack_entry_alone(entry);
+    if (last)
+        cells[1] = 0;
     return true;
 }
 
@@ -474,6 +522,44 @@ access_entered(uint64_t *cells, uint64_t cell, uintptr_t addr, uint32_t entry)
     access_counted(cells, stacks, cell, entry, addr, 4);
 }
 
+/* The two commonest first accesses to a word in an epoch, before any
+ * count of its cells: a plain write of the whole word over cells all
+ * ordered before it (overwrite, a constant where inlined), or an access
+ * beside the word's one cell, ordered before it. false: neither. */
+static inline __attribute__((always_inline)) bool
+access_quick(uint64_t *cells, uint32_t *stacks, uint64_t cell, uint32_t entry,
+             uintptr_t addr, bool overwrite)
+{
+    if (overwrite)
+        return access_overwrite(cells, stacks, cell, entry, addr);
+    uint64_t first = cells[0];
+    if (first == 0 || cells[1] != 0 || !beside_one(first, cell))
+        return false;
+    access_beside_one(cells, stacks, cell, entry);
+    return true;
+}
+
+/* access_entered out of line, so that the quick paths before it need few
+ * registers (no frame). */
+static __attribute__((noinline)) void access_slow_entered(uint64_t *cells,
+                                                          uint64_t cell,
+                                                          uintptr_t addr,
+                                                          uint32_t entry)
+{
+    access_entered(cells, cell, addr, entry);
+}
+
+/* access_entered for each word of a pair that words names. */
+static __attribute__((noinline)) void
+access_pair_entered(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                    uint32_t entry, unsigned words)
+{
+    if (words & 1)
+        access_entered(cells, cell, addr, entry);
+    if (words & 2)
+        access_entered(cells + 2, cell, addr + 8, entry);
+}
+
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc)
 {
@@ -482,22 +568,71 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
         access_slow_new_site(cells, cell, addr, size_code, pc);
         return;
     }
-    access_entered(cells, cell, addr,
-                   site->node | size_code << STACK_SIZE_SHIFT);
+    uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
+    if (access_quick(cells, shadow_stacks(cells, addr), cell, entry, addr,
+                     false))
+        return;
+    access_slow_entered(cells, cell, addr, entry);
+}
+
+void access_slow_overwrite(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                           uintptr_t pc)
+{
+    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    unsigned size_code = 4; /* 1 + log2(8): a whole word is aligned */
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
+        access_slow_new_site(cells, cell, addr, size_code, pc);
+        return;
+    }
+    uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
+    if (access_quick(cells, shadow_stacks(cells, addr), cell, entry, addr,
+                     true))
+        return;
+    access_slow_entered(cells, cell, addr, entry);
+}
+
+/* access_quick for each word of a pair that words names (the next word's
+ * stack entries are 2 further on), the general path for the others. */
+static inline __attribute__((always_inline)) void
+access_pair_quick(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                  uint32_t entry, unsigned words, bool overwrite)
+{
+    uint32_t *stacks = shadow_stacks(cells, addr);
+    if ((words & 1) &&
+        access_quick(cells, stacks, cell, entry, addr, overwrite))
+        words &= ~1u;
+    if ((words & 2) &&
+        access_quick(cells + 2, stacks + 2, cell, entry, addr + 8, overwrite))
+        words &= ~2u;
+    if (words)
+        access_pair_entered(cells, cell, addr, entry, words);
+}
+
+/* access_slow_new_site for a pair. */
+static __attribute__((noinline)) void
+access_slow_pair_new_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                          uintptr_t pc, unsigned words)
+{
+    det.access_sites[pc % ACCESS_SITES] =
+        (struct access_site){pc, det.cur_stack, depot_child(det.cur_stack, pc)};
+    access_slow_pair(cells, cell, addr, pc, words);
 }
 
 void access_slow_pair(uint64_t *cells, uint64_t cell, uintptr_t addr,
                       uintptr_t pc, unsigned words)
 {
-    struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
-    if (unlikely(site->pc != pc || site->stack != det.cur_stack))
-        *site = (struct access_site){pc, det.cur_stack,
-                                     depot_child(det.cur_stack, pc)};
-    uint32_t entry = site->node; /* pieces of a range: no size code */
-    if (words & 1)
-        access_entered(cells, cell, addr, entry);
-    if (words & 2)
-        access_entered(cells + 2, cell, addr + 8, entry);
+    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
+    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
+        access_slow_pair_new_site(cells, cell, addr, pc, words);
+        return;
+    }
+    /* pieces of a range: no size code (the mask says so to the
+     * compiler: a node has no bits above it) */
+    uint32_t entry = site->node & STACK_NODE_MASK;
+    if ((cell & (CELL_BYTES_AND_WRITE | CELL_ATOMIC)) == CELL_BYTES_AND_WRITE)
+        access_pair_quick(cells, cell, addr, entry, words, true);
+    else
+        access_pair_quick(cells, cell, addr, entry, words, false);
 }
 
 /* The words of [addr, stop), one chunk's, whose cells start at cells:

@@ -63,6 +63,9 @@ static inline unsigned stack_entry_size(uint32_t entry)
  * covers the access. */
 void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
                  unsigned size_code, uintptr_t pc);
+/* access_slow for a plain write of a whole word (size 8, aligned). */
+void access_slow_overwrite(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                           uintptr_t pc);
 /* access_slow for the two words of a 16-byte access at addr, each a
  * piece of a range (whole, no size code), whose cells start at cells: the
  * first if words has bit 0, the second if it has bit 1; one look for the
@@ -180,7 +183,10 @@ static inline void access_entry(uintptr_t addr, unsigned size, unsigned kind,
     if (likely(cell_covers_word(cells[0], cell, kind)) ||
         cell_covers_word(cells[1], cell, kind))
         return;
-    access_slow(cells, cell, addr, access_size_code(addr, 8), pc);
+    if (kind == CELL_WRITE)
+        access_slow_overwrite(cells, cell, addr, pc);
+    else
+        access_slow(cells, cell, addr, access_size_code(addr, 8), pc);
 }
 
 /* The __tsan_read16/write16 entry points (clang's vectorised loops): when

@@ -84,6 +84,11 @@ void detector_on_release(const void *object)
     sync_release_clock(sync_clock((uintptr_t)object));
 }
 
+void detector_on_acquire_release(const void *object)
+{
+    sync_acquire_release_clock(sync_clock((uintptr_t)object));
+}
+
 void detector_on_release_store(const void *object)
 {
     sync_release_store_clock(sync_clock((uintptr_t)object));
@@ -95,11 +100,13 @@ void detector_on_release_acquire_parked(uint64_t id, const void *object)
         return;
     struct vclock *clock = sync_clock((uintptr_t)object);
     struct det_goroutine *g = det_goroutine((uint32_t)id);
-    vclock_join(clock, &g->clock);
-    /* a new epoch for g: what it does after waking is not released here */
     uint32_t tid = (uint32_t)id;
-    vclock_set(&g->clock, tid, vclock_get(&g->clock, tid) + 1);
-    vclock_join(&g->clock, clock);
+    uint32_t epoch = vclock_get(&g->clock, tid);
+    /* g's clock into sync's, then sync's into g's: both become the join */
+    vclock_join_both(clock, &g->clock);
+    /* a new epoch for g: what it does after waking is not released here */
+    uint32_t after = vclock_get(&g->clock, tid);
+    vclock_set(&g->clock, tid, epoch + 1 > after ? epoch + 1 : after);
 }
 
 void detector_on_sync_free(const void *object)

@@ -21,6 +21,8 @@ void detector_on_goroutine_switch(uint64_t g);
 void detector_on_acquire(const void *sync);
 /* sync's clock joins the current goroutine's clock */
 void detector_on_release(const void *sync);
+/* detector_on_acquire, then detector_on_release, in one step */
+void detector_on_acquire_release(const void *sync);
 /* sync's clock becomes the current goroutine's clock */
 void detector_on_release_store(const void *sync);
 /* parked goroutine g releases into sync, then acquires it */

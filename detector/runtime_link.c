@@ -28,6 +28,7 @@ static const struct sync_events events = {
     .goroutine_switch = detector_on_goroutine_switch,
     .acquire = detector_on_acquire,
     .release = detector_on_release,
+    .acquire_release = detector_on_acquire_release,
     .release_store = detector_on_release_store,
     .release_acquire_parked = detector_on_release_acquire_parked,
     .sync_free = detector_on_sync_free,

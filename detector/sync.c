@@ -113,6 +113,14 @@ void sync_release_clock(struct vclock *clock)
     sync_tick();
 }
 
+void sync_acquire_release_clock(struct vclock *clock)
+{
+    /* after the acquire the goroutine's clock covers the object's, so the
+     * release leaves the two equal */
+    vclock_join_both(&det.cur->clock, clock);
+    sync_tick();
+}
+
 void sync_release_store_clock(struct vclock *clock)
 {
     vclock_copy(clock, &det.cur->clock);

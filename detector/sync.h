@@ -20,6 +20,8 @@ void sync_forget_all(void);
 void sync_acquire_clock(const struct vclock *clock);
 void sync_release_clock(struct vclock *clock);
 void sync_release_store_clock(struct vclock *clock);
+/* sync_acquire_clock, then sync_release_clock, in one pass. */
+void sync_acquire_release_clock(struct vclock *clock);
 /* Ends the current epoch: what follows is not covered by a release. */
 void sync_tick(void);
 

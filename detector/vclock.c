@@ -47,6 +47,30 @@ void vclock_join(struct vclock *to, const struct vclock *from)
         time[i] = other[i] > time[i] ? other[i] : time[i];
 }
 
+static __attribute__((noinline)) void vclock_grow_join_both(struct vclock *a,
+                                                            struct vclock *b)
+{
+    uint32_t size = a->size > b->size ? a->size : b->size;
+    vclock_grow(a, size);
+    vclock_grow(b, size);
+    vclock_join_both(a, b);
+}
+
+void vclock_join_both(struct vclock *a, struct vclock *b)
+{
+    uint32_t size = a->size;
+    if (size != b->size) {
+        vclock_grow_join_both(a, b); /* a tail call: no frame here */
+        return;
+    }
+    uint32_t *restrict x = a->time, *restrict y = b->time;
+    for (uint32_t i = 0; i < size; i++) {
+        uint32_t time = x[i] > y[i] ? x[i] : y[i];
+        x[i] = time;
+        y[i] = time;
+    }
+}
+
 void vclock_copy(struct vclock *to, const struct vclock *from)
 {
     to->size = 0;

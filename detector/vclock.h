@@ -21,6 +21,9 @@ static inline uint32_t vclock_get(const struct vclock *c, uint32_t tid)
 void vclock_set(struct vclock *c, uint32_t tid, uint32_t time);
 /* to = max(to, from), entry by entry. */
 void vclock_join(struct vclock *to, const struct vclock *from);
+/* a = b = max(a, b), entry by entry: two joins, one each way, in one
+ * pass; a and b are two clocks, not one. */
+void vclock_join_both(struct vclock *a, struct vclock *b);
 /* to = from. */
 void vclock_copy(struct vclock *to, const struct vclock *from);
 void vclock_clear(struct vclock *c);

@@ -52,9 +52,7 @@ static inline void slot_sync(weft_chan *c, size_t index)
 {
     if (likely(rt_process.detector == NULL))
         return;
-    void *object = sync_object(c, index);
-    rt_process.detector->acquire(object);
-    rt_process.detector->release(object);
+    rt_process.detector->acquire_release(sync_object(c, index));
 }
 
 /* The parked side of a buffered hand-over through slot index, made by the

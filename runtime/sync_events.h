@@ -28,6 +28,9 @@ struct sync_events {
     void (*acquire)(const void *sync);
     /* sync's clock joins the current goroutine's clock */
     void (*release)(const void *sync);
+    /* acquire, then release, through sync, as one event (a channel
+     * operation meets its peer's clock and leaves its own) */
+    void (*acquire_release)(const void *sync);
     /* sync's clock becomes the current goroutine's clock */
     void (*release_store)(const void *sync);
     /* g, parked, has its operation completed by the current goroutine
