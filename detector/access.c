@@ -191,6 +191,13 @@ access_rebuild(uint64_t *cells, uint32_t *stacks, int count, uint64_t cell,
         (*shadow_stack(stacks, flagged) & STACK_ENTRY_MASK) | flags;
 }
 
+/* The site cache's entry for pc under the current call stack. */
+static inline void site_remember(uintptr_t pc)
+{
+    det.access_sites[pc % ACCESS_SITES] =
+        (struct access_site){pc, det.cur_stack, depot_child(det.cur_stack, pc)};
+}
+
 /* The depot node of an access at pc under the current call stack is
  * looked up in a small cache by pc (a loop's sites, unrolled or not, each
  * keep a line), then in the depot's cache. A miss fills the line and
@@ -200,8 +207,7 @@ static __attribute__((noinline)) void
 access_slow_new_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
                      unsigned size_code, uintptr_t pc)
 {
-    det.access_sites[pc % ACCESS_SITES] = (struct access_site){
-        pc, det.cur_stack, depot_child(det.cur_stack, pc)};
+    site_remember(pc);
     access_slow(cells, cell, addr, size_code, pc);
 }
 
@@ -560,8 +566,11 @@ access_pair_entered(uint64_t *cells, uint64_t cell, uintptr_t addr,
         access_entered(cells + 2, cell, addr + 8, entry);
 }
 
-void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
-                 unsigned size_code, uintptr_t pc)
+/* access_slow and access_slow_overwrite: the site's stack entry, then the
+ * quick paths, then the general one (each a tail call: no frame). */
+static inline __attribute__((always_inline)) void
+access_slow_at_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                    unsigned size_code, uintptr_t pc, bool overwrite)
 {
     const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
     if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
@@ -570,25 +579,22 @@ void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
     }
     uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
     if (access_quick(cells, shadow_stacks(cells, addr), cell, entry, addr,
-                     false))
+                     overwrite))
         return;
     access_slow_entered(cells, cell, addr, entry);
+}
+
+void access_slow(uint64_t *cells, uint64_t cell, uintptr_t addr,
+                 unsigned size_code, uintptr_t pc)
+{
+    access_slow_at_site(cells, cell, addr, size_code, pc, false);
 }
 
 void access_slow_overwrite(uint64_t *cells, uint64_t cell, uintptr_t addr,
                            uintptr_t pc)
 {
-    const struct access_site *site = &det.access_sites[pc % ACCESS_SITES];
-    unsigned size_code = 4; /* 1 + log2(8): a whole word is aligned */
-    if (unlikely(site->pc != pc || site->stack != det.cur_stack)) {
-        access_slow_new_site(cells, cell, addr, size_code, pc);
-        return;
-    }
-    uint32_t entry = site->node | size_code << STACK_SIZE_SHIFT;
-    if (access_quick(cells, shadow_stacks(cells, addr), cell, entry, addr,
-                     true))
-        return;
-    access_slow_entered(cells, cell, addr, entry);
+    /* 4 = 1 + log2(8): a whole word is aligned */
+    access_slow_at_site(cells, cell, addr, 4, pc, true);
 }
 
 /* access_quick for each word of a pair that words names (the next word's
@@ -613,8 +619,7 @@ static __attribute__((noinline)) void
 access_slow_pair_new_site(uint64_t *cells, uint64_t cell, uintptr_t addr,
                           uintptr_t pc, unsigned words)
 {
-    det.access_sites[pc % ACCESS_SITES] =
-        (struct access_site){pc, det.cur_stack, depot_child(det.cur_stack, pc)};
+    site_remember(pc);
     access_slow_pair(cells, cell, addr, pc, words);
 }
 
