@@ -101,12 +101,11 @@ void detector_on_release_acquire_parked(uint64_t id, const void *object)
     struct vclock *clock = sync_clock((uintptr_t)object);
     struct det_goroutine *g = det_goroutine((uint32_t)id);
     uint32_t tid = (uint32_t)id;
-    uint32_t epoch = vclock_get(&g->clock, tid);
-    /* g's clock into sync's, then sync's into g's: both become the join */
+    /* g's clock into sync's, then sync's into g's: both become the join
+     * (whose entry for g is g's own: no clock is ahead of g about g) */
     vclock_join_both(clock, &g->clock);
     /* a new epoch for g: what it does after waking is not released here */
-    uint32_t after = vclock_get(&g->clock, tid);
-    vclock_set(&g->clock, tid, epoch + 1 > after ? epoch + 1 : after);
+    vclock_set(&g->clock, tid, vclock_get(&g->clock, tid) + 1);
 }
 
 void detector_on_sync_free(const void *object)
