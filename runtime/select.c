@@ -16,7 +16,9 @@
  * releasing them all. A peer holds only its own channel's lock: it claims
  * the select with a compare-and-swap on the select's done flag, and a case
  * whose select was claimed elsewhere is dropped by whoever finds it
- * (waitq_pop, waitq_has_live). The woken goroutine locks its channels again
+ * (waitq_pop, waitq_has_live). So a case that looked ready may find its
+ * peer gone when it is performed (a select claimed meanwhile): the select
+ * then looks again (perform). The woken goroutine locks its channels again
  * and takes its remaining cases off their queues before it returns, so its
  * waiters leave no queue while they are on its stack; that also keeps the
  * lock list, on its stack, in place until the worker it parked on has
@@ -107,36 +109,38 @@ static bool case_ready(const struct weft_case *c)
                                : chan_recv_ready(c->chan);
 }
 
-static void perform(struct weft_case *c)
+/* Completes a ready case; false if its only peer was a case of a select
+ * that another channel fired since the look (parallel mode: that peer's
+ * claim needs only its own channel's lock), which leaves its queue. */
+static bool perform(struct weft_case *c)
 {
     if (c->dir == WEFT_SEND) {
         if (c->chan->closed)
             runtime_panic("send on closed channel");
-        chan_try_send(c->chan, c->value);
-        c->ok = true;
-    } else {
-        c->ok = chan_try_recv(c->chan, c->value) == CHAN_GOT;
+        return c->ok = chan_try_send(c->chan, c->value);
     }
+    enum chan_recv_result result = chan_try_recv(c->chan, c->value);
+    c->ok = result == CHAN_GOT;
+    return result != CHAN_EMPTY;
 }
 
 /* Index of a ready case chosen by the strategy (uniform under FIFO, from
- * the worker's generator, as Go's random poll order), or -1. */
+ * the worker's generator, as Go's random poll order), or -1. One look at
+ * each case: in parallel mode a case may stop being ready between two
+ * (a peer select claimed elsewhere). */
 static int pick_ready(struct weft_case *cases, size_t count)
 {
+    struct weft_option *options = options_buffer(count);
     size_t ready = 0;
     for (size_t i = 0; i < count; i++)
-        ready += case_ready(&cases[i]);
-    if (ready == 0)
-        return -1;
-    struct weft_option *options = options_buffer(ready);
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++)
         if (case_ready(&cases[i]))
-            options[n++] = (struct weft_option){
+            options[ready++] = (struct weft_option){
                 .id = i,
                 .op = cases[i].dir == WEFT_SEND ? WEFT_OP_CHAN_SEND
                                                 : WEFT_OP_CHAN_RECV,
                 .object = chan_object_id(cases[i].chan)};
+    if (ready == 0)
+        return -1;
     size_t chosen = ready == 1 ? 0 : choose(WEFT_CHOOSE_CASE, options, ready);
     return (int)options[chosen].id;
 }
@@ -262,10 +266,11 @@ static int select_cases(struct weft_case *cases, size_t count, bool block)
         locks_collect(&locks, cases, count);
         locks_take(&locks);
     }
-    int index = pick_ready(cases, count);
+    int index;
+    while ((index = pick_ready(cases, count)) >= 0 && !perform(&cases[index]))
+        ; /* each miss drops a fired peer: the next look is truer */
     if (index >= 0) {
         struct weft_case *c = &cases[index];
-        perform(c);
         chan_lock_order(c->chan, c->dir, c->ok, block);
         locks_release(&locks);
     } else if (!block) {

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,6 +154,113 @@ Test(parallel, select_under_contention_takes_each_value_once)
         long per = (long)PER_CHANNEL * (PER_CHANNEL + 1) / 2;
         cr_assert_eq(select_received, SELECT_CHANNELS * PER_CHANNEL);
         cr_assert_eq(select_sum, SELECT_CHANNELS * per);
+    }
+}
+
+/* ---- selects on both sides: a case reported is a value moved ---- */
+
+/* A select's peer may be a case of another select that a plain send or
+ * receive (holding only its channel's lock) claims between the look and
+ * the hand-over; the select must look again, never report a send nobody
+ * received or a receive of nothing. Every sender, select or plain, sends
+ * PER_PAIR values on each channel and every receiver takes as many, so a
+ * lost value leaves a goroutine blocked for ever. */
+enum { SELECTS = 2, PER_PAIR = 1500 };
+
+static weft_chan *both_chans[SELECT_CHANNELS];
+static _Atomic long both_sum, both_empty;
+static weft_waitgroup both_users;
+
+static long unique_value(intptr_t sender, int channel, int i)
+{
+    return ((long)sender * SELECT_CHANNELS + channel) * PER_PAIR + i + 1;
+}
+
+static void select_sender(void *arg)
+{
+    intptr_t id = (intptr_t)arg;
+    int sent[SELECT_CHANNELS] = {0};
+    weft_chan *open[SELECT_CHANNELS];
+    memcpy(open, both_chans, sizeof open);
+    for (int i = 0; i < SELECT_CHANNELS * PER_PAIR; i++) {
+        long v[SELECT_CHANNELS];
+        struct weft_case cases[SELECT_CHANNELS];
+        for (int k = 0; k < SELECT_CHANNELS; k++) {
+            v[k] = unique_value(id, k, sent[k]);
+            cases[k] = WEFT_SEND_CASE(open[k], &v[k]);
+        }
+        int k = weft_select(cases, SELECT_CHANNELS);
+        if (++sent[k] == PER_PAIR)
+            open[k] = NULL; /* a nil channel's case is never ready */
+    }
+    weft_waitgroup_done(&both_users);
+}
+
+static void select_receiver(void *arg)
+{
+    (void)arg;
+    int got[SELECT_CHANNELS] = {0};
+    weft_chan *open[SELECT_CHANNELS];
+    memcpy(open, both_chans, sizeof open);
+    for (int i = 0; i < SELECT_CHANNELS * PER_PAIR; i++) {
+        long v[SELECT_CHANNELS] = {0};
+        struct weft_case cases[SELECT_CHANNELS];
+        for (int k = 0; k < SELECT_CHANNELS; k++)
+            cases[k] = WEFT_RECV_CASE(open[k], &v[k]);
+        int k = weft_select(cases, SELECT_CHANNELS);
+        if (!cases[k].ok || v[k] == 0)
+            atomic_fetch_add(&both_empty, 1);
+        atomic_fetch_add(&both_sum, v[k]);
+        if (++got[k] == PER_PAIR)
+            open[k] = NULL;
+    }
+    weft_waitgroup_done(&both_users);
+}
+
+static void plain_sender(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    for (int i = 0; i < PER_PAIR; i++) {
+        long v = unique_value(SELECTS, k, i);
+        weft_chan_send(both_chans[k], &v);
+    }
+    weft_waitgroup_done(&both_users);
+}
+
+static void plain_receiver(void *arg)
+{
+    int k = (int)(intptr_t)arg;
+    for (int i = 0; i < PER_PAIR; i++) {
+        long v = 0;
+        if (!weft_chan_recv_ok(both_chans[k], &v) || v == 0)
+            atomic_fetch_add(&both_empty, 1);
+        atomic_fetch_add(&both_sum, v);
+    }
+    weft_waitgroup_done(&both_users);
+}
+
+Test(parallel, select_meets_select_and_moves_every_value)
+{
+    parallel_mode();
+    for (int round = 0; round < ROUNDS; round++) {
+        both_sum = both_empty = 0;
+        for (int k = 0; k < SELECT_CHANNELS; k++)
+            both_chans[k] = weft_chan_make(sizeof(long), k % 2);
+        weft_waitgroup_add(&both_users, 2 * (SELECTS + SELECT_CHANNELS));
+        for (intptr_t s = 0; s < SELECTS; s++) {
+            weft_go(select_sender, (void *)s);
+            weft_go(select_receiver, NULL);
+        }
+        for (intptr_t k = 0; k < SELECT_CHANNELS; k++) {
+            weft_go(plain_sender, (void *)k);
+            weft_go(plain_receiver, (void *)k);
+        }
+        weft_waitgroup_wait(&both_users);
+        long n = (long)(SELECTS + 1) * SELECT_CHANNELS * PER_PAIR;
+        cr_assert_eq(both_empty, 0, "%ld receives got no value", both_empty);
+        cr_assert_eq(both_sum, n * (n + 1) / 2);
+        for (int k = 0; k < SELECT_CHANNELS; k++)
+            weft_chan_free(both_chans[k]);
     }
 }
 
