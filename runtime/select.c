@@ -110,8 +110,8 @@ static bool case_ready(const struct weft_case *c)
 }
 
 /* Completes a ready case; false if its only peer was a case of a select
- * that another channel fired since the look (parallel mode: that peer's
- * claim needs only its own channel's lock), which leaves its queue. */
+ * that another channel fired since the look (parallel mode: that claim
+ * needs only the other channel's lock); the stale peer leaves its queue. */
 static bool perform(struct weft_case *c)
 {
     if (c->dir == WEFT_SEND) {
