@@ -19,7 +19,7 @@
 
 enum { RACE_LOOP_INTS = 1 << 20, RACE_PASSES = 50 };
 
-static int race_loop_data[RACE_LOOP_INTS];
+static _Alignas(64) int race_loop_data[RACE_LOOP_INTS]; /* as race_tree.h */
 static volatile long race_loop_sink; /* keeps every sum */
 
 /* Untimed: first touches of the array (and its shadow) happen here. */
