@@ -13,6 +13,7 @@
  * did.
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,32 @@ static void main_as_test(void)
         failed("main returned %d", status);
 }
 
+/* The name in assert()'s __PRETTY_FUNCTION__: gcc's is the name, clang's the
+ * whole signature, in C too ("int main(void)"). Its length; *name, where. */
+static int function_name(const char *function, const char **name)
+{
+    const char *end = strchr(function, '(');
+    if (!end)
+        end = function + strlen(function);
+    const char *start = end;
+    while (start > function &&
+           (start[-1] == '_' || isalnum((unsigned char)start[-1])))
+        start--;
+    if (start == end)
+        start = function;
+    *name = start;
+    return (int)(end - start);
+}
+
 _Noreturn void __assert_fail(const char *condition, const char *file,
                              unsigned line, const char *function)
 {
     if (!posix_threads_active())
         REAL(__assert_fail)(condition, file, line, function);
-    weft_assert_fail(condition, file, (int)line, "assert() in %s", function);
+    const char *name;
+    int length = function_name(function, &name);
+    weft_assert_fail(condition, file, (int)line, "assert() in %.*s", length,
+                     name);
 }
 
 /* Whether word reads the same to the shell unquoted. */

@@ -7,9 +7,10 @@
  * so a plain call from weft's own code would reach those definitions too and
  * be checked as an access of the running goroutine. The build gives this
  * header to every libweft source with -include (CMakeLists.txt); the asm
- * labels below rename the functions, so weft's calls, and the copies gcc
- * writes itself (a struct assignment, a loop it recognises), go to the
- * hidden weft_own_* entries instead (own_libc.c): libc's routine or the
+ * labels below rename the functions, and the assembler aliases after them
+ * the names, so weft's calls, and the copies the compiler writes itself (a
+ * struct assignment, a loop it recognises), go to the hidden weft_own_*
+ * entries instead (own_libc.c): libc's routine or the
  * allocator the interceptor would use, with no check. A static archive has one
  * memcpy symbol, the interceptor, so the linker (-Bsymbolic, visibility) cannot
  * do this; and a test of the caller's address would cost every interceptor
@@ -17,8 +18,8 @@
  * detector/interceptors.c) are compiled with WEFT_DEFINES_LIBC: they see
  * the entries by their own names instead.
  *
- * Only declarations: nothing here may include a libc header, or the
- * _GNU_SOURCE a file defines first would come too late.
+ * Only declarations and aliases: nothing here may include a libc header,
+ * or the _GNU_SOURCE a file defines first would come too late.
  */
 #ifndef WEFT_SUPPORT_OWN_LIBC_H
 #define WEFT_SUPPORT_OWN_LIBC_H
@@ -66,7 +67,12 @@
     X(clock_gettime)                                                           \
     X(exit)
 
-#if !defined(WEFT_DEFINES_LIBC) && !defined(WEFT_DEFINES_POSIX)
+/* Not in weft's sources built against TSan's runtime (its own test), which
+ * has no posix layer and must see weft's threads and locks: the plain calls
+ * reach its interceptors, which dlsym(RTLD_NEXT) skips where clang linked
+ * them into the executable itself. */
+#if !defined(WEFT_DEFINES_LIBC) && !defined(WEFT_DEFINES_POSIX) &&             \
+    !defined(WEFT_TSAN_RUNTIME)
 #define pthread_create(...) weft_own_pthread_create(__VA_ARGS__)
 #define pthread_detach(...) weft_own_pthread_detach(__VA_ARGS__)
 #define pthread_mutex_init(...) weft_own_pthread_mutex_init(__VA_ARGS__)
@@ -97,6 +103,15 @@ __attribute__((visibility("hidden"))) size_t weft_own_usable_size(void *p);
     type name parameters __asm__("weft_own_" #name)                            \
         __attribute__((visibility("hidden")));
 WEFT_OWN_LIBC(WEFT_OWN_ENTRY)
+/* and in the assembler: clang's backend calls memcpy/memset/memmove by name
+ * for the copies it writes itself, past the labels above, so each object
+ * equates the names to the entries, and the assembler relocates those calls
+ * against the entries (the alias stays local to the object). gcc honours
+ * the labels; for it this changes nothing. */
+#define WEFT_OWN_ALIAS(type, name, parameters)                                 \
+    ".set " #name ", weft_own_" #name "\n.hidden weft_own_" #name "\n"
+__asm__(WEFT_OWN_LIBC(WEFT_OWN_ALIAS));
+#undef WEFT_OWN_ALIAS
 #endif
 #undef WEFT_OWN_ENTRY
 

@@ -249,13 +249,19 @@ Test(library, a_race_names_the_tests_go_and_the_replay_call_on_its_line)
     int add = source_line(SOURCE, "add"), go = source_line(SOURCE, "go_add");
     expect_line(&e, "==================");
     expect_line(&e, "WARNING: DATA RACE");
+    /* total++ is a read and a write for gcc's instrumentation; clang's
+     * leaves out a read its block then writes, so the write is first */
+#ifdef __clang__
+    expect_line(&e, "Write of size 8 at 0x*");
+#else
     expect_line(&e, "Read of size 8 at 0x*");
+#endif
     expect_line(&e, "  add_to_total() " SOURCE ":%d", add);
     expect_line(&e, "  access: *");
     expect_line(&e, "Previous write of size 8 at 0x*");
     expect_line(&e, "  add_to_total() " SOURCE ":%d", add);
-    /* the default's schedule: goroutine 3 writes, then goroutine 2 reads
-     * before either is done */
+    /* the default's schedule: goroutine 3 writes, then goroutine 2 comes
+     * to total++ before either is done */
     expect_line(&e, "Goroutine 2 (running) created at:");
     expect_line(&e, "  racy_total() " SOURCE ":%d", go);
     expect_line(&e, "Goroutine 3 (running) created at:");
