@@ -17,8 +17,11 @@ function(weft_layer name sources allowed)
   target_compile_definitions(weft_${name} PRIVATE
     WEFT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   # weft's own calls of memcpy, malloc, ... skip the detector's
-  # interceptors (support/own_libc.h)
-  target_compile_options(weft_${name} PRIVATE
+  # interceptors (support/own_libc.h); debug information whatever the build
+  # type: a stack tells weft's own frames from the program's by their source
+  # files (support/stack.c), so without it a Release build's panics listed
+  # vpanic, chan_close, ... (it changes no code)
+  target_compile_options(weft_${name} PRIVATE -g
     $<$<COMPILE_LANGUAGE:C>:-include${PROJECT_SOURCE_DIR}/support/own_libc.h>)
   # the system's headers of the libraries weft uses, for every layer
   target_link_libraries(weft_${name} PRIVATE PkgConfig::LIBUNWIND
