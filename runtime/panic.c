@@ -77,7 +77,11 @@ void goroutine_print(FILE *out, struct goroutine *g)
     uintptr_t pcs[STACK_MAX_FRAMES];
     size_t count = goroutine_stack(g, pcs, STACK_MAX_FRAMES);
     goroutine_print_header(out, g);
-    stack_print(out, pcs, count, false);
+    if (!g->started)
+        fputs("  (not started yet)\n", out);
+    else if (!stack_print(out, pcs, count, false))
+        /* as the main goroutine of a test whose body has returned */
+        fputs("  (in weft's own code: no frame of the program)\n", out);
     goroutine_print_creation(out, g);
 }
 

@@ -408,7 +408,7 @@ static void print_frame(FILE *out, const struct symbol *s, uintptr_t pc)
         fprintf(out, "  %s() %s:%d\n", s->function, s->file, s->line);
 }
 
-void stack_print(FILE *out, const uintptr_t *pcs, size_t count,
+bool stack_print(FILE *out, const uintptr_t *pcs, size_t count,
                  bool first_exact)
 {
     bool printed = false;
@@ -416,15 +416,16 @@ void stack_print(FILE *out, const uintptr_t *pcs, size_t count,
         struct symbol s;
         symbolize(pcs[i], i == 0 && first_exact, &s);
         if (symbol_is_start(&s))
-            return;
+            break;
         if (symbol_is_internal(&s)) {
             if (printed)
-                return;
+                break;
             continue;
         }
         print_frame(out, &s, pcs[i]);
         printed = true;
     }
+    return printed;
 }
 
 bool stack_first_user_frame(const uintptr_t *pcs, size_t count,

@@ -77,8 +77,9 @@ uintptr_t stack_unhidden_caller(uintptr_t pc);
  * weft's own frames before it and everything from the next weft frame,
  * weft_run (below it is the code that started a run, not the main
  * goroutine) or libc's start-up frames on are left out. Prints nothing when
- * no frame is the user's. first_exact: pcs[0] is a faulting pc, not a return address. */
-void stack_print(FILE *out, const uintptr_t *pcs, size_t count,
+ * no frame is the user's, and says whether it printed one. first_exact:
+ * pcs[0] is a faulting pc, not a return address. */
+bool stack_print(FILE *out, const uintptr_t *pcs, size_t count,
                  bool first_exact);
 
 /* The innermost user frame, for one-line locations such as "bank.c:41";

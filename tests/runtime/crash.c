@@ -419,3 +419,38 @@ Test(crash, a_panic_as_the_first_weft_call_prints_the_panicking_stack)
     expect_line(&e, "...");
     assert_lines(r.output, &e);
 }
+
+/* ---- a goroutine that never ran, in the listing ---- */
+
+static void never_runs(void *arg)
+{
+    (void)arg;
+}
+
+static void go_then_crash(void *arg)
+{
+    weft_go(never_runs, NULL); /* @go_never_runs */
+    *(volatile int *)arg = 1;  /* @crash_before */
+}
+
+static void crash_before_the_new_goroutine_runs(void)
+{
+    weft_run(go_then_crash, NULL, NULL);
+}
+
+Test(crash, a_goroutine_not_started_yet_is_listed_as_one)
+{
+    struct child_result r;
+    child_run(crash_before_the_new_goroutine_runs, &r);
+    cr_assert_eq(r.exit_status, WEFT_EXIT_CRASH, "%s", r.output);
+    struct expected_lines e = {0};
+    expect_line(&e, "...");
+    expect_line(&e, "goroutine 1 [running]:");
+    expect_line(&e, "  go_then_crash() " SOURCE ":%d", LINE("crash_before"));
+    expect_line(&e, "%s", "");
+    expect_line(&e, "goroutine 2 [runnable]:");
+    expect_line(&e, "  (not started yet)");
+    expect_line(&e, "created by go_then_crash() in goroutine 1");
+    expect_line(&e, "  " SOURCE ":%d", LINE("go_never_runs"));
+    assert_lines(r.output, &e);
+}
