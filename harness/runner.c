@@ -23,7 +23,12 @@
 #include "harness.h"
 #include "runner.h"
 
-enum { EXIT_USAGE = 2, MAX_DECISIONS = 1 << 20, JOBS_MAX = 1024 };
+enum {
+    EXIT_USAGE = 2,
+    MAX_DECISIONS = 1 << 20,
+    JOBS_MAX = 1024,
+    SCHEDULE_FILE_MAX = 16 << 20,
+};
 
 static const char usage[] =
     "usage: %s [test] [TEST...] [--strategy S] [--iterations N | --time D]\n"
@@ -248,25 +253,46 @@ static int list_tests(void)
 
 /* ---- replay ---- */
 
+/* The first line of a schedule file, without its end: no longer than
+ * SCHEDULE_FILE_MAX (a million decisions' string is at most some 8 MiB), so
+ * that a device that never ends (/dev/zero) or a line that does not is
+ * refused rather than read until memory runs out. */
+static char *read_schedule_file(const char *path)
+{
+    FILE *file = fopen(path, "r");
+    if (!file)
+        fail_usage("cannot read schedule file %s: %s", path, strerror(errno));
+    char *text = malloc(SCHEDULE_FILE_MAX + 1);
+    if (!text)
+        fail_usage("out of memory for schedule file %s", path);
+    size_t length = 0;
+    int c;
+    while ((c = getc(file)) != EOF && c != '\n') {
+        if (c == '\0')
+            fail_usage("corrupt schedule file %s: a NUL byte in the schedule",
+                       path);
+        if (length == SCHEDULE_FILE_MAX)
+            fail_usage("corrupt schedule file %s: its line is longer than "
+                       "%d MiB",
+                       path, SCHEDULE_FILE_MAX >> 20);
+        text[length++] = (char)c;
+    }
+    if (ferror(file)) /* a directory, say */
+        fail_usage("cannot read schedule file %s: %s", path, strerror(errno));
+    if (c == EOF && length == 0)
+        fail_usage("schedule file %s is empty", path);
+    fclose(file);
+    text[length] = '\0';
+    text[strcspn(text, "\r")] = '\0';
+    return text;
+}
+
 static size_t load_schedule(const struct runner_options *r,
                             struct decision *decisions)
 {
     char *text = NULL;
-    if (r->schedule_file) {
-        FILE *file = fopen(r->schedule_file, "r");
-        if (!file)
-            fail_usage("cannot read schedule file %s: %s", r->schedule_file,
-                       strerror(errno));
-        size_t size = 0;
-        ssize_t length = getline(&text, &size, file);
-        if (length < 0)
-            fail_usage("schedule file %s is empty", r->schedule_file);
-        fclose(file);
-        if (strlen(text) != (size_t)length)
-            fail_usage("corrupt schedule file %s: a NUL byte in the schedule",
-                       r->schedule_file);
-        text[strcspn(text, "\r\n")] = '\0';
-    }
+    if (r->schedule_file)
+        text = read_schedule_file(r->schedule_file);
     const char *error = NULL;
     long count = schedule_decode(text ? text : r->schedule, decisions,
                                  MAX_DECISIONS, &error);

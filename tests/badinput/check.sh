@@ -10,6 +10,7 @@ IFS=$'\t' read -r _ arguments expected <<<"$line"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 printf 'v1:0\0.\n' >"$dir/nul.schedule"
+head -c $((16 << 20 | 1)) /dev/zero | tr '\0' 0 >"$dir/long.schedule"
 printf '#!/bin/sh\nexec sleep 301\n' >"$dir/sleeps.sh"
 printf '#!/bin/sh\necho "weft test binary 1"\n' >"$dir/fake.sh"
 chmod +x "$dir/sleeps.sh" "$dir/fake.sh"
