@@ -3,20 +3,20 @@
  * unchecked entries at compile time.
  *
  * libweft defines memcpy, malloc, free, ... for the program
- * (detector/interceptors.c),
- * so a plain call from weft's own code would reach those definitions too and
- * be checked as an access of the running goroutine. The build gives this
- * header to every libweft source with -include (CMakeLists.txt); the asm
- * labels below rename the functions, and the assembler aliases after them
- * the names, so weft's calls, and the copies the compiler writes itself (a
- * struct assignment, a loop it recognises), go to the hidden weft_own_*
- * entries instead (own_libc.c): libc's routine or the
- * allocator the interceptor would use, with no check. A static archive has one
- * memcpy symbol, the interceptor, so the linker (-Bsymbolic, visibility) cannot
- * do this; and a test of the caller's address would cost every interceptor
- * call. The two files that define the entries or memcpy itself (own_libc.c,
- * detector/interceptors.c) are compiled with WEFT_DEFINES_LIBC: they see
- * the entries by their own names instead.
+ * (detector/interceptors.c), so a plain call from weft's own code would
+ * reach those definitions too and be checked as an access of the running
+ * goroutine. The build gives this header to every libweft source with
+ * -include (CMakeLists.txt); the asm labels below rename the functions,
+ * and an assembler alias binds the names the compiler calls on its own
+ * (clang's struct copies), so weft's calls, and the copies the compiler
+ * writes itself (a struct assignment, a loop it recognises), go to the
+ * hidden weft_own_* entries instead (own_libc.c): libc's routine or the
+ * allocator the interceptor would use, with no check. A static archive has
+ * one memcpy symbol, the interceptor, so the linker (-Bsymbolic,
+ * visibility) cannot do this; and a test of the caller's address would cost
+ * every interceptor call. The two files that define the entries or memcpy
+ * itself (own_libc.c, detector/interceptors.c) are compiled with
+ * WEFT_DEFINES_LIBC: they see the entries by their own names instead.
  *
  * Only declarations and aliases: nothing here may include a libc header,
  * or the _GNU_SOURCE a file defines first would come too late.
